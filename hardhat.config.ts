@@ -1,0 +1,34 @@
+import { createRequire } from "node:module";
+import { defineConfig } from "hardhat/config";
+import hardhatToolboxViem from "@nomicfoundation/hardhat-toolbox-viem";
+
+const require = createRequire(import.meta.url);
+
+// Hardhat cannot download compilers on machines without internet access, so it uses the
+// solc-js build that the pinned npm `solc` package ships (keep both versions in step).
+const SOLC_VERSION = "0.8.30";
+
+export default defineConfig({
+  plugins: [hardhatToolboxViem],
+  solidity: {
+    version: SOLC_VERSION,
+    path: require.resolve("solc/soljson.js"),
+    settings: {
+      optimizer: { enabled: true, runs: 200 },
+      evmVersion: "prague",
+    },
+  },
+  paths: {
+    tests: {
+      solidity: "./test/contracts",
+      nodejs: "./test/contracts",
+    },
+  },
+  networks: {
+    localhost: {
+      type: "http",
+      chainType: "l1",
+      url: process.env.HEXS_RPC_URL ?? "http://127.0.0.1:8545",
+    },
+  },
+});

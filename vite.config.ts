@@ -1,0 +1,20 @@
+import adapter from "@sveltejs/adapter-static";
+import { sveltekit } from "@sveltejs/kit/vite";
+import { vitePreprocess } from "@sveltejs/vite-plugin-svelte";
+import { defineConfig } from "vite";
+
+export default defineConfig({
+  plugins: [
+    sveltekit({
+      preprocess: vitePreprocess(),
+      compilerOptions: { runes: true },
+      adapter: adapter({ pages: "build", assets: "build" }),
+      // Hash routing plus relative paths let the same files run at `/`, under
+      // `/ipfs/<cid>/` and from any static host without rewrites.
+      router: { type: "hash" },
+      paths: { relative: true },
+    }),
+  ],
+  server: { host: "127.0.0.1" },
+  preview: { host: "127.0.0.1" },
+});

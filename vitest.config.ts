@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+// Unit tests live beside the code they test. They run without the SvelteKit plugin, so they
+// import only plain TypeScript modules.
+export default defineConfig({
+  test: {
+    include: ["src/**/*.test.ts", "dev/**/*.test.ts", "services/**/*.test.ts"],
+    environment: "node",
+    testTimeout: 60_000,
+  },
+});
