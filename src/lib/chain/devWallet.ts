@@ -1,0 +1,128 @@
+import {
+  createWalletClient,
+  hexToBigInt,
+  http,
+  numberToHex,
+  type Chain,
+  type EIP1193Parameters,
+  type Hex,
+  type HDAccount,
+} from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { isLocalChain } from "./targetChain.ts";
+import { HexsError } from "../errors.ts";
+
+/**
+ * The mnemonic every Hardhat node funds by default. Public knowledge: these keys hold value
+ * only on a local chain, which is why the dev wallet refuses to exist anywhere else.
+ */
+const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
+export const DEV_ACCOUNT_COUNT = 10;
+
+export class DevWalletError extends HexsError {
+  override name = "DevWalletError";
+  readonly code: number;
+  constructor(shortMessage: string, code: number) {
+    super(shortMessage);
+    this.code = code;
+  }
+}
+
+type Listener = (...args: unknown[]) => void;
+
+interface TransactionRequestJson {
+  from?: Hex;
+  to?: Hex;
+  value?: Hex;
+  data?: Hex;
+  gas?: Hex;
+  nonce?: Hex;
+}
+
+/**
+ * An EIP-1193 provider for the local chain that signs in the page with one of the funded
+ * Hardhat accounts, so the whole app can be used without a wallet extension. Everything it
+ * does not sign itself goes to the chain's RPC.
+ */
+export class DevWalletProvider {
+  readonly accounts: readonly HDAccount[];
+  #selected = 0;
+  #listeners = new Map<string, Set<Listener>>();
+  readonly #chain: Chain;
+
+  constructor(chain: Chain) {
+    if (!isLocalChain(chain.id)) {
+      throw new DevWalletError(`The dev wallet exists only on the local chain, not on chain ${chain.id}.`, 4901);
+    }
+    this.#chain = chain;
+    this.accounts = Array.from({ length: DEV_ACCOUNT_COUNT }, (_, addressIndex) =>
+      mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex }),
+    );
+  }
+
+  get selected(): HDAccount {
+    return this.accounts[this.#selected]!;
+  }
+
+  select(index: number): void {
+    if (!this.accounts[index]) throw new DevWalletError(`No dev account #${index}.`, 4100);
+    this.#selected = index;
+    this.#emit("accountsChanged", [this.selected.address]);
+  }
+
+  on(event: string, listener: Listener): void {
+    const set = this.#listeners.get(event) ?? new Set();
+    set.add(listener);
+    this.#listeners.set(event, set);
+  }
+
+  removeListener(event: string, listener: Listener): void {
+    this.#listeners.get(event)?.delete(listener);
+  }
+
+  async request({ method, params }: EIP1193Parameters): Promise<unknown> {
+    const wallet = createWalletClient({ account: this.selected, chain: this.#chain, transport: http() });
+    switch (method) {
+      case "eth_accounts":
+      case "eth_requestAccounts":
+        return [this.selected.address];
+      case "eth_chainId":
+        return numberToHex(this.#chain.id);
+      case "wallet_requestPermissions":
+      case "wallet_getPermissions":
+        return [{ parentCapability: "eth_accounts" }];
+      case "wallet_revokePermissions":
+        return null;
+      case "wallet_switchEthereumChain": {
+        const [{ chainId }] = params as [{ chainId: Hex }];
+        if (Number(chainId) !== this.#chain.id) {
+          throw new DevWalletError("The dev wallet works only on the local chain.", 4902);
+        }
+        return null;
+      }
+      case "eth_sendTransaction": {
+        const [tx] = params as [TransactionRequestJson];
+        return wallet.sendTransaction({
+          to: tx.to,
+          data: tx.data,
+          value: tx.value ? hexToBigInt(tx.value) : undefined,
+          gas: tx.gas ? hexToBigInt(tx.gas) : undefined,
+        });
+      }
+      case "personal_sign": {
+        const [message] = params as [Hex, Hex];
+        return this.selected.signMessage({ message: { raw: message } });
+      }
+      case "eth_signTypedData_v4": {
+        const [, typedData] = params as [Hex, string];
+        return this.selected.signTypedData(JSON.parse(typedData));
+      }
+      default:
+        return wallet.request({ method, params } as never);
+    }
+  }
+
+  #emit(event: string, ...args: unknown[]): void {
+    for (const listener of this.#listeners.get(event) ?? []) listener(...args);
+  }
+}

@@ -1,0 +1,12 @@
+import { formatEther, type Address } from "viem";
+
+export function shortAddress(address: Address): string {
+  return `${address.slice(0, 6)}…${address.slice(-4)}`;
+}
+
+/** ETH with at most four decimals, the way wallets show balances. */
+export function formatEth(wei: bigint): string {
+  const [whole, fraction = ""] = formatEther(wei).split(".");
+  const trimmed = fraction.slice(0, 4).replace(/0+$/, "");
+  return `${whole}${trimmed ? `.${trimmed}` : ""} ETH`;
+}

@@ -1,0 +1,62 @@
+import { z } from "zod";
+
+/**
+ * Endpoints the dApp talks to. Build-time defaults come from `VITE_HEXS_*` variables (see
+ * .env.example); a user's own choices, made on /settings, persist in this browser and win.
+ */
+const settingsSchema = z.object({
+  chainId: z.number().int().positive(),
+  rpcUrl: z.string().url(),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+const STORAGE_KEY = "hexs:settings";
+
+export const defaultSettings: Settings = settingsSchema.parse({
+  chainId: Number(import.meta.env.VITE_HEXS_CHAIN_ID ?? 31337),
+  rpcUrl: import.meta.env.VITE_HEXS_RPC_URL ?? "http://127.0.0.1:8545",
+});
+
+/** Checks a settings patch; throws a ZodError that names the wrong field. */
+export function parseSettings(value: unknown): Settings {
+  return settingsSchema.parse(value);
+}
+
+class SettingsState {
+  #current = $state<Settings>(load());
+
+  get current(): Settings {
+    return this.#current;
+  }
+
+  save(next: Settings): void {
+    const parsed = parseSettings(next);
+    localStorage.setItem(STORAGE_KEY, JSON.stringify(parsed));
+    this.#current = parsed;
+  }
+
+  reset(): void {
+    localStorage.removeItem(STORAGE_KEY);
+    this.#current = defaultSettings;
+  }
+}
+
+function load(): Settings {
+  if (typeof localStorage === "undefined") return defaultSettings;
+  const stored = localStorage.getItem(STORAGE_KEY);
+  if (!stored) return defaultSettings;
+  const parsed = settingsSchema.safeParse({ ...defaultSettings, ...safeJson(stored) });
+  return parsed.success ? parsed.data : defaultSettings;
+}
+
+function safeJson(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+export const settings = new SettingsState();
