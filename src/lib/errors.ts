@@ -15,15 +15,13 @@ export class HexsError extends Error {
     this.details = options.details;
   }
 
-  /** The innermost cause that matches `predicate`, or the deepest cause when none is given. */
+  /** The first error in the cause chain (this one included) that matches `predicate`, or the deepest one. */
   walk(predicate?: (error: unknown) => boolean): unknown {
-    let current: unknown = this;
-    let last: unknown = this;
-    while (current !== undefined && current !== null) {
-      if (predicate?.(current)) return current;
-      last = current;
-      current = current instanceof Error ? current.cause : undefined;
+    const chain: unknown[] = [this];
+    for (let cause = this.cause; cause !== undefined && cause !== null;) {
+      chain.push(cause);
+      cause = cause instanceof Error ? cause.cause : undefined;
     }
-    return predicate ? undefined : last;
+    return predicate ? chain.find(predicate) : chain.at(-1);
   }
 }

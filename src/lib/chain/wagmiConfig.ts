@@ -20,9 +20,7 @@ export interface HexsWagmi {
 export async function createHexsWagmi(settings: Settings): Promise<HexsWagmi> {
   const chain = targetChain(settings);
   // Loaded on demand: key derivation is dead weight on any other chain.
-  const devWallet = isLocalChain(chain.id)
-    ? new (await import("./devWallet.ts")).DevWalletProvider(chain)
-    : undefined;
+  const devWallet = isLocalChain(chain.id) ? new (await import("./devWallet.ts")).DevWalletProvider(chain) : undefined;
   const connectors = [injected()];
   if (devWallet) {
     connectors.unshift(

@@ -58,12 +58,17 @@ class WalletState {
       },
     });
     watchConnectors(wagmi.config, { onChange: (connectors) => (this.connectors = connectors) });
-    watchBlockNumber(wagmi.config, { onBlockNumber: () => void this.refreshBalance(), poll: true, pollingInterval: 1000 });
+    watchBlockNumber(wagmi.config, {
+      onBlockNumber: () => void this.refreshBalance(),
+      poll: true,
+      pollingInterval: 1000,
+    });
     await reconnect(wagmi.config).catch(() => undefined);
   }
 
   async connect(connector: Connector): Promise<void> {
-    await this.#run(() => connect(this.wagmi.config, { connector, chainId: settings.current.chainId }));
+    // No chainId here: a wallet on another network connects as it is, and the banner offers the switch.
+    await this.#run(() => connect(this.wagmi.config, { connector }));
   }
 
   async disconnect(): Promise<void> {

@@ -1,0 +1,154 @@
+import { expect, test, type Page } from "@playwright/test";
+import { createPublicClient, http, parseEther } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { hardhat } from "viem/chains";
+import { formatEth } from "../../src/lib/format.ts";
+import { e2eEnv, openApp } from "./support/app.ts";
+import { TestWallet } from "./support/testWallet.ts";
+
+const devAccount = (index: number) =>
+  mnemonicToAccount("test test test test test test test test test test test junk", { addressIndex: index });
+
+function chain() {
+  return createPublicClient({ chain: hardhat, transport: http(e2eEnv().rpcUrl), cacheTime: 0 });
+}
+
+async function connectDevWallet(page: Page, accountIndex: number) {
+  await page.getByRole("button", { name: "Connect wallet" }).click();
+  await page.getByRole("button", { name: "HEXS dev wallet" }).click();
+  await page.getByLabel("Dev account").selectOption(String(accountIndex));
+  await expect(page.getByTestId("wallet")).toContainText(devAccount(accountIndex).address.slice(0, 6));
+}
+
+test.describe("the static build served under /ipfs/<cid>/", () => {
+  test("loads every route by hash navigation without requesting anything outside the sub-path", async ({ page }) => {
+    const failures: string[] = [];
+    page.on("response", (response) => {
+      if (response.status() >= 400) failures.push(`${response.status()} ${response.url()}`);
+    });
+    await openApp(page);
+    await expect(page.getByRole("heading", { level: 1, name: "Marketplace" })).toBeVisible();
+
+    await page.getByRole("link", { name: "Account" }).click();
+    await expect(page).toHaveURL(/\/ipfs\/[^/]+\/#\/account$/);
+    await expect(page.getByRole("heading", { level: 1, name: "Account" })).toBeVisible();
+
+    await page.getByRole("link", { name: "Settings" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Settings" })).toBeVisible();
+
+    await page.reload();
+    await expect(page.getByRole("heading", { level: 1, name: "Settings" })).toBeVisible();
+
+    await page.getByRole("link", { name: "HEXS" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Marketplace" })).toBeVisible();
+    expect(failures).toEqual([]);
+  });
+});
+
+test.describe("the dev wallet", () => {
+  test("connects and shows the account's balance as read from the local chain", async ({ page }) => {
+    await openApp(page);
+    await connectDevWallet(page, 3);
+    const balance = await chain().getBalance({ address: devAccount(3).address });
+    await expect(page.getByTestId("balance")).toHaveText(formatEth(balance));
+    await expect(page.getByTestId("network")).toHaveText("chain 31337");
+  });
+
+  test("sends a transfer between two dev accounts, shown pending and then confirmed", async ({ page }) => {
+    const client = chain();
+    const recipient = devAccount(2).address;
+    const before = await client.getBalance({ address: recipient });
+    await openApp(page, "#/account");
+    await connectDevWallet(page, 1);
+    await page.getByLabel("To").fill(recipient);
+    await page.getByLabel("Amount (ETH)").fill("1.5");
+
+    // Hold the block so the pending state is observable, then mine it.
+    await client.request({ method: "evm_setAutomine" as never, params: [false] as never });
+    try {
+      await page.getByRole("button", { name: "Send" }).click();
+      await expect(page.getByTestId("tx-status")).toHaveAttribute("data-step", "pending");
+      expect(await client.getBalance({ address: recipient })).toBe(before);
+      await client.request({ method: "evm_mine" as never });
+    } finally {
+      await client.request({ method: "evm_setAutomine" as never, params: [true] as never });
+    }
+    await expect(page.getByTestId("tx-status")).toHaveAttribute("data-step", "confirmed");
+    await expect(page.getByTestId("tx-status")).toContainText("Confirmed in block");
+    expect(await client.getBalance({ address: recipient })).toBe(before + parseEther("1.5"));
+  });
+
+  test("is not offered when the app targets another chain", async ({ page }) => {
+    await openApp(page);
+    await page.evaluate(
+      (rpcUrl) => localStorage.setItem("hexs:settings", JSON.stringify({ chainId: 1, rpcUrl })),
+      e2eEnv().rpcUrl,
+    );
+    // openApp's init script would restore the local settings on reload; open a fresh page instead.
+    const other = await page.context().newPage();
+    await other.goto(page.url());
+    await other.getByRole("button", { name: "Connect wallet" }).click();
+    await expect(other.getByRole("list", { name: "Wallets" })).toBeVisible();
+    await expect(other.getByRole("button", { name: "HEXS dev wallet" })).toHaveCount(0);
+  });
+});
+
+test.describe("an injected EIP-6963 wallet", () => {
+  test("a rejected connection shows why and leaves the app disconnected", async ({ page }) => {
+    const wallet = new TestWallet(e2eEnv().rpcUrl);
+    wallet.rejectConnection = true;
+    await wallet.install(page);
+    await openApp(page);
+    await page.getByRole("button", { name: "Connect wallet" }).click();
+    await page.getByRole("button", { name: "HEXS Test Wallet" }).click();
+    await expect(page.getByTestId("wallet-error")).toContainText("You rejected the request in your wallet");
+    await expect(page.getByRole("button", { name: "HEXS Test Wallet" })).toBeVisible();
+    await expect(page.getByTestId("balance")).toHaveCount(0);
+  });
+
+  test("a rejected transaction changes no balance and keeps what the user typed", async ({ page }) => {
+    const wallet = new TestWallet(e2eEnv().rpcUrl);
+    await wallet.fund("5");
+    await wallet.install(page);
+    const client = chain();
+    const recipient = devAccount(4).address;
+    const before = await client.getBalance({ address: recipient });
+    await openApp(page, "#/account");
+    await page.getByRole("button", { name: "Connect wallet" }).click();
+    await page.getByRole("button", { name: "HEXS Test Wallet" }).click();
+    await expect(page.getByTestId("balance")).toHaveText("5 ETH");
+
+    wallet.rejectTransactions = true;
+    await page.getByLabel("To").fill(recipient);
+    await page.getByLabel("Amount (ETH)").fill("2");
+    await page.getByRole("button", { name: "Send" }).click();
+    await expect(page.getByTestId("tx-status")).toHaveAttribute("data-step", "failed");
+    await expect(page.getByTestId("tx-status")).toContainText("You rejected the request in your wallet");
+    expect(wallet.sentTransactions).toBe(0);
+    expect(await client.getBalance({ address: recipient })).toBe(before);
+    expect(await client.getBalance({ address: wallet.account.address })).toBe(parseEther("5"));
+    await expect(page.getByLabel("To")).toHaveValue(recipient);
+    await expect(page.getByLabel("Amount (ETH)")).toHaveValue("2");
+
+    // The same form, accepted this time, goes through: the rejection lost nothing.
+    wallet.rejectTransactions = false;
+    await page.getByRole("button", { name: "Send" }).click();
+    await expect(page.getByTestId("tx-status")).toHaveAttribute("data-step", "confirmed");
+    expect(await client.getBalance({ address: recipient })).toBe(before + parseEther("2"));
+  });
+
+  test("on the wrong network, the app offers a switch and follows the wallet to the right chain", async ({ page }) => {
+    const wallet = new TestWallet(e2eEnv().rpcUrl);
+    wallet.chainId = 1;
+    await wallet.install(page);
+    await openApp(page);
+    await page.getByRole("button", { name: "Connect wallet" }).click();
+    await page.getByRole("button", { name: "HEXS Test Wallet" }).click();
+    const banner = page.getByTestId("wrong-network");
+    await expect(banner).toContainText("Your wallet is on chain 1");
+    await banner.getByRole("button", { name: "Switch network" }).click();
+    await expect(banner).toHaveCount(0);
+    expect(wallet.chainId).toBe(31337);
+    await expect(page.getByTestId("network")).toHaveText("chain 31337");
+  });
+});
