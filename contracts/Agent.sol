@@ -1,0 +1,553 @@
+// SPDX-License-Identifier: MIT
+// HEXS contracts/Agent.sol
+pragma solidity ^0.8.30;
+
+import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IAgent} from "./interfaces/IAgent.sol";
+import {IAgentLedger} from "./interfaces/IAgentLedger.sol";
+import {IHexsFactory} from "./interfaces/IHexsFactory.sol";
+
+/**
+ * @dev See {IAgent}. Deployed once as an implementation and used through EIP-1167 clones whose
+ * immutable arguments hold `abi.encode(Links, Metadata)`: data that never changes costs 200 gas a
+ * byte as code instead of 20 000 a word as storage, and reads as cheaply.
+ *
+ * Revenue accounting: `_revenuePerShare` grows by `amount × PRECISION / totalShares` on every
+ * distribution; an account's earnings are `shares × (revenuePerShare − paidPerShare)`, folded into
+ * `owed` ({_accrue}) before its shares change and on withdrawal. No loop ever runs over holders.
+ */
+contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
+    /// @inheritdoc IAgent
+    uint8 public constant POWER_PRICE = 1;
+    /// @inheritdoc IAgent
+    uint8 public constant POWER_MODE = 2;
+    /// @inheritdoc IAgent
+    uint8 public constant POWER_ENDPOINT = 4;
+    /// @inheritdoc IAgent
+    uint8 public constant POWER_OPERATOR = 8;
+    /// @inheritdoc IAgent
+    uint8 public constant POWER_ROYALTY = 16;
+    /// @inheritdoc IAgent
+    uint256 public constant MAX_ROYALTY_BPS = 5_000;
+    /// @inheritdoc IAgent
+    uint256 public constant REFUND_NOTICE_PERIOD = 1 days;
+
+    uint8 private constant ALL_POWERS = 31;
+    uint256 private constant BPS = 10_000;
+    uint256 private constant PRECISION = 1e27;
+
+    struct Earnings {
+        uint256 paidPerShare;
+        uint256 owed;
+    }
+
+    // Packed so that creation writes as few slots as possible.
+    address private _owner;
+    AccessMode private _mode;
+    uint16 private _royaltyBps;
+    uint8 private _daoPowers;
+    uint64 private _registryIndex;
+
+    address private _operator;
+    uint96 private _pricePerCredit;
+
+    uint96 private _salePrice;
+    uint128 private _protocolFeesOwed;
+
+    uint128 private _creditsValue;
+    uint128 private _unclaimed;
+
+    uint256 private _revenuePerShare;
+    string private _endpoint;
+    string private _latestWeightsCid;
+    mapping(address user => Account) private _accounts;
+    mapping(bytes32 keyHash => ApiKey) private _keys;
+    mapping(address account => Earnings) private _earnings;
+
+    constructor() {
+        _disableInitializers();
+    }
+
+    modifier onlyOwner() {
+        _checkOwner();
+        _;
+    }
+
+    modifier onlyDao() {
+        _checkDao();
+        _;
+    }
+
+    modifier onlyOwnerOrDao(uint8 power) {
+        _checkOwnerOrDao(power);
+        _;
+    }
+
+    /// @inheritdoc IAgent
+    function initialize(address owner_, Settings calldata settings, uint256 registryIndex_) external initializer {
+        if (settings.operator == address(0)) revert AgentInvalidOperator();
+        if (settings.mode == AccessMode.Paid && settings.pricePerCredit == 0) revert AgentInvalidPrice(0);
+        _checkRoyalty(settings.royaltyBps, _links().parent);
+
+        _owner = owner_;
+        _mode = settings.mode;
+        _royaltyBps = settings.royaltyBps;
+        _daoPowers = POWER_ROYALTY;
+        _registryIndex = SafeCast.toUint64(registryIndex_);
+        _operator = settings.operator;
+        _pricePerCredit = settings.pricePerCredit;
+        if (bytes(settings.endpoint).length != 0) _endpoint = settings.endpoint;
+    }
+
+    // ─── Access ───────────────────────────────────────────────────────────────────────────────
+
+    /// @inheritdoc IAgent
+    function join() external {
+        if (_mode != AccessMode.Free) revert AgentWrongMode(_mode);
+        bool isNew = _ledger().recordAccess(msg.sender, false);
+        if (!isNew) revert AgentAlreadyMember(msg.sender);
+        emit Joined(msg.sender);
+    }
+
+    /// @inheritdoc IAgent
+    function buyCredits(uint256 credits) external payable nonReentrant {
+        if (_mode != AccessMode.Paid) revert AgentWrongMode(_mode);
+        if (credits == 0) revert AgentInvalidCreditAmount(credits);
+        uint256 cost = credits * _pricePerCredit;
+        if (msg.value < cost) revert AgentInsufficientPayment(msg.value, cost);
+
+        Account storage acct = _accounts[msg.sender];
+        acct.credits = SafeCast.toUint96(acct.credits + credits);
+        acct.deposit = SafeCast.toUint96(acct.deposit + cost);
+        acct.refundAvailableAt = 0;
+        acct.used = true;
+        _creditsValue += SafeCast.toUint128(cost);
+        _ledger().recordAccess(msg.sender, true);
+
+        uint256 refund = msg.value - cost;
+        emit CreditsBought(msg.sender, credits, cost, refund);
+        if (refund != 0) _send(msg.sender, refund);
+    }
+
+    /// @inheritdoc IAgent
+    function requestCreditRefund() external {
+        Account storage acct = _accounts[msg.sender];
+        if (acct.credits == 0) revert AgentNothingToWithdraw(msg.sender);
+        uint256 availableAt = block.timestamp + REFUND_NOTICE_PERIOD;
+        acct.refundAvailableAt = uint40(availableAt);
+        emit CreditRefundRequested(msg.sender, acct.credits, availableAt);
+    }
+
+    /// @inheritdoc IAgent
+    function withdrawCredits() external nonReentrant {
+        Account memory acct = _accounts[msg.sender];
+        if (acct.refundAvailableAt == 0) revert AgentNoRefundRequested(msg.sender);
+        if (block.timestamp < acct.refundAvailableAt) revert AgentRefundNotReady(acct.refundAvailableAt, block.timestamp);
+
+        _accounts[msg.sender] = Account({credits: 0, deposit: 0, refundAvailableAt: 0, used: acct.used});
+        _creditsValue -= acct.deposit;
+        emit CreditsRefunded(msg.sender, acct.credits, acct.deposit);
+        if (acct.deposit != 0) _send(msg.sender, acct.deposit);
+    }
+
+    // ─── API keys and settlement ──────────────────────────────────────────────────────────────
+
+    /// @inheritdoc IAgent
+    function createApiKey(bytes32 keyHash, uint256 spendCap) external {
+        if (!_ledger().isMember(msg.sender)) revert AgentNotMember(msg.sender);
+        if (keyHash == bytes32(0) || _keys[keyHash].user != address(0)) revert AgentApiKeyTaken(keyHash);
+        if (spendCap > type(uint40).max) revert AgentInvalidSpendCap(spendCap);
+        _keys[keyHash] = ApiKey({user: msg.sender, spent: 0, cap: uint40(spendCap), revoked: false});
+        emit ApiKeyCreated(msg.sender, keyHash, spendCap);
+    }
+
+    /// @inheritdoc IAgent
+    function revokeApiKey(bytes32 keyHash) external {
+        ApiKey storage key = _keys[keyHash];
+        if (key.user == address(0)) revert AgentUnknownApiKey(keyHash);
+        if (key.user != msg.sender) revert AgentNotKeyHolder(msg.sender, keyHash);
+        if (key.revoked) revert AgentApiKeyRevokedAlready(keyHash);
+        key.revoked = true;
+        emit ApiKeyRevoked(msg.sender, keyHash);
+    }
+
+    /// @inheritdoc IAgent
+    function settle(Usage[] calldata usage) external nonReentrant {
+        if (msg.sender != _operator) revert AgentNotOperator(msg.sender);
+        if (usage.length == 0) revert AgentEmptySettlement();
+        bool paid = _mode == AccessMode.Paid;
+        uint256 totalUnits;
+        uint256 totalValue;
+        for (uint256 i = 0; i < usage.length; ++i) {
+            (uint256 charged, uint256 value) = _settleOne(usage[i], paid);
+            totalUnits += charged;
+            totalValue += value;
+        }
+        if (totalUnits != 0) _ledger().recordCalls(totalUnits);
+        if (totalValue != 0) {
+            _creditsValue -= SafeCast.toUint128(totalValue);
+            _splitRevenue(totalValue);
+        }
+    }
+
+    // ─── Revenue ──────────────────────────────────────────────────────────────────────────────
+
+    /// @inheritdoc IAgent
+    function withdraw() external nonReentrant {
+        _accrue(msg.sender);
+        uint256 amount = _earnings[msg.sender].owed;
+        if (amount == 0) revert AgentNothingToWithdraw(msg.sender);
+        _earnings[msg.sender].owed = 0;
+        _unclaimed -= SafeCast.toUint128(amount);
+        emit Withdrawn(msg.sender, amount);
+        _send(msg.sender, amount);
+    }
+
+    /// @inheritdoc IAgent
+    function withdrawProtocolFees() external nonReentrant {
+        (address treasury, ) = _factory().protocolFee();
+        uint256 amount = _protocolFeesOwed;
+        if (amount == 0) revert AgentNothingToWithdraw(treasury);
+        _protocolFeesOwed = 0;
+        emit ProtocolFeesWithdrawn(treasury, amount);
+        _send(treasury, amount);
+    }
+
+    /// @inheritdoc IAgent
+    function receiveRoyalty() external payable nonReentrant {
+        if (msg.value == 0) revert AgentInsufficientPayment(0, 1);
+        _distribute(msg.value);
+        emit RoyaltyReceived(msg.sender, msg.value);
+    }
+
+    // ─── Ratings and versions ─────────────────────────────────────────────────────────────────
+
+    /// @inheritdoc IAgent
+    function rate(uint8 stars) external {
+        IAgentLedger ledger = _ledger();
+        if (!ledger.isMember(msg.sender)) revert AgentNotMember(msg.sender);
+        if (!_accounts[msg.sender].used) revert AgentRatingNotAllowed(msg.sender);
+        ledger.recordRating(msg.sender, stars);
+        emit Rated(msg.sender, stars);
+    }
+
+    /// @inheritdoc IAgent
+    function publishVersion(string calldata weightsCid_, IAgentLedger.TrainingRecord calldata record) external {
+        address contributor = record.contributor;
+        if (msg.sender == _links().dao) {
+            if (contributor == address(0)) revert AgentInvalidContributor(contributor);
+        } else if (msg.sender == _owner) {
+            if (contributor != msg.sender) revert AgentInvalidContributor(contributor);
+        } else {
+            revert AgentNotOwnerOrDao(msg.sender, 0);
+        }
+        if (bytes(weightsCid_).length == 0) revert AgentEmptyWeightsCid();
+
+        // Settle the contributor's earnings at the old share count before new shares exist.
+        _accrue(contributor);
+        (uint256 version, uint256 sharesMinted) = _ledger().recordVersion(weightsCid_, record);
+        _latestWeightsCid = weightsCid_;
+        emit VersionPublished(version, contributor, weightsCid_, sharesMinted);
+    }
+
+    // ─── Sale ─────────────────────────────────────────────────────────────────────────────────
+
+    /// @inheritdoc IAgent
+    function listForSale(uint256 price) external onlyOwner {
+        if (price == 0 || price > type(uint96).max) revert AgentInvalidPrice(price);
+        _salePrice = uint96(price);
+        emit ListedForSale(price);
+    }
+
+    /// @inheritdoc IAgent
+    function cancelSale() external onlyOwner {
+        if (_salePrice == 0) revert AgentNotForSale();
+        _salePrice = 0;
+        emit SaleCancelled();
+    }
+
+    /// @inheritdoc IAgent
+    function buyAgent() external payable nonReentrant {
+        uint256 price = _salePrice;
+        address seller = _owner;
+        if (price == 0 || msg.sender == seller) revert AgentNotForSale();
+        if (msg.value != price) revert AgentWrongPayment(msg.value, price);
+
+        (, uint256 feeBps) = _factory().protocolFee();
+        uint256 fee = (price * feeBps) / BPS;
+        _protocolFeesOwed += SafeCast.toUint128(fee);
+        // Earnings so far stay with the seller; the buyer starts from now.
+        _accrue(seller);
+        _accrue(msg.sender);
+        _earnings[seller].owed += price - fee;
+        _unclaimed += SafeCast.toUint128(price - fee);
+        _owner = msg.sender;
+        _salePrice = 0;
+
+        uint256 shares = _ledger().moveShares(seller, msg.sender);
+        _factory().recordOwnerChange(_registryIndex, seller, msg.sender);
+        emit AgentSold(seller, msg.sender, price, shares);
+    }
+
+    // ─── Owner-or-DAO settings ────────────────────────────────────────────────────────────────
+
+    /// @inheritdoc IAgent
+    function setPrice(uint256 pricePerCredit_) external onlyOwnerOrDao(POWER_PRICE) {
+        if (pricePerCredit_ > type(uint96).max) revert AgentInvalidPrice(pricePerCredit_);
+        if (pricePerCredit_ == 0 && _mode == AccessMode.Paid) revert AgentInvalidPrice(0);
+        _pricePerCredit = uint96(pricePerCredit_);
+        emit PriceChanged(pricePerCredit_);
+    }
+
+    /// @inheritdoc IAgent
+    function setMode(AccessMode mode_) external onlyOwnerOrDao(POWER_MODE) {
+        if (mode_ == AccessMode.Paid && _pricePerCredit == 0) revert AgentInvalidPrice(0);
+        _mode = mode_;
+        emit ModeChanged(mode_);
+    }
+
+    /// @inheritdoc IAgent
+    function setEndpoint(string calldata endpoint_) external onlyOwnerOrDao(POWER_ENDPOINT) {
+        _endpoint = endpoint_;
+        emit EndpointChanged(endpoint_);
+    }
+
+    /// @inheritdoc IAgent
+    function setOperator(address operator_) external onlyOwnerOrDao(POWER_OPERATOR) {
+        if (operator_ == address(0)) revert AgentInvalidOperator();
+        _operator = operator_;
+        emit OperatorChanged(operator_);
+    }
+
+    /// @inheritdoc IAgent
+    function setRoyalty(uint256 royaltyBps_) external onlyOwnerOrDao(POWER_ROYALTY) {
+        _checkRoyalty(royaltyBps_, _links().parent);
+        _royaltyBps = uint16(royaltyBps_);
+        emit RoyaltyChanged(royaltyBps_);
+    }
+
+    /// @inheritdoc IAgent
+    function setDaoPowers(uint8 powers) external onlyDao {
+        _daoPowers = powers & ALL_POWERS;
+        emit DaoPowersChanged(powers & ALL_POWERS);
+    }
+
+    /// @inheritdoc IAgent
+    function setScoreParams(IAgentLedger.ScoreParams calldata params) external onlyDao {
+        _ledger().setScoreParams(params);
+    }
+
+    // ─── Views ────────────────────────────────────────────────────────────────────────────────
+
+    /// @inheritdoc IAgent
+    function links() public view returns (Links memory) {
+        return _links();
+    }
+
+    /// @inheritdoc IAgent
+    function metadata() public view returns (Metadata memory m) {
+        (, m) = abi.decode(Clones.fetchCloneArgs(address(this)), (Links, Metadata));
+    }
+
+    /// @inheritdoc IAgent
+    function owner() external view returns (address) {
+        return _owner;
+    }
+
+    /// @inheritdoc IAgent
+    function operator() external view returns (address) {
+        return _operator;
+    }
+
+    /// @inheritdoc IAgent
+    function mode() external view returns (AccessMode) {
+        return _mode;
+    }
+
+    /// @inheritdoc IAgent
+    function pricePerCredit() external view returns (uint256) {
+        return _pricePerCredit;
+    }
+
+    /// @inheritdoc IAgent
+    function royaltyBps() external view returns (uint256) {
+        return _royaltyBps;
+    }
+
+    /// @inheritdoc IAgent
+    function daoPowers() external view returns (uint8) {
+        return _daoPowers;
+    }
+
+    /// @inheritdoc IAgent
+    function endpoint() external view returns (string memory) {
+        return _endpoint;
+    }
+
+    /// @inheritdoc IAgent
+    function weightsCid() public view returns (string memory) {
+        // Version 0's CID sits in the immutable arguments; later versions overwrite storage.
+        string memory latest = _latestWeightsCid;
+        return bytes(latest).length != 0 ? latest : metadata().initialWeightsCid;
+    }
+
+    /// @inheritdoc IAgent
+    function salePrice() external view returns (uint256) {
+        return _salePrice;
+    }
+
+    /// @inheritdoc IAgent
+    function registryIndex() external view returns (uint256) {
+        return _registryIndex;
+    }
+
+    /// @inheritdoc IAgent
+    function account(address user) external view returns (Account memory) {
+        return _accounts[user];
+    }
+
+    /// @inheritdoc IAgent
+    function apiKey(bytes32 keyHash) external view returns (ApiKey memory) {
+        return _keys[keyHash];
+    }
+
+    /// @inheritdoc IAgent
+    function withdrawable(address account_) external view returns (uint256) {
+        Earnings memory e = _earnings[account_];
+        return e.owed + (_ledger().sharesOf(account_) * (_revenuePerShare - e.paidPerShare)) / PRECISION;
+    }
+
+    /// @inheritdoc IAgent
+    function protocolFeesOwed() external view returns (uint256) {
+        return _protocolFeesOwed;
+    }
+
+    /// @inheritdoc IAgent
+    function creditsValue() external view returns (uint256) {
+        return _creditsValue;
+    }
+
+    /// @inheritdoc IAgent
+    function unclaimed() external view returns (uint256) {
+        return _unclaimed;
+    }
+
+    /// @inheritdoc IAgent
+    function summary() external view returns (Summary memory s) {
+        Links memory l = _links();
+        Metadata memory m = metadata();
+        IAgentLedger ledger = IAgentLedger(l.ledger);
+        IAgentLedger.Metrics memory metrics = ledger.metrics();
+        (s.score, s.engagement, s.popularity, s.rating) = ledger.score();
+        s.agent = address(this);
+        s.ledger = l.ledger;
+        s.dao = l.dao;
+        s.owner = _owner;
+        s.parent = l.parent;
+        s.name = m.name;
+        s.modelCardCid = m.modelCardCid;
+        s.baseModel = m.baseModel;
+        s.weightsCid = bytes(_latestWeightsCid).length != 0 ? _latestWeightsCid : m.initialWeightsCid;
+        s.mode = _mode;
+        s.pricePerCredit = _pricePerCredit;
+        s.salePrice = _salePrice;
+        s.members = metrics.members;
+        s.calls = metrics.calls;
+        s.purchases = metrics.purchases;
+        s.ratingSum = metrics.ratingSum;
+        s.ratingCount = metrics.ratingCount;
+        s.versionCount = metrics.versions;
+    }
+
+    // ─── Internals ────────────────────────────────────────────────────────────────────────────
+
+    /// @dev Charges one usage line, capped by the key's remaining allowance and the user's credits.
+    function _settleOne(Usage calldata usage, bool paid) private returns (uint256 charged, uint256 value) {
+        ApiKey memory key = _keys[usage.keyHash];
+        if (key.user == address(0)) revert AgentUnknownApiKey(usage.keyHash);
+        uint256 allowance = key.cap - key.spent;
+        charged = usage.units < allowance ? usage.units : allowance;
+
+        Account memory acct = _accounts[key.user];
+        if (paid && charged != 0) {
+            if (charged > acct.credits) charged = acct.credits;
+            // The deposit is valued at the average price paid, so spending the last credit takes
+            // exactly the rest of the deposit: no dust is ever stranded.
+            if (charged != 0) value = (uint256(acct.deposit) * charged) / acct.credits;
+            acct.credits -= uint96(charged);
+            acct.deposit -= uint96(value);
+        }
+        if (charged != 0) {
+            acct.used = true;
+            _accounts[key.user] = acct;
+            _keys[usage.keyHash].spent = key.spent + uint40(charged);
+        }
+        emit UsageSettled(usage.keyHash, key.user, usage.units, charged, value);
+    }
+
+    /// @dev Protocol fee → parent royalty → shareholders. The royalty is pushed last (CEI).
+    function _splitRevenue(uint256 value) private {
+        (, uint256 feeBps) = _factory().protocolFee();
+        uint256 fee = (value * feeBps) / BPS;
+        _protocolFeesOwed += SafeCast.toUint128(fee);
+        address parent = _links().parent;
+        uint256 royalty = parent == address(0) ? 0 : ((value - fee) * _royaltyBps) / BPS;
+        uint256 toShareholders = value - fee - royalty;
+        _distribute(toShareholders);
+        emit RevenueSplit(value, fee, royalty, toShareholders);
+        if (royalty != 0) IAgent(parent).receiveRoyalty{value: royalty}();
+    }
+
+    function _distribute(uint256 amount) private {
+        _revenuePerShare += (amount * PRECISION) / _ledger().totalShares();
+        _unclaimed += SafeCast.toUint128(amount);
+    }
+
+    function _accrue(address account_) private {
+        Earnings storage e = _earnings[account_];
+        uint256 perShare = _revenuePerShare;
+        uint256 shares = _ledger().sharesOf(account_);
+        if (shares != 0) e.owed += (shares * (perShare - e.paidPerShare)) / PRECISION;
+        e.paidPerShare = perShare;
+    }
+
+    function _send(address to, uint256 amount) private {
+        (bool ok, ) = to.call{value: amount}("");
+        if (!ok) revert AgentTransferFailed(to, amount);
+    }
+
+    function _checkRoyalty(uint256 royaltyBps_, address parent) private pure {
+        if (royaltyBps_ > MAX_ROYALTY_BPS || (parent == address(0) && royaltyBps_ != 0)) {
+            revert AgentInvalidRoyalty(royaltyBps_);
+        }
+    }
+
+    function _checkOwner() private view {
+        if (msg.sender != _owner) revert AgentNotOwner(msg.sender);
+    }
+
+    function _checkDao() private view {
+        if (msg.sender != _links().dao) revert AgentNotDao(msg.sender);
+    }
+
+    function _checkOwnerOrDao(uint8 power) private view {
+        if (msg.sender == _links().dao) return;
+        if (msg.sender == _owner && _daoPowers & power == 0) return;
+        revert AgentNotOwnerOrDao(msg.sender, power);
+    }
+
+    function _links() private view returns (Links memory) {
+        return abi.decode(Clones.fetchCloneArgs(address(this)), (Links));
+    }
+
+    function _ledger() private view returns (IAgentLedger) {
+        return IAgentLedger(_links().ledger);
+    }
+
+    function _factory() private view returns (IHexsFactory) {
+        return IHexsFactory(_links().factory);
+    }
+}

@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: MIT
+// HEXS contracts/interfaces/IAgent.sol
+pragma solidity ^0.8.30;
+
+import {IAgentLedger} from "./IAgentLedger.sol";
+
+/**
+ * @dev One fine-tuned model on the marketplace: its metadata, access (credits, API keys, usage
+ * settlement), revenue sharing, ratings, versions and sale.
+ *
+ * Roles: the **owner** (creator, or whoever bought the agent), the **DAO** (its AgentDAO, acting
+ * through executed proposals), the **operator** (runs the inference gateway and settles usage) and
+ * **members** (everyone who joined or bought credits).
+ *
+ * Owner-or-DAO setters: the DAO can always call them; the owner only while the DAO has not taken
+ * that power over ({setDaoPowers}). At creation the DAO holds {POWER_ROYALTY}, so the owner of a
+ * derived agent cannot cut the parent's royalty alone. Only the DAO can change the score
+ * parameters and the DAO powers, and accept a version contributed by someone other than the owner.
+ * Only the owner can list the agent for sale.
+ *
+ * Money: credits are a prepaid balance held here until usage is settled; settled value pays the
+ * protocol fee, then the parent's royalty (pushed to the parent agent), then the shareholders
+ * through a revenue-per-share accumulator they pull from with {withdraw}. At every moment
+ * `balance == protocolFeesOwed + creditsValue + unclaimed`.
+ */
+interface IAgent {
+    enum AccessMode {
+        Free,
+        Paid
+    }
+
+    /// @dev Addresses fixed at creation (kept in the clone's immutable arguments).
+    struct Links {
+        address factory;
+        address ledger;
+        address dao;
+        address parent;
+    }
+
+    /// @dev Metadata fixed at creation (kept in the clone's immutable arguments).
+    struct Metadata {
+        string name;
+        string modelCardCid;
+        string baseModel;
+        string baseModelRevision;
+        string initialWeightsCid;
+    }
+
+    /// @dev Settings an owner or the DAO may change later, given at creation.
+    struct Settings {
+        AccessMode mode;
+        uint96 pricePerCredit;
+        uint16 royaltyBps;
+        address operator;
+        string endpoint;
+    }
+
+    /// @dev One line of a settlement batch: `units` credits used through the key `keyHash`.
+    struct Usage {
+        bytes32 keyHash;
+        uint256 units;
+    }
+
+    /// @dev A user's prepaid balance. `deposit` is the wei paid for the `credits` still unspent.
+    struct Account {
+        uint96 credits;
+        uint96 deposit;
+        uint40 refundAvailableAt;
+        bool used;
+    }
+
+    /// @dev An API key, stored by the hash of its secret. `spent` and `cap` count credits (units).
+    struct ApiKey {
+        address user;
+        uint40 spent;
+        uint40 cap;
+        bool revoked;
+    }
+
+    /// @dev What a marketplace card shows, from one call.
+    struct Summary {
+        address agent;
+        address ledger;
+        address dao;
+        address owner;
+        address parent;
+        string name;
+        string modelCardCid;
+        string baseModel;
+        string weightsCid;
+        AccessMode mode;
+        uint256 pricePerCredit;
+        uint256 salePrice;
+        uint256 score;
+        uint256 engagement;
+        uint256 popularity;
+        uint256 rating;
+        uint256 members;
+        uint256 calls;
+        uint256 purchases;
+        uint256 ratingSum;
+        uint256 ratingCount;
+        uint256 versionCount;
+    }
+
+    /// @notice `account` joined the free agent.
+    event Joined(address indexed account);
+    /// @notice `buyer` bought `credits` for `paid` wei and got `refund` wei of excess back.
+    event CreditsBought(address indexed buyer, uint256 credits, uint256 paid, uint256 refund);
+    /// @notice `user` asked for its unspent credits back; possible from `availableAt`.
+    event CreditRefundRequested(address indexed user, uint256 credits, uint256 availableAt);
+    /// @notice `user` took back `value` wei for `credits` unspent credits.
+    event CreditsRefunded(address indexed user, uint256 credits, uint256 value);
+    /// @notice `user` created the API key `keyHash` with a spend cap of `cap` credits.
+    event ApiKeyCreated(address indexed user, bytes32 indexed keyHash, uint256 cap);
+    /// @notice `user` revoked the API key `keyHash`.
+    event ApiKeyRevoked(address indexed user, bytes32 indexed keyHash);
+    /// @notice The operator settled `charged` of `requested` units on `keyHash`, worth `value` wei.
+    event UsageSettled(bytes32 indexed keyHash, address indexed user, uint256 requested, uint256 charged, uint256 value);
+    /// @notice A settlement batch moved `value` wei of credits into revenue and split it.
+    event RevenueSplit(uint256 value, uint256 protocolFee, uint256 royalty, uint256 toShareholders);
+    /// @notice `amount` wei arrived as royalty (or any revenue deposit) from `from` for the shareholders.
+    event RoyaltyReceived(address indexed from, uint256 amount);
+    /// @notice `account` withdrew `amount` wei of revenue and sale proceeds.
+    event Withdrawn(address indexed account, uint256 amount);
+    /// @notice `amount` wei of protocol fees went to `treasury`.
+    event ProtocolFeesWithdrawn(address indexed treasury, uint256 amount);
+    /// @notice `account` rated the agent `stars`.
+    event Rated(address indexed account, uint8 stars);
+    /// @notice Version `version` was published with `weightsCid`; `contributor` got `sharesMinted`.
+    event VersionPublished(uint256 indexed version, address indexed contributor, string weightsCid, uint256 sharesMinted);
+    /// @notice The owner listed the agent for `price` wei.
+    event ListedForSale(uint256 price);
+    /// @notice The owner withdrew the agent from sale.
+    event SaleCancelled();
+    /// @notice `buyer` bought the agent from `seller` for `price` wei; `shares` moved with it.
+    event AgentSold(address indexed seller, address indexed buyer, uint256 price, uint256 shares);
+    event PriceChanged(uint256 pricePerCredit);
+    event ModeChanged(AccessMode mode);
+    event EndpointChanged(string endpoint);
+    event OperatorChanged(address operator);
+    event RoyaltyChanged(uint256 royaltyBps);
+    /// @notice The set of powers the DAO has taken over from the owner changed.
+    event DaoPowersChanged(uint8 powers);
+
+    /// @notice Thrown when the caller is not the owner.
+    error AgentNotOwner(address caller);
+    /// @notice Thrown when the caller is not the DAO.
+    error AgentNotDao(address caller);
+    /// @notice Thrown when the caller is neither the owner (with the power free) nor the DAO.
+    error AgentNotOwnerOrDao(address caller, uint8 power);
+    /// @notice Thrown when the caller is not the operator.
+    error AgentNotOperator(address caller);
+    /// @notice Thrown when the caller does not hold the API key.
+    error AgentNotKeyHolder(address caller, bytes32 keyHash);
+    /// @notice Thrown when an action needs the other access mode.
+    error AgentWrongMode(AccessMode mode);
+    /// @notice Thrown when fewer wei were sent than needed.
+    error AgentInsufficientPayment(uint256 sent, uint256 needed);
+    /// @notice Thrown when a sale is paid with anything but the exact price.
+    error AgentWrongPayment(uint256 sent, uint256 price);
+    /// @notice Thrown when buying zero credits or more than a balance can hold.
+    error AgentInvalidCreditAmount(uint256 credits);
+    /// @notice Thrown when joining twice.
+    error AgentAlreadyMember(address account);
+    /// @notice Thrown when a non-member tries a member-only action.
+    error AgentNotMember(address account);
+    /// @notice Thrown when a member who has not used the model tries to rate it.
+    error AgentRatingNotAllowed(address account);
+    /// @notice Thrown when an API key hash is zero or already taken.
+    error AgentApiKeyTaken(bytes32 keyHash);
+    /// @notice Thrown when an API key hash is unknown.
+    error AgentUnknownApiKey(bytes32 keyHash);
+    /// @notice Thrown when revoking a key twice.
+    error AgentApiKeyRevokedAlready(bytes32 keyHash);
+    /// @notice Thrown when a cap is above what a key can count.
+    error AgentInvalidSpendCap(uint256 cap);
+    /// @notice Thrown when withdrawing credits without a pending request.
+    error AgentNoRefundRequested(address user);
+    /// @notice Thrown when withdrawing credits before the notice period ends.
+    error AgentRefundNotReady(uint256 availableAt, uint256 now_);
+    /// @notice Thrown when there is nothing to withdraw.
+    error AgentNothingToWithdraw(address account);
+    /// @notice Thrown when sending wei fails (the receiver reverted, e.g. by re-entering).
+    error AgentTransferFailed(address to, uint256 amount);
+    /// @notice Thrown when buying an agent that is not for sale, or by its owner.
+    error AgentNotForSale();
+    /// @notice Thrown when a price is zero where a positive one is needed, or too large.
+    error AgentInvalidPrice(uint256 price);
+    /// @notice Thrown when a royalty is above {MAX_ROYALTY_BPS} or set without a parent.
+    error AgentInvalidRoyalty(uint256 royaltyBps);
+    /// @notice Thrown when the operator would be the zero address.
+    error AgentInvalidOperator();
+    /// @notice Thrown when a version's contributor is zero, or not the owner when the owner publishes.
+    error AgentInvalidContributor(address contributor);
+    /// @notice Thrown when a version has no weights CID.
+    error AgentEmptyWeightsCid();
+    /// @notice Thrown when a settlement batch is empty.
+    error AgentEmptySettlement();
+
+    /**
+     * @notice Sets up a new agent; called once by the factory in the creation transaction.
+     * @param owner the creator
+     * @param settings initial price, mode, royalty, operator and endpoint
+     * @param registryIndex the agent's index in the factory registry
+     */
+    function initialize(address owner, Settings calldata settings, uint256 registryIndex) external;
+
+    /// @notice Joins a free agent, which makes the caller a member (and gives it DAO votes).
+    function join() external;
+
+    /**
+     * @notice Buys `credits` credits of a paid agent at the current price; the excess of
+     * `msg.value` is refunded. The first purchase makes the caller a member. Cancels a pending
+     * refund request.
+     */
+    function buyCredits(uint256 credits) external payable;
+
+    /// @notice Starts the notice period after which the caller can take back its unspent credits.
+    function requestCreditRefund() external;
+
+    /// @notice After the notice period, refunds the caller the wei paid for its unspent credits.
+    function withdrawCredits() external;
+
+    /**
+     * @notice Registers an API key by the hash of its secret (the secret never touches the chain).
+     * @param keyHash keccak256 of the secret
+     * @param spendCap most credits (units) the key may ever be charged
+     */
+    function createApiKey(bytes32 keyHash, uint256 spendCap) external;
+
+    /// @notice Revokes one of the caller's API keys; usage before revocation can still be settled.
+    function revokeApiKey(bytes32 keyHash) external;
+
+    /**
+     * @notice Operator only: charges a batch of metered usage. Each line is charged at most what
+     * is left under its key's cap and, in paid mode, the user's credits; the rest is dropped and
+     * {UsageSettled} reports both numbers.
+     */
+    function settle(Usage[] calldata usage) external;
+
+    /// @notice Pays the caller its share of revenue and any sale proceeds owed to it.
+    function withdraw() external;
+
+    /// @notice Sends the protocol fees collected here to the protocol treasury. Anyone may call.
+    function withdrawProtocolFees() external;
+
+    /// @notice Receives royalties from derived agents (or any revenue deposit) for the shareholders.
+    function receiveRoyalty() external payable;
+
+    /// @notice Rates the agent 1..5; members who bought credits or had usage settled only.
+    function rate(uint8 stars) external;
+
+    /**
+     * @notice Publishes a new version: records it in the ledger and mints its contributor's
+     * shares. The owner publishes its own versions; the DAO accepts versions by anyone.
+     */
+    function publishVersion(string calldata weightsCid, IAgentLedger.TrainingRecord calldata record) external;
+
+    /// @notice Owner only: lists the agent for sale at `price` wei (replacing an earlier listing).
+    function listForSale(uint256 price) external;
+
+    /// @notice Owner only: ends the listing.
+    function cancelSale() external;
+
+    /**
+     * @notice Buys the listed agent for exactly the listed price: the caller becomes the owner and
+     * gets the seller's training shares; the seller can {withdraw} the price less the protocol fee.
+     */
+    function buyAgent() external payable;
+
+    /// @notice Owner-or-DAO ({POWER_PRICE}): sets the wei price of one credit.
+    function setPrice(uint256 pricePerCredit) external;
+
+    /// @notice Owner-or-DAO ({POWER_MODE}): switches between free and paid access.
+    function setMode(AccessMode mode) external;
+
+    /// @notice Owner-or-DAO ({POWER_ENDPOINT}): sets the inference gateway URL.
+    function setEndpoint(string calldata endpoint) external;
+
+    /// @notice Owner-or-DAO ({POWER_OPERATOR}): sets who settles usage.
+    function setOperator(address operator) external;
+
+    /// @notice Owner-or-DAO ({POWER_ROYALTY}, held by the DAO from creation): sets the parent royalty.
+    function setRoyalty(uint256 royaltyBps) external;
+
+    /// @notice DAO only: sets which powers the DAO holds (the owner loses them).
+    function setDaoPowers(uint8 powers) external;
+
+    /// @notice DAO only: changes the score parameters in the ledger.
+    function setScoreParams(IAgentLedger.ScoreParams calldata params) external;
+
+    function POWER_PRICE() external view returns (uint8);
+    function POWER_MODE() external view returns (uint8);
+    function POWER_ENDPOINT() external view returns (uint8);
+    function POWER_OPERATOR() external view returns (uint8);
+    function POWER_ROYALTY() external view returns (uint8);
+    /// @notice Largest parent royalty, in basis points of revenue after the protocol fee.
+    function MAX_ROYALTY_BPS() external view returns (uint256);
+    /// @notice Seconds between a credit refund request and the refund.
+    function REFUND_NOTICE_PERIOD() external view returns (uint256);
+
+    /// @notice The factory, ledger, DAO and parent agent (zero if none).
+    function links() external view returns (Links memory);
+    /// @notice The metadata given at creation.
+    function metadata() external view returns (Metadata memory);
+    function owner() external view returns (address);
+    function operator() external view returns (address);
+    function mode() external view returns (AccessMode);
+    function pricePerCredit() external view returns (uint256);
+    function royaltyBps() external view returns (uint256);
+    function daoPowers() external view returns (uint8);
+    function endpoint() external view returns (string memory);
+    /// @notice The weights CID of the latest version.
+    function weightsCid() external view returns (string memory);
+    /// @notice The listing price, 0 when not for sale.
+    function salePrice() external view returns (uint256);
+    /// @notice The agent's index in the factory registry.
+    function registryIndex() external view returns (uint256);
+    /// @notice `user`'s credits, deposit, refund time and whether it has used the model.
+    function account(address user) external view returns (Account memory);
+    /// @notice The API key stored under `keyHash` (zero user if none).
+    function apiKey(bytes32 keyHash) external view returns (ApiKey memory);
+    /// @notice Wei `account` can withdraw now (revenue and sale proceeds).
+    function withdrawable(address account) external view returns (uint256);
+    /// @notice Protocol fees collected and not yet sent to the treasury.
+    function protocolFeesOwed() external view returns (uint256);
+    /// @notice Wei held for unsettled credits (sum of every account's deposit).
+    function creditsValue() external view returns (uint256);
+    /// @notice Wei owed to shareholders and sellers, not yet withdrawn.
+    function unclaimed() external view returns (uint256);
+    /// @notice What a marketplace card shows.
+    function summary() external view returns (Summary memory);
+}
