@@ -4,16 +4,16 @@ pragma solidity ^0.8.30;
 
 import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
-import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IAgent} from "./interfaces/IAgent.sol";
 import {IAgentLedger} from "./interfaces/IAgentLedger.sol";
 import {IHexsFactory} from "./interfaces/IHexsFactory.sol";
+import {AgentArgs} from "./libraries/AgentArgs.sol";
 
 /**
  * @dev See {IAgent}. Deployed once as an implementation and used through EIP-1167 clones whose
- * immutable arguments hold `abi.encode(Links, Metadata)`: data that never changes costs 200 gas a
- * byte as code instead of 20 000 a word as storage, and reads as cheaply.
+ * immutable arguments hold the links and metadata ({AgentArgs}): data that never changes costs
+ * 200 gas a byte as code instead of 20 000 a word as storage, and reads as cheaply.
  *
  * Revenue accounting: `_revenuePerShare` grows by `amount × PRECISION / totalShares` on every
  * distribution; an account's earnings are `shares × (revenuePerShare − paidPerShare)`, folded into
@@ -90,7 +90,7 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
     function initialize(address owner_, Settings calldata settings, uint256 registryIndex_) external initializer {
         if (settings.operator == address(0)) revert AgentInvalidOperator();
         if (settings.mode == AccessMode.Paid && settings.pricePerCredit == 0) revert AgentInvalidPrice(0);
-        _checkRoyalty(settings.royaltyBps, _links().parent);
+        _checkRoyalty(settings.royaltyBps, AgentArgs.parent());
 
         _owner = owner_;
         _mode = settings.mode;
@@ -237,7 +237,7 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
     /// @inheritdoc IAgent
     function publishVersion(string calldata weightsCid_, IAgentLedger.TrainingRecord calldata record) external {
         address contributor = record.contributor;
-        if (msg.sender == _links().dao) {
+        if (msg.sender == AgentArgs.dao()) {
             if (contributor == address(0)) revert AgentInvalidContributor(contributor);
         } else if (msg.sender == _owner) {
             if (contributor != msg.sender) revert AgentInvalidContributor(contributor);
@@ -324,7 +324,7 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
 
     /// @inheritdoc IAgent
     function setRoyalty(uint256 royaltyBps_) external onlyOwnerOrDao(POWER_ROYALTY) {
-        _checkRoyalty(royaltyBps_, _links().parent);
+        _checkRoyalty(royaltyBps_, AgentArgs.parent());
         _royaltyBps = uint16(royaltyBps_);
         emit RoyaltyChanged(royaltyBps_);
     }
@@ -344,12 +344,17 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
 
     /// @inheritdoc IAgent
     function links() public view returns (Links memory) {
-        return _links();
+        return Links({
+            factory: AgentArgs.factory(),
+            ledger: AgentArgs.ledger(),
+            dao: AgentArgs.dao(),
+            parent: AgentArgs.parent()
+        });
     }
 
     /// @inheritdoc IAgent
-    function metadata() public view returns (Metadata memory m) {
-        (, m) = abi.decode(Clones.fetchCloneArgs(address(this)), (Links, Metadata));
+    function metadata() public view returns (Metadata memory) {
+        return AgentArgs.metadata();
     }
 
     /// @inheritdoc IAgent
@@ -437,7 +442,7 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
 
     /// @inheritdoc IAgent
     function summary() external view returns (Summary memory s) {
-        Links memory l = _links();
+        Links memory l = links();
         Metadata memory m = metadata();
         IAgentLedger ledger = IAgentLedger(l.ledger);
         IAgentLedger.Metrics memory metrics = ledger.metrics();
@@ -493,7 +498,7 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
         (, uint256 feeBps) = _factory().protocolFee();
         uint256 fee = (value * feeBps) / BPS;
         _protocolFeesOwed += SafeCast.toUint128(fee);
-        address parent = _links().parent;
+        address parent = AgentArgs.parent();
         uint256 royalty = parent == address(0) ? 0 : ((value - fee) * _royaltyBps) / BPS;
         uint256 toShareholders = value - fee - royalty;
         _distribute(toShareholders);
@@ -530,24 +535,20 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
     }
 
     function _checkDao() private view {
-        if (msg.sender != _links().dao) revert AgentNotDao(msg.sender);
+        if (msg.sender != AgentArgs.dao()) revert AgentNotDao(msg.sender);
     }
 
     function _checkOwnerOrDao(uint8 power) private view {
-        if (msg.sender == _links().dao) return;
+        if (msg.sender == AgentArgs.dao()) return;
         if (msg.sender == _owner && _daoPowers & power == 0) return;
         revert AgentNotOwnerOrDao(msg.sender, power);
     }
 
-    function _links() private view returns (Links memory) {
-        return abi.decode(Clones.fetchCloneArgs(address(this)), (Links));
-    }
-
     function _ledger() private view returns (IAgentLedger) {
-        return IAgentLedger(_links().ledger);
+        return IAgentLedger(AgentArgs.ledger());
     }
 
     function _factory() private view returns (IHexsFactory) {
-        return IHexsFactory(_links().factory);
+        return IHexsFactory(AgentArgs.factory());
     }
 }

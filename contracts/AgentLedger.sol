@@ -29,6 +29,10 @@ contract AgentLedger is Initializable, VotesUpgradeable, IAgentLedger {
     uint256 public constant INITIAL_SHARES = 10_000;
     /// @dev Cap on `contributionBps`: a single contribution never takes more than half the total.
     uint256 internal constant MAX_CONTRIBUTION_BPS = 5_000;
+    uint32 internal constant DEFAULT_ENGAGEMENT_K = 1_000;
+    uint32 internal constant DEFAULT_POPULARITY_K = 100;
+    uint16 internal constant DEFAULT_RATING_PRIOR = 5;
+    uint16 internal constant DEFAULT_CONTRIBUTION_BPS = 2_000;
 
     /// @dev Per-account state: shares, membership and rating in one slot.
     struct AccountState {
@@ -37,8 +41,16 @@ contract AgentLedger is Initializable, VotesUpgradeable, IAgentLedger {
         uint8 rating;
     }
 
+    /// @dev Reserves the low 9 bytes of slot 0 for {Initializable}'s flags (see
+    /// {_initializableStorageSlot}), so that initializing shares a storage write with `_agent`.
+    uint72 private _initializableState;
     address private _agent;
-    ScoreParams private _params;
+    /// @dev Score parameters; zero means the default (the setter never stores a zero), so a new
+    /// ledger writes none of them.
+    uint32 private _engagementK;
+    uint32 private _popularityK;
+    uint16 private _ratingPrior;
+    uint16 private _contributionBps;
     Metrics private _metrics;
     mapping(address account => AccountState) private _accounts;
     mapping(uint256 version => VersionHeader) private _versions;
@@ -60,7 +72,6 @@ contract AgentLedger is Initializable, VotesUpgradeable, IAgentLedger {
         TrainingRecord calldata firstVersion
     ) external initializer {
         _agent = agent_;
-        _params = ScoreParams({engagementK: 1_000, popularityK: 100, ratingPrior: 5, contributionBps: 2_000});
 
         _accounts[creator] = AccountState({shares: uint96(INITIAL_SHARES), member: true, rating: 0});
         _metrics.members = 1;
@@ -117,7 +128,7 @@ contract AgentLedger is Initializable, VotesUpgradeable, IAgentLedger {
 
         // The score "at that moment" includes the contributor's membership, and is the one stored.
         (uint256 scoreBps, , , ) = score();
-        sharesMinted = Score.contributionShares(totalShares(), scoreBps, _params.contributionBps);
+        sharesMinted = Score.contributionShares(totalShares(), scoreBps, scoreParams().contributionBps);
         _accounts[contributor].shares += SafeCast.toUint96(sharesMinted);
         _transferVotingUnits(address(0), contributor, sharesMinted);
         emit SharesMoved(address(0), contributor, sharesMinted);
@@ -141,9 +152,10 @@ contract AgentLedger is Initializable, VotesUpgradeable, IAgentLedger {
             params.engagementK == 0 ||
             params.popularityK == 0 ||
             params.ratingPrior == 0 ||
+            params.contributionBps == 0 ||
             params.contributionBps > MAX_CONTRIBUTION_BPS
         ) revert AgentLedgerInvalidScoreParams(params);
-        _params = params;
+        _setScoreParams(params);
         emit ScoreParamsChanged(params);
     }
 
@@ -178,14 +190,20 @@ contract AgentLedger is Initializable, VotesUpgradeable, IAgentLedger {
     }
 
     /// @inheritdoc IAgentLedger
-    function scoreParams() external view returns (ScoreParams memory) {
-        return _params;
+    function scoreParams() public view returns (ScoreParams memory) {
+        return
+            ScoreParams({
+                engagementK: _engagementK == 0 ? DEFAULT_ENGAGEMENT_K : _engagementK,
+                popularityK: _popularityK == 0 ? DEFAULT_POPULARITY_K : _popularityK,
+                ratingPrior: _ratingPrior == 0 ? DEFAULT_RATING_PRIOR : _ratingPrior,
+                contributionBps: _contributionBps == 0 ? DEFAULT_CONTRIBUTION_BPS : _contributionBps
+            });
     }
 
     /// @inheritdoc IAgentLedger
     function score() public view returns (uint256, uint256, uint256, uint256) {
         Metrics memory m = _metrics;
-        ScoreParams memory p = _params;
+        ScoreParams memory p = scoreParams();
         Score.Breakdown memory b = Score.compute(
             m.calls,
             m.members,
@@ -227,6 +245,11 @@ contract AgentLedger is Initializable, VotesUpgradeable, IAgentLedger {
         return "mode=timestamp";
     }
 
+    /// @dev Slot 0, whose low bytes `_initializableState` reserves (Initializable uses 9 bytes).
+    function _initializableStorageSlot() internal pure override returns (bytes32) {
+        return bytes32(0);
+    }
+
     /// @dev Delegating to the zero address means delegating back to oneself, never burning votes.
     function _delegate(address account, address delegatee) internal override {
         super._delegate(account, delegatee == address(0) ? account : delegatee);
@@ -244,6 +267,13 @@ contract AgentLedger is Initializable, VotesUpgradeable, IAgentLedger {
 
     function _EIP712Version() internal pure override returns (string memory) {
         return "1";
+    }
+
+    function _setScoreParams(ScoreParams memory params) private {
+        _engagementK = params.engagementK;
+        _popularityK = params.popularityK;
+        _ratingPrior = params.ratingPrior;
+        _contributionBps = params.contributionBps;
     }
 
     function _addMember(address account) private {

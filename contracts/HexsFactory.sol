@@ -10,12 +10,13 @@ import {IHexsFactory} from "./interfaces/IHexsFactory.sol";
 import {IAgent} from "./interfaces/IAgent.sol";
 import {IAgentLedger} from "./interfaces/IAgentLedger.sol";
 import {IAgentDAO} from "./interfaces/IAgentDAO.sol";
+import {AgentArgs} from "./libraries/AgentArgs.sol";
 
 /**
  * @dev See {IHexsFactory}.
  *
  * Ledger and DAO are plain clones at CREATE2 addresses derived from `(owner, salt)`. The Agent
- * clone carries `abi.encode(Links, Metadata)` as immutable arguments, which is why its address
+ * clone carries its links and metadata as immutable arguments ({AgentArgs}), which is why its address
  * also commits to that data. The ledger stores its agent; the DAO stores its ledger.
  */
 contract HexsFactory is Ownable2Step, IHexsFactory {
@@ -194,7 +195,7 @@ contract HexsFactory is Ownable2Step, IHexsFactory {
             dao: dao,
             parent: params.parent
         });
-        return abi.encode(links, params.metadata);
+        return AgentArgs.encode(links, params.metadata);
     }
 
     function _pageEnd(uint256 offset, uint256 limit) private view returns (uint256) {

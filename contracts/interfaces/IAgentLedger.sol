@@ -85,7 +85,7 @@ interface IAgentLedger is IERC5805 {
 
     /// @notice Thrown when anyone but the agent calls a recording function.
     error AgentLedgerUnauthorized(address caller);
-    /// @notice Thrown when a score parameter is zero or the contribution rate is above its cap.
+    /// @notice Thrown when a score parameter is zero or the contribution rate is above its cap (5 000).
     error AgentLedgerInvalidScoreParams(ScoreParams params);
     /// @notice Thrown when a rating is outside 1..5.
     error AgentLedgerInvalidRating(uint8 stars);
