@@ -11,6 +11,7 @@ import {GovernorStorageUpgradeable} from "@openzeppelin/contracts-upgradeable/go
 import {GovernorVotesUpgradeable} from "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorVotesUpgradeable.sol";
 import {GovernorVotesQuorumFractionUpgradeable} from "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorVotesQuorumFractionUpgradeable.sol";
 import {IAgentDAO} from "./interfaces/IAgentDAO.sol";
+import {CloneArgs} from "./libraries/CloneArgs.sol";
 
 /**
  * @dev See {IAgentDAO}: a standard OpenZeppelin Governor (propose → vote for/against/abstain →
@@ -21,6 +22,9 @@ import {IAgentDAO} from "./interfaces/IAgentDAO.sol";
  * `publishVersion` for contributed versions, and move the ETH it holds (its treasury).
  *
  * Time is the ledger's clock (timestamps), so the voting delay and period are in seconds.
+ *
+ * The ledger (the votes token) is the clone's immutable argument rather than storage: one storage
+ * write less per agent and a cheaper read on every vote.
  */
 contract AgentDAO is
     GovernorUpgradeable,
@@ -36,17 +40,16 @@ contract AgentDAO is
     }
 
     /// @inheritdoc IAgentDAO
-    function initialize(
-        IERC5805 ledger,
-        uint48 votingDelay_,
-        uint32 votingPeriod_,
-        uint256 quorumPercent
-    ) external initializer {
+    function initialize(uint48 votingDelay_, uint32 votingPeriod_, uint256 quorumPercent) external initializer {
         // No __Governor_init: name and EIP-712 domain are constants (see {name}), which saves
-        // three storage writes per agent.
+        // three storage writes per agent. No __GovernorVotes_init: see {token}.
         __GovernorSettings_init(votingDelay_, votingPeriod_, 0);
-        __GovernorVotes_init(ledger);
         __GovernorVotesQuorumFraction_init(quorumPercent);
+    }
+
+    /// @dev The agent's ledger, from the clone's immutable arguments.
+    function token() public view override returns (IERC5805) {
+        return IERC5805(CloneArgs.addressAt(0));
     }
 
     /// @dev The same for every agent's DAO; the EIP-712 domain still differs per clone address.

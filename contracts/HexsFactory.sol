@@ -5,7 +5,6 @@ pragma solidity ^0.8.30;
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
-import {IERC5805} from "@openzeppelin/contracts/interfaces/IERC5805.sol";
 import {IHexsFactory} from "./interfaces/IHexsFactory.sol";
 import {IAgent} from "./interfaces/IAgent.sol";
 import {IAgentLedger} from "./interfaces/IAgentLedger.sol";
@@ -15,9 +14,10 @@ import {AgentArgs} from "./libraries/AgentArgs.sol";
 /**
  * @dev See {IHexsFactory}.
  *
- * Ledger and DAO are plain clones at CREATE2 addresses derived from `(owner, salt)`. The Agent
- * clone carries its links and metadata as immutable arguments ({AgentArgs}), which is why its address
- * also commits to that data. The ledger stores its agent; the DAO stores its ledger.
+ * All three are clones at CREATE2 addresses derived from `(owner, salt)`: the ledger a plain
+ * clone, the DAO one whose immutable argument is its ledger, and the Agent one whose immutable
+ * arguments are its links and metadata ({AgentArgs}), so the Agent's address also commits to them.
+ * The ledger stores its agent.
  */
 contract HexsFactory is Ownable2Step, IHexsFactory {
     /// @inheritdoc IHexsFactory
@@ -68,7 +68,7 @@ contract HexsFactory is Ownable2Step, IHexsFactory {
 
         bytes32 salt = _salt(msg.sender, params.salt);
         ledger = Clones.cloneDeterministic(_ledgerImplementation, salt);
-        dao = Clones.cloneDeterministic(_daoImplementation, salt);
+        dao = Clones.cloneDeterministicWithImmutableArgs(_daoImplementation, abi.encodePacked(ledger), salt);
         agent = Clones.cloneDeterministicWithImmutableArgs(_agentImplementation, _agentArgs(params, ledger, dao), salt);
 
         uint256 index = _agents.length;
@@ -77,7 +77,7 @@ contract HexsFactory is Ownable2Step, IHexsFactory {
 
         IAgent(agent).initialize(msg.sender, params.settings, index);
         IAgentLedger(ledger).initialize(agent, msg.sender, m.initialWeightsCid, params.firstVersion);
-        IAgentDAO(dao).initialize(IERC5805(ledger), params.votingDelay, params.votingPeriod, params.quorumPercent);
+        IAgentDAO(dao).initialize(params.votingDelay, params.votingPeriod, params.quorumPercent);
 
         emit AgentCreated(agent, ledger, dao, msg.sender, params.parent, m.modelCardCid);
     }
@@ -89,7 +89,12 @@ contract HexsFactory is Ownable2Step, IHexsFactory {
     ) external view returns (address agent, address ledger, address dao) {
         bytes32 salt = _salt(owner_, params.salt);
         ledger = Clones.predictDeterministicAddress(_ledgerImplementation, salt);
-        dao = Clones.predictDeterministicAddress(_daoImplementation, salt);
+        dao = Clones.predictDeterministicAddressWithImmutableArgs(
+            _daoImplementation,
+            abi.encodePacked(ledger),
+            salt,
+            address(this)
+        );
         agent = Clones.predictDeterministicAddressWithImmutableArgs(
             _agentImplementation,
             _agentArgs(params, ledger, dao),

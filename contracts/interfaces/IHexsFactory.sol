@@ -66,8 +66,7 @@ interface IHexsFactory {
 
     /**
      * @notice The addresses `createAgent(params)` would give when called by `owner`. Ledger and DAO
-     * depend only on `owner` and `params.salt`; the Agent also commits to its immutable metadata,
-     * parent and the factory.
+     * depend only on `owner` and `params.salt`; the Agent also commits to its metadata and parent.
      */
     function predictAddresses(
         address owner,

@@ -5,6 +5,7 @@ pragma solidity ^0.8.30;
 import {Bytes} from "@openzeppelin/contracts/utils/Bytes.sol";
 import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 import {IAgent} from "../interfaces/IAgent.sol";
+import {CloneArgs} from "./CloneArgs.sol";
 
 /**
  * @dev Layout of an Agent clone's immutable arguments (appended to its EIP-1167 code):
@@ -18,7 +19,6 @@ library AgentArgs {
     /// @notice Thrown when a metadata string is longer than 65 535 bytes.
     error AgentArgsStringTooLong(uint256 length);
 
-    uint256 private constant PROXY_CODE_LENGTH = 0x2d;
     uint256 private constant FACTORY = 0;
     uint256 private constant LEDGER = 20;
     uint256 private constant DAO = 40;
@@ -40,22 +40,22 @@ library AgentArgs {
 
     /// @dev The running clone's factory.
     function factory() internal view returns (address) {
-        return _addressAt(FACTORY);
+        return CloneArgs.addressAt(FACTORY);
     }
 
     /// @dev The running clone's ledger.
     function ledger() internal view returns (address) {
-        return _addressAt(LEDGER);
+        return CloneArgs.addressAt(LEDGER);
     }
 
     /// @dev The running clone's DAO.
     function dao() internal view returns (address) {
-        return _addressAt(DAO);
+        return CloneArgs.addressAt(DAO);
     }
 
     /// @dev The running clone's parent agent (zero if none).
     function parent() internal view returns (address) {
-        return _addressAt(PARENT);
+        return CloneArgs.addressAt(PARENT);
     }
 
     /// @dev The running clone's metadata strings.
@@ -79,13 +79,5 @@ library AgentArgs {
         uint256 length = (uint256(uint8(args[pos])) << 8) | uint8(args[pos + 1]);
         next = pos + 2 + length;
         s = string(Bytes.slice(args, pos + 2, next));
-    }
-
-    /// @dev Copies 32 bytes of this clone's code, starting at the argument `offset`, into scratch space.
-    function _addressAt(uint256 offset) private view returns (address value) {
-        assembly ("memory-safe") {
-            extcodecopy(address(), 0x00, add(PROXY_CODE_LENGTH, offset), 0x20) // scratch space 0x00..0x1f
-            value := shr(96, mload(0x00)) // the address is the word's first 20 bytes
-        }
     }
 }

@@ -3,7 +3,9 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { renderMarkdown, type BenchSection } from "./report.ts";
 
-const SECTIONS: Record<string, () => Promise<{ run: () => Promise<BenchSection> }>> = {};
+const SECTIONS: Record<string, () => Promise<{ run: () => Promise<BenchSection> }>> = {
+  gas: () => import("./gas.ts"),
+};
 
 const wanted = process.argv.slice(2);
 const names = wanted.length > 0 ? wanted : Object.keys(SECTIONS);

@@ -11,7 +11,7 @@ export async function deployHexs(connection: Connection) {
   const { factory } = await ignition.deploy(HexsModule);
   const [deployer, ...others] = await viem.getWalletClients();
   const publicClient = await viem.getPublicClient();
-  return { factory, deployer, others, publicClient, viem };
+  return { factory, deployer, others, publicClient, viem, connection };
 }
 
 export type Hexs = Awaited<ReturnType<typeof deployHexs>>;
