@@ -18,6 +18,10 @@ export default defineConfig({
       evmVersion: "prague",
     },
   },
+  test: {
+    // Kept small so `hardhat test` stays fast on two cores; raise locally when hunting bugs.
+    solidity: { fuzz: { runs: 256 }, invariant: { runs: 48, depth: 40 } },
+  },
   paths: {
     tests: {
       solidity: "./test/contracts",
