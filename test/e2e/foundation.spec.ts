@@ -152,3 +152,21 @@ test.describe("an injected EIP-6963 wallet", () => {
     await expect(page.getByTestId("network")).toHaveText("chain 31337");
   });
 });
+
+test.describe("the marketplace", () => {
+  test("reads the agent registry through the generated factory ABI and address", async ({ page }) => {
+    await openApp(page);
+    await expect(page.getByTestId("agent-count")).toHaveText(/^\d+ agents? on chain 31337$/);
+  });
+
+  test("names the RPC endpoint when it cannot be reached", async ({ page }) => {
+    const { siteUrl } = e2eEnv();
+    await page.addInitScript(() =>
+      localStorage.setItem("hexs:settings", JSON.stringify({ chainId: 31337, rpcUrl: "http://127.0.0.1:9/" })),
+    );
+    await page.goto(siteUrl);
+    await expect(page.getByTestId("marketplace-error")).toHaveText(
+      "Cannot reach the RPC endpoint http://127.0.0.1:9/. Check it in Settings.",
+    );
+  });
+});

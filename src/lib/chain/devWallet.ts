@@ -30,6 +30,16 @@ export class DevWalletError extends HexsError {
 
 type Listener = (...args: unknown[]) => void;
 
+type KeyValueStorage = Pick<Storage, "getItem" | "setItem" | "removeItem">;
+
+/** What the dev wallet remembers per browser, as an extension would: the site's permission and the account. */
+interface DevWalletMemory {
+  authorized: boolean;
+  selected: number;
+}
+
+const MEMORY_KEY = "hexs:dev-wallet";
+
 interface TransactionRequestJson {
   from?: Hex;
   to?: Hex;
@@ -46,11 +56,12 @@ interface TransactionRequestJson {
  */
 export class DevWalletProvider {
   readonly accounts: readonly HDAccount[];
-  #selected = 0;
+  #memory: DevWalletMemory = { authorized: false, selected: 0 };
   #listeners = new Map<string, Set<Listener>>();
   readonly #chain: Chain;
+  readonly #storage: KeyValueStorage | undefined;
 
-  constructor(chain: Chain) {
+  constructor(chain: Chain, storage: KeyValueStorage | undefined = globalThis.localStorage) {
     if (!isLocalChain(chain.id)) {
       throw new DevWalletError(`The dev wallet exists only on the local chain, not on chain ${chain.id}.`, 4901);
     }
@@ -58,15 +69,18 @@ export class DevWalletProvider {
     this.accounts = Array.from({ length: DEV_ACCOUNT_COUNT }, (_, addressIndex) =>
       mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex }),
     );
+    this.#storage = storage;
+    const remembered = parseMemory(storage?.getItem(MEMORY_KEY));
+    if (remembered && this.accounts[remembered.selected]) this.#memory = remembered;
   }
 
   get selected(): HDAccount {
-    return this.accounts[this.#selected]!;
+    return this.accounts[this.#memory.selected]!;
   }
 
   select(index: number): void {
     if (!this.accounts[index]) throw new DevWalletError(`No dev account #${index}.`, 4100);
-    this.#selected = index;
+    this.#remember({ selected: index });
     this.#emit("accountsChanged", [this.selected.address]);
   }
 
@@ -84,14 +98,20 @@ export class DevWalletProvider {
     const wallet = createWalletClient({ account: this.selected, chain: this.#chain, transport: http() });
     switch (method) {
       case "eth_accounts":
+        // Like an extension, it reveals the account only to a site the user has connected.
+        return this.#memory.authorized ? [this.selected.address] : [];
       case "eth_requestAccounts":
+        this.#remember({ authorized: true });
         return [this.selected.address];
       case "eth_chainId":
         return numberToHex(this.#chain.id);
       case "wallet_requestPermissions":
-      case "wallet_getPermissions":
+        this.#remember({ authorized: true });
         return [{ parentCapability: "eth_accounts" }];
+      case "wallet_getPermissions":
+        return this.#memory.authorized ? [{ parentCapability: "eth_accounts" }] : [];
       case "wallet_revokePermissions":
+        this.#remember({ authorized: false });
         return null;
       case "wallet_switchEthereumChain": {
         const [{ chainId }] = params as [{ chainId: Hex }];
@@ -122,7 +142,23 @@ export class DevWalletProvider {
     }
   }
 
+  #remember(patch: Partial<DevWalletMemory>): void {
+    this.#memory = { ...this.#memory, ...patch };
+    this.#storage?.setItem(MEMORY_KEY, JSON.stringify(this.#memory));
+  }
+
   #emit(event: string, ...args: unknown[]): void {
     for (const listener of this.#listeners.get(event) ?? []) listener(...args);
+  }
+}
+
+function parseMemory(text: string | null | undefined): DevWalletMemory | undefined {
+  if (!text) return undefined;
+  try {
+    const value = JSON.parse(text) as Partial<DevWalletMemory>;
+    if (typeof value.authorized !== "boolean" || !Number.isInteger(value.selected)) return undefined;
+    return { authorized: value.authorized, selected: value.selected! };
+  } catch {
+    return undefined;
   }
 }

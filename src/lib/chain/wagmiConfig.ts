@@ -34,7 +34,8 @@ export async function createHexsWagmi(settings: Settings): Promise<HexsWagmi> {
     connectors,
     multiInjectedProviderDiscovery: true,
     storage: createStorage({ storage: localStorage, key: `hexs.wagmi.${chain.id}` }),
-    transports: { [chain.id]: http(settings.rpcUrl) },
+    // Batching puts the reads a page makes at once into one HTTP request.
+    transports: { [chain.id]: http(settings.rpcUrl, { batch: true }) },
   });
   return { config, devWallet };
 }

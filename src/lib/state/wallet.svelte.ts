@@ -66,9 +66,10 @@ class WalletState {
     await reconnect(wagmi.config).catch(() => undefined);
   }
 
-  async connect(connector: Connector): Promise<void> {
+  /** Resolves to whether the wallet connected; on failure `error` says why. */
+  async connect(connector: Connector): Promise<boolean> {
     // No chainId here: a wallet on another network connects as it is, and the banner offers the switch.
-    await this.#run(() => connect(this.wagmi.config, { connector }));
+    return this.#run(() => connect(this.wagmi.config, { connector }));
   }
 
   async disconnect(): Promise<void> {
@@ -98,13 +99,15 @@ class WalletState {
     }
   }
 
-  async #run(action: () => Promise<unknown>): Promise<void> {
+  async #run(action: () => Promise<unknown>): Promise<boolean> {
     this.error = undefined;
     this.busy = true;
     try {
       await action();
+      return true;
     } catch (error) {
       this.error = describeError(error);
+      return false;
     } finally {
       this.busy = false;
     }

@@ -23,7 +23,7 @@ const REJECTED = { error: { code: 4001, message: "User rejected the request." } 
  */
 export class TestWallet {
   readonly account: PrivateKeyAccount = privateKeyToAccount(generatePrivateKey());
-  chainId = hardhat.id;
+  chainId: number = hardhat.id;
   rejectConnection = false;
   rejectTransactions = false;
   sentTransactions = 0;
