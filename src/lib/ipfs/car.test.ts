@@ -12,7 +12,7 @@ import { RAW_CODE, cidOf } from "./hash.ts";
 
 const MiB = 1024 * 1024;
 
-function pseudoRandom(size: number, seed = 1): Uint8Array {
+function pseudoRandom(size: number, seed = 1): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(size);
   let x = seed;
   for (let i = 0; i < size; i++) {
@@ -72,7 +72,7 @@ describe("packFile", () => {
 
   it("writes a valid CARv1 whose size, root and blocks all check out", async () => {
     const bytes = pseudoRandom(3 * MiB + 5);
-    const car = await packFile(new Blob([bytes]));
+    const car = await packFile(new Blob([bytes as Uint8Array<ArrayBuffer>]));
     for (const via of ["blob", "stream"] as const) {
       const read = await readCar(car, via);
       expect(read.length).toBe(car.size);
@@ -87,14 +87,14 @@ describe("packFile", () => {
 
   it("gives the same CID for a Blob, bytes and a one-shot stream", async () => {
     const bytes = pseudoRandom(2 * MiB + 99);
-    const stream = new Blob([bytes]).stream();
-    const cids = await Promise.all([packFile(bytes), packFile(new Blob([bytes])), packFile(stream)]);
+    const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream();
+    const cids = await Promise.all([packFile(bytes), packFile(new Blob([bytes as Uint8Array<ArrayBuffer>])), packFile(stream)]);
     expect(new Set(cids.map((car) => car.root.toString())).size).toBe(1);
   });
 
   it("reports hashing progress up to the total", async () => {
     const seen: number[] = [];
-    await packFile(new Blob([pseudoRandom(3 * MiB)]), { onProgress: ({ bytes, total }) => seen.push(bytes / total!) });
+    await packFile(new Blob([pseudoRandom(3 * MiB) as Uint8Array<ArrayBuffer>]), { onProgress: ({ bytes, total }) => seen.push(bytes / total!) });
     expect(seen).toEqual([1 / 3, 2 / 3, 1]);
   });
 

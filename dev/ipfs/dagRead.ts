@@ -1,0 +1,77 @@
+// Streaming reads from the blockstore with backpressure: file bytes (for deserialized
+// responses) and CAR exports (trustless responses). Both pull one block at a time, so a slow
+// client holds the server to about one block of memory.
+//
+// Why not `@helia/unixfs` cat / `@helia/car` export: the exporter reads child blocks into an
+// unbounded queue, ahead of the consumer; serving a 100 MB file to a slow reader kept most of
+// it in memory.
+import { encode as encodeCbor } from "@ipld/dag-cbor";
+import * as dagPb from "@ipld/dag-pb";
+import type { Blockstore } from "interface-blockstore";
+import { UnixFS } from "ipfs-unixfs";
+import { varint } from "multiformats";
+import type { CID } from "multiformats/cid";
+import { HttpError } from "./http.ts";
+import { readBlock } from "./importCar.ts";
+import { DAG_PB, RAW, linksOf } from "./verifyBlock.ts";
+
+/** Bytes `[offset, offset + length)` of the UnixFS file (or raw block) at `cid`. */
+export async function* readFile(blockstore: Blockstore, cid: CID, offset = 0, length = Infinity): AsyncGenerator<Uint8Array> {
+  const end = offset + length;
+  yield* readRange(blockstore, cid, 0, offset, end);
+}
+
+async function* readRange(blockstore: Blockstore, cid: CID, at: number, start: number, end: number): AsyncGenerator<Uint8Array> {
+  const bytes = await readBlock(blockstore, cid);
+  if (cid.code === RAW) return yield* clip(bytes, at, start, end);
+  if (cid.code !== DAG_PB) throw new HttpError(406, `block ${cid} is not UnixFS`);
+  const node = dagPb.decode(bytes);
+  const unixfs = UnixFS.unmarshal(node.Data ?? new Uint8Array(0));
+  if (unixfs.data !== undefined && unixfs.data.length > 0) {
+    yield* clip(unixfs.data, at, start, end);
+    at += unixfs.data.length;
+  }
+  for (const [index, link] of node.Links.entries()) {
+    const size = Number(unixfs.blockSizes[index] ?? 0n);
+    if (at + size > start && at < end) yield* readRange(blockstore, link.Hash, at, start, end);
+    at += size;
+    if (at >= end) return;
+  }
+}
+
+function* clip(bytes: Uint8Array, at: number, start: number, end: number): Generator<Uint8Array> {
+  const from = Math.max(0, start - at);
+  const to = Math.min(bytes.length, end - at);
+  if (to > from) yield bytes.subarray(from, to);
+}
+
+/** A CARv1 of `root`'s DAG in depth-first pre-order, each block once (`order=dfs; dups=n`). */
+export async function* exportCar(blockstore: Blockstore, root: CID, scope: "all" | "block"): AsyncGenerator<Uint8Array> {
+  yield withLength(encodeCbor({ version: 1, roots: [root] }));
+  const seen = new Set<string>();
+  const stack = [root];
+  while (stack.length > 0) {
+    const cid = stack.pop()!;
+    if (seen.has(cid.toString())) continue;
+    seen.add(cid.toString());
+    const bytes = await readBlock(blockstore, cid);
+    yield frame(cid, bytes);
+    yield bytes;
+    if (scope === "all") stack.push(...linksOf(cid, bytes).reverse());
+  }
+}
+
+function frame(cid: CID, bytes: Uint8Array): Uint8Array {
+  const total = cid.bytes.length + bytes.length;
+  const prefix = new Uint8Array(varint.encodingLength(total) + cid.bytes.length);
+  varint.encodeTo(total, prefix, 0);
+  prefix.set(cid.bytes, prefix.length - cid.bytes.length);
+  return prefix;
+}
+
+function withLength(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(varint.encodingLength(bytes.length) + bytes.length);
+  varint.encodeTo(bytes.length, out, 0);
+  out.set(bytes, out.length - bytes.length);
+  return out;
+}

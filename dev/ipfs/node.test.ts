@@ -1,0 +1,231 @@
+import { openAsBlob } from "node:fs";
+import { join } from "node:path";
+import { CarBlockIterator, CarWriter } from "@ipld/car";
+import { sha256 } from "multiformats/hashes/sha2";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { packFile, packFiles, packJson } from "../../src/lib/ipfs/car.ts";
+import { IpfsUploadError } from "../../src/lib/ipfs/errors.ts";
+import { kuboAdapter } from "../../src/lib/ipfs/kubo.ts";
+import { uploadCar } from "../../src/lib/ipfs/upload.ts";
+import { startIpfsNode, type IpfsNode } from "./node.ts";
+import { memoryOf, sha256OfStream, spawnNode, tempDir, writeRandomFile } from "./testing.ts";
+
+const MB = 1_000_000;
+let dir: Awaited<ReturnType<typeof tempDir>>;
+let node: IpfsNode;
+
+beforeAll(async () => {
+  dir = await tempDir();
+  node = await startIpfsNode({ dataDir: join(dir.path, "node"), port: 0, host: "127.0.0.1", maxUploadBytes: 200 * MB });
+});
+afterAll(async () => {
+  await node?.stop();
+  await dir?.remove();
+});
+
+async function carBytes(car: { stream(): ReadableStream<Uint8Array> }): Promise<Uint8Array> {
+  return new Uint8Array(await new Response(car.stream()).arrayBuffer());
+}
+
+async function postCar(bytes: Uint8Array, url = node.url): Promise<Response> {
+  const form = new FormData();
+  form.append("file", new Blob([bytes as Uint8Array<ArrayBuffer>]), "x.car");
+  return fetch(`${url}/api/v0/dag/import?pin-roots=true`, { method: "POST", body: form });
+}
+
+describe("local IPFS node", () => {
+  it("round-trips a 100 MB file while the node's memory stays far below the file size", async () => {
+    const path = join(dir.path, "big.bin");
+    const expected = await writeRandomFile(path, 100 * MB);
+    // The node runs in its own process so its memory is measured apart from the client's.
+    const child = await spawnNode(join(dir.path, "child"));
+    try {
+      // Warm up first, so code loaded on the first request is not counted as upload memory.
+      const warm = await packJson({ warm: "up" });
+      await uploadCar(kuboAdapter({ url: child.url }), warm);
+      await (await fetch(`${child.url}/ipfs/${warm.root}`)).text();
+      const before = await memoryOf(child.pid);
+      const car = await packFile(await openAsBlob(path));
+      await uploadCar(kuboAdapter({ url: child.url }), car);
+      const response = await fetch(`${child.url}/ipfs/${car.root}`);
+      expect(response.headers.get("content-length")).toBe(String(100 * MB));
+      expect(await sha256OfStream(response.body!)).toEqual({ hex: expected, bytes: 100 * MB });
+      const after = await memoryOf(child.pid);
+      // Measured: about 25 MB (in-flight blocks, socket buffers, young-generation growth).
+      expect(after.peak - before.rss).toBeLessThan(40 * MB);
+    } finally {
+      await child.stop();
+    }
+  });
+
+  it("keeps blocks, pins and identity across a restart", async () => {
+    const dataDir = join(dir.path, "restart");
+    const first = await startIpfsNode({ dataDir, port: 0, host: "127.0.0.1" });
+    const car = await packJson({ hello: "restart" });
+    await uploadCar(kuboAdapter({ url: first.url }), car);
+    const peerId = first.peerId;
+    await first.stop();
+
+    const second = await startIpfsNode({ dataDir, port: 0, host: "127.0.0.1" });
+    try {
+      expect(second.peerId).toBe(peerId);
+      expect(await (await fetch(`${second.gatewayUrl}/ipfs/${car.root}`)).json()).toEqual({ hello: "restart" });
+      const pins = await (await fetch(`${second.url}/api/v0/pin/ls`, { method: "POST" })).json();
+      expect(Object.keys(pins.Keys)).toContain(car.root.toString());
+      const id = await (await fetch(`${second.url}/api/v0/id`, { method: "POST" })).json();
+      expect(id.ID).toBe(peerId);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it("answers dag/import like Kubo, with stats when asked", async () => {
+    const car = await packJson({ kubo: "shape" });
+    const form = new FormData();
+    form.append("file", new Blob([(await carBytes(car)) as Uint8Array<ArrayBuffer>]));
+    const response = await fetch(`${node.url}/api/v0/dag/import?pin-roots=true&stats=true`, { method: "POST", body: form });
+    const lines = (await response.text()).trim().split("\n").map((line) => JSON.parse(line));
+    expect(lines).toEqual([
+      { Root: { Cid: { "/": car.root.toString() }, PinErrorMsg: "" } },
+      { Stats: { BlockCount: 1, BlockBytesCount: expect.any(Number) } },
+    ]);
+  });
+});
+
+describe("rejecting bad uploads", () => {
+  it("rejects a CAR with a tampered block and stores nothing under its CID", async () => {
+    const car = await packFile(new Uint8Array(3 * 1024 * 1024).fill(7).map((v, i) => (v + i) & 0xff));
+    const bytes = await carBytes(car);
+    bytes[bytes.length - 10]! ^= 0xff; // inside the last block's data
+    const response = await postCar(bytes);
+    expect(response.status).toBe(400);
+    expect((await response.json()).Message).toMatch(/do not match the CID/);
+    const pins = await (await fetch(`${node.url}/api/v0/pin/ls?arg=${car.root}`, { method: "POST" })).json();
+    expect(pins.Message).toMatch(/not pinned/);
+    // The untampered CAR still imports afterwards: the store was not left in a bad state.
+    await expect(uploadCar(kuboAdapter({ url: node.url }), car)).resolves.toMatchObject({ cid: car.root });
+  });
+
+  it("rejects a truncated CAR, garbage, and a CAR whose DAG is incomplete", async () => {
+    const car = await packFile(new Uint8Array(2 * 1024 * 1024 + 1).fill(3));
+    const bytes = await carBytes(car);
+    const truncated = await postCar(bytes.subarray(0, bytes.length - 100));
+    expect(truncated.status).toBe(400);
+    expect((await truncated.json()).Message).toMatch(/CAR/);
+    const garbage = await postCar(new TextEncoder().encode("this is not a CAR file"));
+    expect(garbage.status).toBe(400);
+    // Header and root block only: the leaves it links to are missing.
+    const iterator = await CarBlockIterator.fromBytes(bytes);
+    const rootBlock = (await iterator[Symbol.asyncIterator]().next()).value!;
+    const { writer, out } = CarWriter.create([car.root]);
+    const collected = new Response(
+      new ReadableStream({
+        async start(controller) {
+          for await (const chunk of out) controller.enqueue(chunk);
+          controller.close();
+        },
+      }),
+    ).arrayBuffer();
+    await writer.put(rootBlock);
+    await writer.close();
+    const incomplete = await postCar(new Uint8Array(await collected));
+    expect(incomplete.status).toBe(400);
+    expect((await incomplete.json()).Message).toMatch(/incomplete/);
+  });
+
+  it("rejects an oversized upload with 413", async () => {
+    const small = await startIpfsNode({ dataDir: join(dir.path, "small"), port: 0, host: "127.0.0.1", maxUploadBytes: 1024 * 1024 });
+    try {
+      const car = await packFile(new Uint8Array(3 * 1024 * 1024).fill(1));
+      const error = await uploadCar(kuboAdapter({ url: small.url }), car).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(IpfsUploadError);
+      expect((error as IpfsUploadError).shortMessage).toMatch(/HTTP 413/);
+      expect((error as IpfsUploadError).details).toMatch(/limit/);
+      const declared = await postCar(await carBytes(car), small.url);
+      expect(declared.status).toBe(413);
+    } finally {
+      await small.stop();
+    }
+  });
+});
+
+describe("gateway", () => {
+  let site: Awaited<ReturnType<typeof packFiles>>;
+  beforeAll(async () => {
+    site = await packFiles([
+      { path: "index.html", content: "<!doctype html><title>hexs</title><script src=\"./_app/app.js\"></script>" },
+      { path: "_app/app.js", content: "console.log('hi')" },
+      { path: "_app/style.css", content: "body{}" },
+      { path: "docs/readme.md", content: "# Readme" },
+      { path: "ort/model.wasm", content: new Uint8Array([0, 97, 115, 109]) },
+    ]);
+    await uploadCar(kuboAdapter({ url: node.url }), site);
+  });
+
+  it("serves a static site from /ipfs/<cid>/ with content types", async () => {
+    const bare = await fetch(`${node.gatewayUrl}/ipfs/${site.root}`, { redirect: "manual" });
+    expect(bare.status).toBe(301);
+    expect(bare.headers.get("location")).toBe(`/ipfs/${site.root}/`);
+    const index = await fetch(`${node.gatewayUrl}/ipfs/${site.root}/`);
+    expect(index.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(await index.text()).toContain("<title>hexs</title>");
+    const js = await fetch(`${node.gatewayUrl}/ipfs/${site.root}/_app/app.js`);
+    expect(js.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+    expect(js.headers.get("access-control-allow-origin")).toBe("*");
+    expect(await js.text()).toBe("console.log('hi')");
+    const wasm = await fetch(`${node.gatewayUrl}/ipfs/${site.root}/ort/model.wasm`);
+    expect(wasm.headers.get("content-type")).toBe("application/wasm");
+    const listing = await fetch(`${node.gatewayUrl}/ipfs/${site.root}/docs/`);
+    expect(await listing.text()).toContain('href="./readme.md"');
+  });
+
+  it("serves byte ranges", async () => {
+    const response = await fetch(`${node.gatewayUrl}/ipfs/${site.root}/_app/app.js`, { headers: { Range: "bytes=8-11" } });
+    expect(response.status).toBe(206);
+    expect(response.headers.get("content-range")).toBe("bytes 8-11/17");
+    expect(await response.text()).toBe("log(");
+  });
+
+  it("answers trustless raw blocks and CARs that verify", async () => {
+    const raw = await fetch(`${node.gatewayUrl}/ipfs/${site.root}`, { headers: { Accept: "application/vnd.ipld.raw" } });
+    expect(raw.headers.get("content-type")).toBe("application/vnd.ipld.raw");
+    const block = new Uint8Array(await raw.arrayBuffer());
+    expect((await sha256.digest(block)).digest).toEqual(site.root.multihash.digest);
+
+    const response = await fetch(`${node.gatewayUrl}/ipfs/${site.root}?format=car`);
+    expect(response.headers.get("content-type")).toMatch(/^application\/vnd\.ipld\.car/);
+    const iterator = await CarBlockIterator.fromBytes(new Uint8Array(await response.arrayBuffer()));
+    expect((await iterator.getRoots()).map(String)).toEqual([site.root.toString()]);
+    let count = 0;
+    for await (const { cid, bytes } of iterator) {
+      expect((await sha256.digest(bytes)).digest).toEqual(cid.multihash.digest);
+      count++;
+    }
+    expect(count).toBe(9); // 4 directories and 5 files
+
+    const scoped = await fetch(`${node.gatewayUrl}/ipfs/${site.root}?format=car&dag-scope=block`);
+    let blocks = 0;
+    for await (const _ of await CarBlockIterator.fromBytes(new Uint8Array(await scoped.arrayBuffer()))) blocks++;
+    expect(blocks).toBe(1);
+  });
+
+  it("answers 4xx with a clear message for bad CIDs, paths and methods", async () => {
+    const malformed = await fetch(`${node.gatewayUrl}/ipfs/not-a-cid`);
+    expect(malformed.status).toBe(400);
+    expect(await malformed.text()).toMatch(/invalid CID/);
+    const unknown = await packJson({ never: "uploaded" });
+    const missing = await fetch(`${node.gatewayUrl}/ipfs/${unknown.root}`);
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toMatch(/not found/);
+    expect((await fetch(`${node.gatewayUrl}/ipfs/${site.root}/nope.txt`)).status).toBe(404);
+    expect((await fetch(`${node.url}/api/v0/pin/ls?arg=bad`, { method: "POST" })).status).toBe(400);
+    expect((await fetch(`${node.url}/api/v0/id`)).status).toBe(405);
+    expect((await fetch(`${node.url}/api/v0/dag/import`, { method: "POST", body: "x" })).status).toBe(400);
+  });
+
+  it("answers CORS preflights", async () => {
+    const response = await fetch(`${node.url}/api/v0/dag/import`, { method: "OPTIONS" });
+    expect(response.status).toBe(204);
+    expect(response.headers.get("access-control-allow-origin")).toBe("*");
+  });
+});
