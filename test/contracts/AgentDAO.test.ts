@@ -1,0 +1,194 @@
+// Journey: a full DAO proposal → vote → execute for each Agent setter, a contributed version,
+// a treasury transfer and the DAO's own settings; proposals are listable on chain.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { network } from "hardhat";
+import { encodeFunctionData, getAddress, keccak256, parseEventLogs, toHex, zeroAddress, type Address, type Hex } from "viem";
+import { createAgent } from "./helpers/deploy.ts";
+import { marketplaceFixture, PRICE, type Marketplace } from "./helpers/fixture.ts";
+import { testCid, trainingRecord } from "./helpers/params.ts";
+
+const connection = await network.create();
+const { networkHelpers, viem } = connection;
+
+async function fixture() {
+  const m = await marketplaceFixture(connection);
+  await m.paid.agent.write.buyCredits([10n], { account: m.carol, value: 10n * PRICE });
+  return m;
+}
+
+type Ctx = Marketplace["paid"];
+interface Call {
+  target: Address;
+  value?: bigint;
+  data: Hex;
+}
+
+/** Proposes `calls` as `proposer`, has the owner vote for it, waits out the vote and executes. */
+async function pass(m: Marketplace, ctx: Ctx, calls: Call[], description: string, proposer: Address = m.alice) {
+  const hash = await ctx.dao.write.propose(
+    [calls.map((c) => c.target), calls.map((c) => c.value ?? 0n), calls.map((c) => c.data), description],
+    { account: proposer },
+  );
+  const receipt = await m.publicClient.waitForTransactionReceipt({ hash });
+  const [created] = parseEventLogs({ abi: ctx.dao.abi, logs: receipt.logs, eventName: "ProposalCreated" });
+  const id = created.args.proposalId;
+  await networkHelpers.time.increase(2);
+  await ctx.dao.write.castVote([id, 1], { account: await ctx.agent.read.owner() });
+  await networkHelpers.time.increase(3601);
+  assert.equal(await ctx.dao.read.state([id]), 4, "Succeeded");
+  return { id, execute: ctx.dao.write.execute([id], { account: proposer }) };
+}
+
+function agentCall(ctx: Ctx, data: Hex): Call {
+  return { target: ctx.agent.address, data };
+}
+
+function encode<const F extends string>(ctx: Ctx, functionName: F, args: readonly unknown[]): Hex {
+  return encodeFunctionData({ abi: ctx.agent.abi, functionName, args } as never);
+}
+
+describe("AgentDAO", () => {
+  it("changes price, mode, endpoint and operator through executed proposals", async () => {
+    const m = await networkHelpers.loadFixture(fixture);
+    const { paid, frank } = m;
+    const { execute } = await pass(
+      m,
+      paid,
+      [
+        agentCall(paid, encode(paid, "setPrice", [7n])),
+        agentCall(paid, encode(paid, "setEndpoint", ["https://gateway.example/v1"])),
+        agentCall(paid, encode(paid, "setOperator", [frank])),
+        agentCall(paid, encode(paid, "setMode", [0])),
+      ],
+      "Retune the agent",
+      m.carol,
+    );
+    await viem.assertions.emitWithArgs(execute, paid.agent, "PriceChanged", [7n]);
+    assert.equal(await paid.agent.read.pricePerCredit(), 7n);
+    assert.equal(await paid.agent.read.endpoint(), "https://gateway.example/v1");
+    assert.equal(await paid.agent.read.operator(), getAddress(frank));
+    assert.equal(await paid.agent.read.mode(), 0);
+  });
+
+  it("holds the royalty power from creation, and can take other powers from the owner", async () => {
+    const m = await networkHelpers.loadFixture(fixture);
+    const child = await createAgent(m, m.erin, "child", {
+      parent: m.paid.agent.address,
+      settings: { mode: 1, pricePerCredit: PRICE, royaltyBps: 500, operator: m.erin, endpoint: "" },
+    });
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      child.agent.write.setRoyalty([0n], { account: m.erin }),
+      child.agent,
+      "AgentNotOwnerOrDao",
+      [getAddress(m.erin), 16],
+    );
+    const proposal = await pass(
+      m,
+      child,
+      [agentCall(child, encode(child, "setRoyalty", [2_000n])), agentCall(child, encode(child, "setDaoPowers", [1 | 16]))],
+      "Raise the royalty and take over pricing",
+      m.erin,
+    );
+    await proposal.execute;
+    assert.equal(await child.agent.read.royaltyBps(), 2_000n);
+    assert.equal(await child.agent.read.daoPowers(), 17);
+    await viem.assertions.revertWithCustomErrorWithArgs(child.agent.write.setPrice([1n], { account: m.erin }), child.agent, "AgentNotOwnerOrDao", [
+      getAddress(m.erin),
+      1,
+    ]);
+    await child.agent.write.setEndpoint(["http://still-mine"], { account: m.erin });
+  });
+
+  it("accepts a version contributed by a member, minting its shares to the contributor", async () => {
+    const m = await networkHelpers.loadFixture(fixture);
+    const { paid, carol } = m;
+    const record = trainingRecord(carol, "carol-v1", 0);
+    const { execute } = await pass(m, paid, [agentCall(paid, encode(paid, "publishVersion", [testCid("carol-v1"), record]))], "Accept Carol's version", carol);
+    await execute;
+    assert.ok((await paid.ledger.read.sharesOf([carol])) > 0n);
+    assert.equal((await paid.ledger.read.versionHeader([1n])).contributor, getAddress(carol));
+    assert.equal(await paid.agent.read.weightsCid(), testCid("carol-v1"));
+  });
+
+  it("rejects a contributed version without a contributor", async () => {
+    const m = await networkHelpers.loadFixture(fixture);
+    const { paid } = m;
+    const record = trainingRecord(zeroAddress, "nobody", 0);
+    const { execute } = await pass(m, paid, [agentCall(paid, encode(paid, "publishVersion", [testCid("nobody"), record]))], "No one");
+    await viem.assertions.revertWithCustomErrorWithArgs(execute, paid.agent, "AgentInvalidContributor", [zeroAddress]);
+  });
+
+  it("changes the score parameters, and refuses invalid ones", async () => {
+    const m = await networkHelpers.loadFixture(fixture);
+    const { paid } = m;
+    const params = { engagementK: 10, popularityK: 10, ratingPrior: 1, contributionBps: 1_000 };
+    const ok = await pass(m, paid, [agentCall(paid, encode(paid, "setScoreParams", [params]))], "Faster score");
+    await viem.assertions.emit(ok.execute, paid.ledger, "ScoreParamsChanged");
+    assert.deepEqual(await paid.ledger.read.scoreParams(), params);
+    const bad = { ...params, contributionBps: 5_001 };
+    const rejected = await pass(m, paid, [agentCall(paid, encode(paid, "setScoreParams", [bad]))], "Too much");
+    await viem.assertions.revertWithCustomError(rejected.execute, paid.ledger, "AgentLedgerInvalidScoreParams");
+  });
+
+  it("moves treasury funds it holds", async () => {
+    const m = await networkHelpers.loadFixture(fixture);
+    const { paid, deployer, frank } = m;
+    await deployer.sendTransaction({ to: paid.dao.address, value: 10n ** 17n });
+    const { execute } = await pass(m, paid, [{ target: frank, value: 4n * 10n ** 16n, data: "0x" }], "Grant to Frank");
+    await viem.assertions.balancesHaveChanged(execute, [
+      { address: frank, amount: 4n * 10n ** 16n },
+      { address: paid.dao.address, amount: -4n * 10n ** 16n },
+    ]);
+  });
+
+  it("changes its own voting period and quorum by proposal", async () => {
+    const m = await networkHelpers.loadFixture(fixture);
+    const { paid } = m;
+    const dao = (data: Hex): Call => ({ target: paid.dao.address, data });
+    const { execute } = await pass(
+      m,
+      paid,
+      [
+        dao(encodeFunctionData({ abi: paid.dao.abi, functionName: "setVotingPeriod", args: [7200] })),
+        dao(encodeFunctionData({ abi: paid.dao.abi, functionName: "updateQuorumNumerator", args: [10n] })),
+      ],
+      "Slower and stricter",
+    );
+    await execute;
+    assert.equal(await paid.dao.read.votingPeriod(), 7200n);
+    assert.equal(await paid.dao.read.quorumNumerator(), 10n);
+  });
+
+  it("lists proposals on chain and needs a member to propose", async () => {
+    const m = await networkHelpers.loadFixture(fixture);
+    const { paid, frank } = m;
+    const data = encode(paid, "setPrice", [9n]);
+    const { id } = await pass(m, paid, [agentCall(paid, data)], "List me");
+    assert.equal(await paid.dao.read.proposalCount(), 1n);
+    const [listedId, targets, , calldatas, descriptionHash] = await paid.dao.read.proposalDetailsAt([0n]);
+    assert.equal(listedId, id);
+    assert.deepEqual(targets, [paid.agent.address]);
+    assert.deepEqual(calldatas, [data]);
+    assert.equal(descriptionHash, keccak256(toHex("List me")));
+    assert.equal(await paid.dao.read.name(), "HEXS Agent DAO");
+    assert.equal(await paid.dao.read.proposalThreshold(), 1n);
+    await viem.assertions.revertWithCustomError(
+      paid.dao.write.propose([[paid.agent.address], [0n], [data], "spam"], { account: frank }),
+      paid.dao,
+      "GovernorInsufficientProposerVotes",
+    );
+  });
+
+  it("defeats a proposal that misses the quorum", async () => {
+    const m = await networkHelpers.loadFixture(fixture);
+    const { paid, carol } = m;
+    const hash = await paid.dao.write.propose([[paid.agent.address], [0n], [encode(paid, "setPrice", [1n])], "Quiet"], { account: carol });
+    const receipt = await m.publicClient.waitForTransactionReceipt({ hash });
+    const [created] = parseEventLogs({ abi: paid.dao.abi, logs: receipt.logs, eventName: "ProposalCreated" });
+    await networkHelpers.time.increase(2);
+    await paid.dao.write.castVote([created.args.proposalId, 1], { account: carol });
+    await networkHelpers.time.increase(3601);
+    assert.equal(await paid.dao.read.state([created.args.proposalId]), 3, "Defeated: 100 of 10 200 votes is below 4 %");
+  });
+});
