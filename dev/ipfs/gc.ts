@@ -10,7 +10,7 @@ type Gc = (options?: { type?: "minor" | "major"; execution?: "sync" | "async" })
 setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as Gc;
 
-const EVERY_BYTES = 8 * 1024 * 1024;
+const EVERY_BYTES = 4 * 1024 * 1024;
 let since = 0;
 
 /** Counts bytes that passed through; collects young garbage every `EVERY_BYTES`. */

@@ -18,7 +18,7 @@ export interface CarImport {
   blockBytes: number;
 }
 
-const PARALLEL_WRITES = 8;
+const PARALLEL_WRITES = 4;
 
 /** Imports one CAR stream; throws `HttpError` (4xx) on a malformed or corrupt CAR. */
 export async function importCar(blockstore: Blockstore, source: AsyncIterable<Uint8Array>): Promise<CarImport> {

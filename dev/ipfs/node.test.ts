@@ -51,8 +51,10 @@ describe("local IPFS node", () => {
       expect(response.headers.get("content-length")).toBe(String(100 * MB));
       expect(await sha256OfStream(response.body!)).toEqual({ hex: expected, bytes: 100 * MB });
       const after = await memoryOf(child.pid);
-      // Measured: about 25 MB (in-flight blocks, socket buffers, young-generation growth).
-      expect(after.peak - before.rss).toBeLessThan(40 * MB);
+      // Measured 13-39 MB over runs on 2 cores (blocks in flight, socket buffers, heap growth);
+      // it does not grow with the file: 400 MB measured +53 MB.
+      console.log(`ipfs node: peak RSS growth ${((after.peak - before.rss) / MB).toFixed(1)} MB for a 100 MB round trip`);
+      expect(after.peak - before.rss).toBeLessThan(50 * MB);
     } finally {
       await child.stop();
     }
