@@ -14,6 +14,14 @@ contract ReentrantReceiver {
     uint256 public received;
     bool public reentered;
     bytes public reentryError;
+    bool public rejectPayments;
+
+    /// @notice Thrown by `receive` while `rejectPayments` is set.
+    error ReentrantReceiverRejected();
+
+    function setRejectPayments(bool reject) external {
+        rejectPayments = reject;
+    }
 
     function setAttack(address target_, bytes calldata reentryCall_) external {
         target = target_;
@@ -31,6 +39,7 @@ contract ReentrantReceiver {
     }
 
     receive() external payable {
+        if (rejectPayments) revert ReentrantReceiverRejected();
         received += msg.value;
         if (target == address(0)) return;
         (bool ok, bytes memory result) = target.call(reentryCall);

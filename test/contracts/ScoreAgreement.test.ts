@@ -1,0 +1,61 @@
+// Property test: src/lib/score.ts and the Score library give identical results on random inputs.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { network } from "hardhat";
+import { computeScore, contributionShares } from "../../src/lib/score.ts";
+
+const connection = await network.create();
+const CASES = 400;
+
+/** A small deterministic PRNG (mulberry32), so a failure can be replayed from its seed. */
+function prng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Random bigint below 2^bits, skewed towards small values (where rounding is most visible). */
+function randomBelow(rand: () => number, bits: number): bigint {
+  const b = Math.max(1, Math.floor(rand() * bits));
+  let out = 0n;
+  for (let i = 0; i < b; i += 16) out = (out << 16n) | BigInt(Math.floor(rand() * 65536));
+  return out % (1n << BigInt(b));
+}
+
+describe("score formula agreement", () => {
+  it(`TypeScript and Solidity agree on ${CASES} random inputs`, async () => {
+    const harness = await connection.viem.deployContract("ScoreHarness");
+    const seed = Number(process.env.SCORE_SEED ?? 20_261_125);
+    const rand = prng(seed);
+    for (let i = 0; i < CASES; i++) {
+      const ratingCount = randomBelow(rand, 32);
+      const inputs = {
+        calls: randomBelow(rand, 64),
+        members: randomBelow(rand, 32),
+        ratingCount,
+        ratingSum: ratingCount + (ratingCount * 4n * BigInt(Math.floor(rand() * 41))) / 40n,
+      };
+      const params = {
+        engagementK: 1n + randomBelow(rand, 32),
+        popularityK: 1n + randomBelow(rand, 32),
+        ratingPrior: 1n + randomBelow(rand, 16),
+      };
+      const expected = computeScore(inputs, params);
+      const actual = await harness.read.compute([inputs.calls, inputs.members, inputs.ratingSum, inputs.ratingCount, params]);
+      assert.deepEqual(actual, expected, `seed ${seed}, case ${i}: ${JSON.stringify(inputs, (_, v) => String(v))}`);
+
+      const total = 10_000n + randomBelow(rand, 96);
+      const contributionBps = 1n + randomBelow(rand, 12) % 5_000n;
+      assert.equal(
+        await harness.read.contributionShares([total, expected.score, contributionBps]),
+        contributionShares(total, expected.score, contributionBps),
+        `seed ${seed}, case ${i}: shares`,
+      );
+    }
+  });
+});
