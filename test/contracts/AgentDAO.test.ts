@@ -100,14 +100,15 @@ describe("AgentDAO", () => {
     await child.agent.write.setEndpoint(["http://still-mine"], { account: m.erin });
   });
 
-  it("accepts a version contributed by a member, minting its shares to the contributor", async () => {
+  it("accepts a version contributed by anyone, minting shares to the contributor, who becomes a member", async () => {
     const m = await networkHelpers.loadFixture(fixture);
-    const { paid, carol } = m;
-    const record = trainingRecord(carol, "carol-v1", 0);
-    const { execute } = await pass(m, paid, [agentCall(paid, encode(paid, "publishVersion", [testCid("carol-v1"), record]))], "Accept Carol's version", carol);
+    const { paid, carol, frank } = m;
+    const record = trainingRecord(frank, "carol-v1", 0);
+    const { execute } = await pass(m, paid, [agentCall(paid, encode(paid, "publishVersion", [testCid("carol-v1"), record]))], "Accept Frank's version", carol);
     await execute;
-    assert.ok((await paid.ledger.read.sharesOf([carol])) > 0n);
-    assert.equal((await paid.ledger.read.versionHeader([1n])).contributor, getAddress(carol));
+    assert.ok((await paid.ledger.read.sharesOf([frank])) > 0n);
+    assert.equal(await paid.ledger.read.isMember([frank]), true);
+    assert.equal((await paid.ledger.read.versionHeader([1n])).contributor, getAddress(frank));
     assert.equal(await paid.agent.read.weightsCid(), testCid("carol-v1"));
   });
 
