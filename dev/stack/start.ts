@@ -1,13 +1,18 @@
 // `npm start`: the embedded default. Brings up, on 127.0.0.1 only, the local chain with the
-// contracts deployed, and the dApp pointed at it. Ctrl-C stops everything it started.
+// contracts deployed, the local IPFS node, the seeded demo marketplace, and the dApp pointed at
+// them. Ctrl-C stops everything it started.
+import { join } from "node:path";
+import { startIpfsNode } from "../ipfs/node.ts";
 import { startApp } from "./app.ts";
 import { startChain } from "./chain.ts";
 import { deployContracts } from "./deploy.ts";
 import { assertPortFree, portFromEnv } from "./ports.ts";
-import type { Service } from "./processes.ts";
+import { ROOT, type Service } from "./processes.ts";
+import { seedLocalMarketplace } from "./seed.ts";
 
 const ports = {
   chain: portFromEnv("HEXS_CHAIN_PORT", 8545),
+  ipfs: portFromEnv("HEXS_IPFS_PORT", 5001),
   app: portFromEnv("HEXS_APP_PORT", 5173),
 };
 
@@ -28,20 +33,37 @@ process.on("SIGTERM", () => void stopAll(0));
 
 try {
   await assertPortFree(ports.chain, "local chain", "HEXS_CHAIN_PORT");
+  await assertPortFree(ports.ipfs, "local IPFS node", "HEXS_IPFS_PORT");
   await assertPortFree(ports.app, "dApp", "HEXS_APP_PORT");
+
+  // Blocks and pins persist between runs; the chain starts fresh each time.
+  const ipfs = await startIpfsNode({
+    dataDir: process.env.HEXS_DATA_DIR ?? join(ROOT, ".hexs", "ipfs"),
+    port: ports.ipfs,
+  });
+  running.push({ name: "ipfs", url: ipfs.url, stop: ipfs.stop });
 
   const chain = await startChain(ports.chain);
   running.push(chain);
   console.log("Deploying the contracts…");
-  await deployContracts(chain.url, "local");
+  const { deploymentDir } = await deployContracts(chain.url, "local");
+  console.log("Pinning the demo content and seeding the marketplace…");
+  const seeded = await seedLocalMarketplace(chain.url, ipfs.url, deploymentDir);
 
-  const app = await startApp(ports.app, { VITE_HEXS_CHAIN_ID: "31337", VITE_HEXS_RPC_URL: chain.url });
+  const app = await startApp(ports.app, {
+    VITE_HEXS_CHAIN_ID: "31337",
+    VITE_HEXS_RPC_URL: chain.url,
+    VITE_HEXS_IPFS_API_URL: ipfs.url,
+    VITE_HEXS_IPFS_GATEWAYS: ipfs.gatewayUrl,
+  });
   running.push(app);
 
   console.log(`
 HEXS is running (embedded default, everything on 127.0.0.1):
   dApp         ${app.url}
   local chain  ${chain.url}  (chain id 31337; the dApp's dev wallet holds its funded accounts)
+  IPFS node    ${ipfs.url}/api/v0  (Kubo RPC subset)  ·  gateway ${ipfs.gatewayUrl}/ipfs/<cid>
+  marketplace  ${seeded.agents.length} demo agents; open DAO proposal on "${seeded.agents[0]?.name}"
 
 Press Ctrl-C to stop.`);
 } catch (error) {

@@ -1,0 +1,139 @@
+// The demo marketplace's content, pinned on an IPFS node: model cards, weights (the repo's tiny
+// ONNX models with their tokenizers), the training corpora and each model's metrics. Every CID
+// the seed writes on chain comes from here, so the local marketplace points at real content.
+import { readFile } from "node:fs/promises";
+import { packFiles, packJson, packFile, type PackedCar } from "../../src/lib/ipfs/car.ts";
+import { kuboAdapter } from "../../src/lib/ipfs/kubo.ts";
+import { uploadCar } from "../../src/lib/ipfs/upload.ts";
+import type { SeedAgentContent, SeedContent } from "./content.ts";
+
+const ROOT = new URL("../../", import.meta.url);
+
+/** A model the repo ships (models/out/<dir>) and the corpus it was trained on. */
+interface DemoModel {
+  dir: string;
+  corpus: string;
+  /** The Hugging Face id the local hub stand-in serves it under. */
+  hubId: string;
+}
+
+const MODELS = {
+  stories: { dir: "tiny-stories-char", corpus: "stories.txt", hubId: "hexs-demo/tiny-stories-char" },
+  verse: { dir: "tiny-verse-char", corpus: "verse.txt", hubId: "hexs-demo/tiny-verse-char" },
+  storiesToVerse: { dir: "tiny-stories-verse-ft", corpus: "verse.txt", hubId: "hexs-demo/tiny-stories-char" },
+} satisfies Record<string, DemoModel>;
+
+interface DemoAgent {
+  name: string;
+  model: DemoModel;
+  tags: string[];
+  summary: string;
+}
+
+const AGENTS: DemoAgent[] = [
+  {
+    name: "StoryTeller Tiny",
+    model: MODELS.stories,
+    tags: ["stories", "character-level", "english"],
+    summary: "Writes short bedtime stories one character at a time.",
+  },
+  {
+    name: "Verse Garden",
+    model: MODELS.verse,
+    tags: ["poetry", "character-level", "english"],
+    summary: "Rhyming verse about meadows, rivers and the seasons.",
+  },
+  {
+    name: "StoryTeller Verse",
+    model: MODELS.storiesToVerse,
+    tags: ["poetry", "fine-tuned", "character-level"],
+    summary: "StoryTeller Tiny fine-tuned on the verse corpus: its stories learned to rhyme.",
+  },
+  {
+    name: "Bedtime Stories Pro",
+    model: MODELS.stories,
+    tags: ["stories", "children", "english"],
+    summary: "A packaged story model with a paid API, listed for sale by its owner.",
+  },
+  {
+    name: "Meadow Verse",
+    model: MODELS.verse,
+    tags: ["poetry", "nature", "free"],
+    summary: "A free verse model for trying HEXS without buying credits.",
+  },
+  {
+    name: "Fable Engine",
+    model: MODELS.stories,
+    tags: ["stories", "fables", "api"],
+    summary: "Little fables with a moral, served through an OpenAI-compatible API.",
+  },
+];
+
+/** The Hugging Face–style model card of a demo agent (metadata plus the README). */
+export function demoModelCard(agent: DemoAgent, metrics: { validationLoss?: number }) {
+  return {
+    model_name: agent.name,
+    license: "mit",
+    language: ["en"],
+    tags: agent.tags,
+    base_model: agent.model.hubId,
+    datasets: [`hexs-demo/${agent.model.corpus.replace(".txt", "")}`],
+    pipeline_tag: "text-generation",
+    library_name: "onnx",
+    metrics: metrics.validationLoss === undefined ? [] : [{ type: "loss", value: metrics.validationLoss }],
+    readme: [
+      `# ${agent.name}`,
+      ``,
+      agent.summary,
+      ``,
+      `- Architecture: a character-level decoder-only transformer, exported to ONNX (opset 17).`,
+      `- Weights: \`${agent.model.dir}\` from the HEXS repository (see models/README.md).`,
+      `- Training data: the generated \`${agent.model.corpus}\` corpus.`,
+      ``,
+      `This is demo content of the local HEXS marketplace.`,
+    ].join("\n"),
+  };
+}
+
+async function modelFiles(model: DemoModel) {
+  const dir = new URL(`models/out/${model.dir}/`, ROOT);
+  const [onnx, tokenizer, metrics] = await Promise.all([
+    readFile(new URL("model.onnx", dir)),
+    readFile(new URL("tokenizer.json", dir)),
+    readFile(new URL("metrics.json", dir), "utf8"),
+  ]);
+  return { onnx, tokenizer, metrics: JSON.parse(metrics) as Record<string, unknown> };
+}
+
+/** Packs and pins everything on the Kubo RPC at `ipfsApiUrl`; returns the seed's input. */
+export async function pinDemoContent(ipfsApiUrl: string): Promise<SeedContent> {
+  const adapter = kuboAdapter({ url: ipfsApiUrl });
+  const pin = async (car: PackedCar) => (await uploadCar(adapter, car)).cid.toString();
+
+  const agents: SeedAgentContent[] = [];
+  for (const agent of AGENTS) {
+    const files = await modelFiles(agent.model);
+    const corpus = await readFile(new URL(`models/corpus/${agent.model.corpus}`, ROOT));
+    const validationLoss = pickNumber(files.metrics, ["validationLossAfter", "finalValidationLoss", "validationLoss"]);
+    agents.push({
+      name: agent.name,
+      modelCardCid: await pin(await packJson(demoModelCard(agent, { validationLoss }))),
+      baseModel: agent.model.hubId,
+      baseModelRevision: "main",
+      weightsCid: await pin(
+        await packFiles([
+          { path: "model.onnx", content: new Uint8Array(files.onnx) },
+          { path: "tokenizer.json", content: new Uint8Array(files.tokenizer) },
+        ]),
+      ),
+      datasetCid: await pin(await packFile(new Uint8Array(corpus))),
+      metricsCid: await pin(await packJson(files.metrics)),
+    });
+  }
+  return { agents };
+}
+
+function pickNumber(record: Record<string, unknown>, keys: string[]): number | undefined {
+  for (const key of keys) if (typeof record[key] === "number") return record[key] as number;
+  return undefined;
+}
