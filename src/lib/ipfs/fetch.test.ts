@@ -1,0 +1,80 @@
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startIpfsNode, type IpfsNode } from "../../../dev/ipfs/node.ts";
+import { startTamperingGateway, type TamperingGateway } from "../../../dev/ipfs/tamperingGateway.ts";
+import { tempDir } from "../../../dev/ipfs/testing.ts";
+import { packFile, packFiles, packJson } from "./car.ts";
+import { IpfsInvalidCidError, IpfsReadError, IpfsVerificationError } from "./errors.ts";
+import { createVerifiedReader, verifiedRead, type VerifiedReader } from "./fetch.ts";
+import { kuboAdapter } from "./kubo.ts";
+import { uploadCar } from "./upload.ts";
+
+let dir: Awaited<ReturnType<typeof tempDir>>;
+let node: IpfsNode;
+let liar: TamperingGateway;
+let reader: VerifiedReader;
+
+beforeAll(async () => {
+  dir = await tempDir();
+  node = await startIpfsNode({ dataDir: join(dir.path, "node"), port: 0, host: "127.0.0.1" });
+  liar = await startTamperingGateway(node.gatewayUrl);
+  reader = await createVerifiedReader({ gateways: [node.gatewayUrl], timeoutMs: 5_000 });
+});
+afterAll(async () => {
+  await reader?.stop();
+  await liar?.stop();
+  await node?.stop();
+  await dir?.remove();
+});
+
+async function publish<T extends { root: { toString(): string } }>(car: T & Parameters<typeof uploadCar>[1]): Promise<string> {
+  await uploadCar(kuboAdapter({ url: node.url }), car);
+  return car.root.toString();
+}
+
+function bytesOf(size: number): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(size);
+  for (let i = 0; i < size; i++) out[i] = (i * 31 + (i >> 11)) & 0xff;
+  return out;
+}
+
+describe("verified reads", () => {
+  it("reads JSON and multi-block files, checked block by block", async () => {
+    const card = { name: "tiny-gpt", license: "mit" };
+    expect(await reader.json(await publish(await packJson(card)))).toEqual(card);
+    const big = bytesOf(5 * 1024 * 1024 + 17);
+    expect(await reader.bytes(await publish(await packFile(big)))).toEqual(big);
+  });
+
+  it("reads a path inside a directory", async () => {
+    const cid = await publish(await packFiles([{ path: "weights/config.json", content: '{"layers":2}' }]));
+    expect(await reader.json(cid, { path: "weights/config.json" })).toEqual({ layers: 2 });
+  });
+
+  it("rejects content from a gateway that tampers with it", async () => {
+    const cid = await publish(await packJson({ honest: true }));
+    const lied = liar.tampered;
+    const error = await verifiedRead(cid, { gateways: [liar.url], signal: AbortSignal.timeout(3_000) }).catch((e: unknown) => e);
+    expect(liar.tampered).toBeGreaterThan(lied);
+    expect(error).toBeInstanceOf(IpfsVerificationError);
+  });
+
+  it("rejects a tampered block deep inside a large file", async () => {
+    const cid = await publish(await packFile(bytesOf(3 * 1024 * 1024)));
+    const error = await verifiedRead(cid, { gateways: [liar.url], signal: AbortSignal.timeout(3_000) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IpfsVerificationError);
+  });
+
+  it("falls through to the next gateway when the first is down", async () => {
+    const cid = await publish(await packJson({ fallback: 1 }));
+    const bytes = await verifiedRead(cid, { gateways: ["http://127.0.0.1:9", node.gatewayUrl], signal: AbortSignal.timeout(5_000) });
+    expect(JSON.parse(new TextDecoder().decode(bytes))).toEqual({ fallback: 1 });
+  });
+
+  it("fails with a typed error for an unknown CID and an invalid one", async () => {
+    const unknown = (await packJson({ never: "uploaded" })).root.toString();
+    const error = await reader.bytes(unknown, { signal: AbortSignal.timeout(1_000) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IpfsReadError);
+    await expect(reader.bytes("nope")).rejects.toBeInstanceOf(IpfsInvalidCidError);
+  });
+});
