@@ -3,7 +3,7 @@ import { createPublicClient, http, parseEther } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { formatEth } from "../../src/lib/format.ts";
-import { e2eEnv, openApp } from "./support/app.ts";
+import { e2eEnv, openApp, seededAgents } from "./support/app.ts";
 import { TestWallet } from "./support/testWallet.ts";
 
 const devAccount = (index: number) =>
@@ -157,6 +157,8 @@ test.describe("the marketplace", () => {
   test("reads the agent registry through the generated factory ABI and address", async ({ page }) => {
     await openApp(page);
     await expect(page.getByTestId("agent-count")).toHaveText(/^\d+ agents? on chain 31337$/);
+    const count = Number((await page.getByTestId("agent-count").textContent())!.split(" ")[0]);
+    expect(count).toBeGreaterThanOrEqual(seededAgents().length);
   });
 
   test("names the RPC endpoint when it cannot be reached", async ({ page }) => {

@@ -1,20 +1,30 @@
 import type { Page } from "@playwright/test";
+import type { SeededAgent } from "../../../dev/seed/seedMarketplace.ts";
 
 export function e2eEnv() {
-  const rpcUrl = process.env.HEXS_E2E_RPC_URL;
-  const siteUrl = process.env.HEXS_E2E_SITE_URL;
-  if (!rpcUrl || !siteUrl) throw new Error("globalSetup did not run: HEXS_E2E_RPC_URL / HEXS_E2E_SITE_URL are missing");
-  return { rpcUrl, siteUrl };
+  const { HEXS_E2E_RPC_URL: rpcUrl, HEXS_E2E_SITE_URL: siteUrl, HEXS_E2E_IPFS_URL: ipfsUrl } = process.env;
+  if (!rpcUrl || !siteUrl || !ipfsUrl) throw new Error("globalSetup did not run: the HEXS_E2E_* variables are missing");
+  return { rpcUrl, siteUrl, ipfsUrl };
+}
+
+/** The demo agents globalSetup seeded (bigints arrive as decimal strings). */
+export function seededAgents(): Pick<SeededAgent, "name" | "agent" | "ledger" | "dao" | "owner" | "mode">[] {
+  return (JSON.parse(process.env.HEXS_E2E_SEED ?? "{}") as { agents?: SeededAgent[] }).agents ?? [];
+}
+
+/** The settings a user would enter on /settings to use the test chain and IPFS node. */
+export function testSettings() {
+  const { rpcUrl, ipfsUrl } = e2eEnv();
+  return { chainId: 31337, rpcUrl, ipfsApiUrl: ipfsUrl, ipfsGateways: [ipfsUrl] };
 }
 
 /**
  * Opens the built site at `route` (a hash route such as "#/account"), with its settings pointing
- * at the test chain the way a user would set them on /settings.
+ * at the test chain and IPFS node the way a user would set them on /settings.
  */
 export async function openApp(page: Page, route = "#/"): Promise<void> {
-  const { rpcUrl, siteUrl } = e2eEnv();
-  await page.addInitScript((url) => {
-    localStorage.setItem("hexs:settings", JSON.stringify({ chainId: 31337, rpcUrl: url }));
-  }, rpcUrl);
-  await page.goto(`${siteUrl}${route}`);
+  await page.addInitScript((settings) => {
+    localStorage.setItem("hexs:settings", JSON.stringify(settings));
+  }, testSettings());
+  await page.goto(`${e2eEnv().siteUrl}${route}`);
 }

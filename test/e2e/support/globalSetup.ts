@@ -1,33 +1,53 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startIpfsNode } from "../../../dev/ipfs/node.ts";
 import { startChain } from "../../../dev/stack/chain.ts";
 import { deployContracts } from "../../../dev/stack/deploy.ts";
 import { freePort } from "../../../dev/stack/ports.ts";
 import { ROOT, runToCompletion } from "../../../dev/stack/processes.ts";
+import { seedLocalMarketplace } from "../../../dev/stack/seed.ts";
 import { serveUnderSubpath } from "./subpathServer.ts";
 
 /** A CID-shaped prefix: the site must work below it exactly as it would on a gateway. */
 export const SITE_PREFIX = "/ipfs/bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi/";
 
 /**
- * Starts what the browser tests need — a fresh local chain with the contracts deployed (and the
- * generated contract module regenerated, or in CI checked, from it), and the built site served
- * under a sub-path —
- * and returns the teardown that stops them.
+ * Starts what the browser tests need and returns the teardown that stops it: a fresh local
+ * chain with the contracts deployed (the generated contract module regenerated from it, or in
+ * CI checked against it), a local IPFS node in a temporary folder, the demo marketplace seeded
+ * exactly as `npm start` seeds it, and the built site served under a sub-path.
  */
 export default async function globalSetup() {
-  const chain = await startChain(await freePort());
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop();
+  };
   try {
-    // In CI a stale generated contract module fails the run; locally it is simply regenerated.
-    await deployContracts(chain.url, "e2e", { check: Boolean(process.env.CI) });
-    await runToCompletion("npm", ["run", "build"]);
+    const chain = await startChain(await freePort());
+    stops.push(chain.stop);
+    const dataDir = await mkdtemp(join(tmpdir(), "hexs-e2e-ipfs-"));
+    stops.push(() => rm(dataDir, { recursive: true, force: true }));
+    const ipfs = await startIpfsNode({ dataDir });
+    stops.push(ipfs.stop);
+
+    const { deploymentDir } = await deployContracts(chain.url, "e2e", { check: Boolean(process.env.CI) });
+    const [seeded] = await Promise.all([
+      seedLocalMarketplace(chain.url, ipfs.url, deploymentDir),
+      runToCompletion("npm", ["run", "build"]),
+    ]);
     const site = await serveUnderSubpath(`${ROOT}build`, SITE_PREFIX);
+    stops.push(site.stop);
+
     process.env.HEXS_E2E_RPC_URL = chain.url;
+    process.env.HEXS_E2E_IPFS_URL = ipfs.url;
     process.env.HEXS_E2E_SITE_URL = site.url;
-    return async () => {
-      await site.stop();
-      await chain.stop();
-    };
+    process.env.HEXS_E2E_SEED = JSON.stringify(seeded, (_, value) =>
+      typeof value === "bigint" ? value.toString() : value,
+    );
+    return stopAll;
   } catch (error) {
-    await chain.stop();
+    await stopAll();
     throw error;
   }
 }
