@@ -5,7 +5,10 @@
 // ever written (each write is atomic in blockstore-fs), and roots are pinned only after the
 // whole upload parsed and every root's DAG is complete. A rejected upload can leave valid,
 // unpinned blocks behind — as Kubo does — but never a wrong one.
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { CarBlockIterator } from "@ipld/car";
+import { FsBlockstore } from "blockstore-fs";
 import type { Blockstore } from "interface-blockstore";
 import type { CID } from "multiformats/cid";
 import { passed } from "./gc.ts";
@@ -68,6 +71,17 @@ export async function assertComplete(blockstore: Blockstore, root: CID): Promise
 }
 
 export async function readBlock(blockstore: Blockstore, cid: CID): Promise<Uint8Array> {
+  // One read of the whole file instead of FsBlockstore's 64 KiB stream pieces glued back.
+  // `shardingStrategy` is public at runtime but typed private; it maps a CID to its file.
+  const sharding = (blockstore as unknown as { shardingStrategy?: { encode(cid: CID): { dir: string; file: string } } }).shardingStrategy;
+  if (blockstore instanceof FsBlockstore && sharding !== undefined) {
+    const { dir, file } = sharding.encode(cid);
+    try {
+      return await readFile(join(blockstore.path, dir, file));
+    } catch (cause) {
+      throw new HttpError(404, `block ${cid} not found on this node`, { cause });
+    }
+  }
   const parts: Uint8Array[] = [];
   for await (const part of blockstore.get(cid)) parts.push(part);
   return parts.length === 1 ? parts[0]! : Buffer.concat(parts);

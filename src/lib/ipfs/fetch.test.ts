@@ -5,6 +5,7 @@ import { startTamperingGateway, type TamperingGateway } from "../../../dev/ipfs/
 import { tempDir } from "../../../dev/ipfs/testing.ts";
 import { packFile, packFiles, packJson } from "./car.ts";
 import { IpfsInvalidCidError, IpfsReadError, IpfsVerificationError } from "./errors.ts";
+import { verifiedFileStream } from "./carRead.ts";
 import { createVerifiedReader, verifiedRead, type VerifiedReader } from "./fetch.ts";
 import { kuboAdapter } from "./kubo.ts";
 import { uploadCar } from "./upload.ts";
@@ -76,5 +77,32 @@ describe("verified reads", () => {
     const error = await reader.bytes(unknown, { signal: AbortSignal.timeout(1_000) }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IpfsReadError);
     await expect(reader.bytes("nope")).rejects.toBeInstanceOf(IpfsInvalidCidError);
+  });
+});
+
+describe("verified file streams (one CAR per file)", () => {
+  const read = async (cid: string, gateways: string[]) =>
+    new Uint8Array(await new Response(await verifiedFileStream(cid, { gateways, signal: AbortSignal.timeout(5_000) })).arrayBuffer());
+
+  it("streams a multi-block file, checked block by block", async () => {
+    const big = bytesOf(5 * 1024 * 1024 + 17);
+    expect(await read(await publish(await packFile(big)), [node.gatewayUrl])).toEqual(big);
+  });
+
+  it("replays a repeated chunk the gateway sends once", async () => {
+    const zeros = new Uint8Array(3 * 1024 * 1024 + 5);
+    expect(await read(await publish(await packFile(zeros)), [node.gatewayUrl])).toEqual(zeros);
+  });
+
+  it("rejects a gateway that tampers with a block", async () => {
+    const cid = await publish(await packFile(bytesOf(3 * 1024 * 1024)));
+    await expect(read(cid, [liar.url])).rejects.toBeInstanceOf(IpfsVerificationError);
+  });
+
+  it("skips a gateway that is down or lacks the file, and fails typed when none has it", async () => {
+    const cid = await publish(await packFile(bytesOf(2 * 1024 * 1024)));
+    expect((await read(cid, ["http://127.0.0.1:9", node.gatewayUrl])).length).toBe(2 * 1024 * 1024);
+    const unknown = (await packJson({ nowhere: true })).root.toString();
+    await expect(read(unknown, [node.gatewayUrl])).rejects.toBeInstanceOf(IpfsReadError);
   });
 });

@@ -1,0 +1,165 @@
+// Fast verified reads of big files (weights): fetch the file's whole DAG as one CAR
+// (`?format=car`, depth-first) and check it while it streams — each block's hash against its
+// CID, and each block against the CID the DAG expects next — so bytes reach the caller only
+// after they are proven, with one hash per block and one HTTP request per file.
+//
+// Why beside verified-fetch: verified-fetch asks for one block per request; for a 100 MB file
+// that is 100 sequential round trips and measured 5x slower than this path.
+import { CarBlockIterator } from "@ipld/car";
+import * as dagPb from "@ipld/dag-pb";
+import { UnixFS } from "ipfs-unixfs";
+import { equals } from "multiformats/bytes";
+import { CID } from "multiformats/cid";
+import { IpfsInvalidCidError, IpfsReadError, IpfsVerificationError } from "./errors.ts";
+import { DAG_PB_CODE, RAW_CODE, SHA2_256_CODE, sha256 } from "./hash.ts";
+
+export interface FileStreamOptions {
+  /** Trustless gateway base URLs, tried in order until one answers. */
+  gateways: readonly string[];
+  signal?: AbortSignal;
+}
+
+interface Block {
+  cid: CID;
+  bytes: Uint8Array;
+}
+
+const HASHES_IN_FLIGHT = 4;
+
+/**
+ * The verified bytes of the UnixFS file `cid`, as a stream.
+ * @throws IpfsVerificationError (in the stream) when a block does not match; IpfsReadError when no gateway answers.
+ * @example const stream = await verifiedFileStream(weightsCid, { gateways, signal: AbortSignal.timeout(600_000) })
+ */
+export async function verifiedFileStream(cid: CID | string, options: FileStreamOptions): Promise<ReadableStream<Uint8Array>> {
+  const root = typeof cid === "string" ? parseCid(cid) : cid;
+  const failures: string[] = [];
+  for (const gateway of options.gateways) {
+    const url = `${gateway.replace(/\/+$/, "")}/ipfs/${root}?format=car&dag-scope=all`;
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        headers: { Accept: "application/vnd.ipld.car; version=1; order=dfs; dups=n" },
+        signal: options.signal ?? null,
+      });
+    } catch (cause) {
+      if (options.signal?.aborted) throw new IpfsReadError(root.toString(), `reading ${root} was aborted`, { cause });
+      failures.push(`${gateway}: ${(cause as Error).message}`);
+      continue;
+    }
+    if (!response.ok || response.body === null) {
+      failures.push(`${gateway}: HTTP ${response.status}`);
+      await response.body?.cancel();
+      continue;
+    }
+    return toStream(verifyFile(root, blocksOf(response.body)));
+  }
+  throw new IpfsReadError(root.toString(), `no gateway returned ${root}`, { details: failures.join("; ") });
+}
+
+async function* blocksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Block> {
+  const reader = body.getReader();
+  const chunks = (async function* () {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  })();
+  try {
+    yield* await CarBlockIterator.fromIterable(chunks);
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+}
+
+/** Hashes a few blocks ahead while earlier ones are checked and emitted. */
+async function* hashedAhead(blocks: AsyncGenerator<Block>): AsyncGenerator<Block & { digest: Uint8Array }> {
+  const queue: Promise<(Block & { digest: Uint8Array }) | undefined>[] = [];
+  const next = async () => {
+    const { done, value } = await blocks.next();
+    return done ? undefined : { ...value, digest: await sha256(value.bytes) };
+  };
+  for (let i = 0; i < HASHES_IN_FLIGHT; i++) queue.push(next());
+  for (;;) {
+    const block = await queue.shift()!;
+    if (block === undefined) return;
+    queue.push(next());
+    yield block;
+  }
+}
+
+/** Walks the DAG in the order a depth-first CAR sends it; emits file bytes once verified. */
+export async function* verifyFile(root: CID, blocks: AsyncGenerator<Block>): AsyncGenerator<Uint8Array> {
+  const id = root.toString();
+  const stack: CID[] = [root];
+  // With `dups=n` a block referenced twice (two identical chunks) is sent once: keep it while
+  // references to it remain.
+  const remaining = new Map<string, number>([[id, 1]]);
+  const kept = new Map<string, Uint8Array>();
+
+  function* expand(cid: CID, bytes: Uint8Array): Generator<Uint8Array> {
+    const key = cid.toString();
+    const left = (remaining.get(key) ?? 1) - 1;
+    if (left > 0) kept.set(key, bytes);
+    else kept.delete(key);
+    remaining.set(key, left);
+    if (cid.code === RAW_CODE) return yield bytes;
+    const node = dagPb.decode(bytes);
+    const unixfs = UnixFS.unmarshal(node.Data ?? new Uint8Array(0));
+    if (unixfs.type !== "file" && unixfs.type !== "raw") throw new IpfsReadError(id, `${root} is a ${unixfs.type}, not a file`);
+    if (unixfs.data !== undefined && unixfs.data.length > 0) yield unixfs.data;
+    for (let i = node.Links.length - 1; i >= 0; i--) {
+      const child = node.Links[i]!.Hash;
+      stack.push(child);
+      remaining.set(child.toString(), (remaining.get(child.toString()) ?? 0) + 1);
+    }
+  }
+  function* replayKept(): Generator<Uint8Array> {
+    for (let top = stack.at(-1); top !== undefined && kept.has(top.toString()); top = stack.at(-1)) {
+      stack.pop();
+      yield* expand(top, kept.get(top.toString())!);
+    }
+  }
+
+  for await (const block of hashedAhead(blocks)) {
+    yield* replayKept();
+    const expected = stack.pop();
+    if (expected === undefined) throw new IpfsVerificationError(id, { details: `unexpected extra block ${block.cid}` });
+    if (!block.cid.equals(expected)) {
+      throw new IpfsVerificationError(id, { details: `expected block ${expected} next, the gateway sent ${block.cid}` });
+    }
+    if (expected.multihash.code !== SHA2_256_CODE || ![RAW_CODE, DAG_PB_CODE].includes(expected.code)) {
+      throw new IpfsReadError(id, `block ${expected} uses a codec or hash this reader does not check`);
+    }
+    if (!equals(block.digest, expected.multihash.digest)) {
+      throw new IpfsVerificationError(id, { details: `block ${expected} does not hash to its CID` });
+    }
+    yield* expand(expected, block.bytes);
+  }
+  yield* replayKept();
+  if (stack.length > 0) throw new IpfsReadError(id, `the gateway's CAR for ${root} ended early`, { details: `next missing block ${stack.at(-1)}` });
+}
+
+function toStream(source: AsyncGenerator<Uint8Array>): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await source.next();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (error) {
+        controller.error(error);
+      }
+    },
+    cancel: async () => void (await source.return(undefined)),
+  });
+}
+
+function parseCid(text: string): CID {
+  try {
+    return CID.parse(text);
+  } catch (cause) {
+    throw new IpfsInvalidCidError(text, cause);
+  }
+}
