@@ -2,7 +2,7 @@
 // Hardhat chain (EDR) deployed through the real Ignition module. `npm run bench:gas` runs it alone.
 import hre, { network } from "hardhat";
 import { encodeFunctionData, keccak256, parseEventLogs, toHex, type Address, type Hex } from "viem";
-import { createAgent, deployHexs, type Hexs } from "../../test/contracts/helpers/deploy.ts";
+import { createAgent, deployHexs, must, type Hexs } from "../../test/contracts/helpers/deploy.ts";
 import { AccessMode, trainingRecord, testCid } from "../../test/contracts/helpers/params.ts";
 import type { BenchMetric, BenchSection } from "./report.ts";
 
@@ -15,17 +15,17 @@ export async function run(): Promise<BenchSection> {
   const hexs = await deployHexs(connection);
   const { networkHelpers } = connection;
   const gas = new Map<string, bigint>();
-  const [, creatorA, creatorB, buyer, ...members] = hexs.others;
+  const account = (i: number) => must(hexs.others[i], `account ${i}`).account.address;
+  const [A, creatorB, buyer, m0] = [1, 2, 3, 4].map(account) as [Address, Address, Address, Address];
   const measure = async (name: string, hash: Promise<Hex>) => {
     const receipt = await hexs.publicClient.waitForTransactionReceipt({ hash: await hash });
     if (receipt.status !== "success") throw new Error(`${name} reverted`);
     gas.set(name, receipt.gasUsed);
     return receipt;
   };
-  const A = creatorA.account.address;
 
   // The first agent of a deployment also pays for the registry's first writes; measure it apart.
-  const first = await createAgent(hexs, creatorB.account.address, "warm-up");
+  const first = await createAgent(hexs, creatorB, "warm-up");
   gas.set("createAgent (first agent of the deployment)", first.receipt.gasUsed);
   const paid = await createAgent(hexs, A, "paid");
   gas.set("createAgent", paid.receipt.gasUsed);
@@ -33,7 +33,6 @@ export async function run(): Promise<BenchSection> {
     settings: { mode: AccessMode.Free, pricePerCredit: 0n, royaltyBps: 0, operator: A, endpoint: "" },
   });
 
-  const m0 = members[0].account.address;
   await measure("join", free.agent.write.join({ account: m0 }));
   await measure("buyCredits (first purchase, new member)", paid.agent.write.buyCredits([100n], { account: m0, value: 100n * PRICE }));
   await measure("buyCredits (repeat purchase)", paid.agent.write.buyCredits([100n], { account: m0, value: 100n * PRICE }));
@@ -57,7 +56,7 @@ export async function run(): Promise<BenchSection> {
     paid.dao.write.propose([[paid.agent.address], [0n], [encodeFunctionData({ abi: paid.agent.abi, functionName: "setPrice", args: [2n * PRICE] })], "Double the price"], { account: m0 }),
   );
   const [created] = parseEventLogs({ abi: paid.dao.abi, logs: proposal.logs, eventName: "ProposalCreated" });
-  const id = created.args.proposalId;
+  const id = must(created, "ProposalCreated").args.proposalId;
   await networkHelpers.time.increase(2);
   await measure("castVote (first vote)", paid.dao.write.castVote([id, 1], { account: A }));
   await measure("castVote", paid.dao.write.castVote([id, 1], { account: m0 }));
@@ -65,7 +64,7 @@ export async function run(): Promise<BenchSection> {
   await measure("execute", paid.dao.write.execute([id], { account: m0 }));
 
   await paid.agent.write.listForSale([10n ** 18n], { account: A });
-  await measure("buyAgent", paid.agent.write.buyAgent({ account: buyer.account.address, value: 10n ** 18n }));
+  await measure("buyAgent", paid.agent.write.buyAgent({ account: buyer, value: 10n ** 18n }));
 
   const metrics: BenchMetric[] = [...gas.entries()].map(([name, value]) => target(name, value));
   metrics.push({
@@ -100,8 +99,8 @@ function keyHash(user: Address, n: number): Hex {
 
 /** `count` funded users (impersonated accounts) who each buy credits and create one key. */
 async function prepareUsers(hexs: Hexs, agentAddress: Address, count: number): Promise<Hex[]> {
-  const { viem, connection } = hexs;
-  const agent = await viem.getContractAt("Agent", agentAddress);
+  const { connection } = hexs;
+  const agent = hexs.at.agent(agentAddress);
   const keys: Hex[] = [];
   for (let i = 0; i < count; i++) {
     const user = `0x${(0xbe0000 + i).toString(16).padStart(40, "0")}` as Address;

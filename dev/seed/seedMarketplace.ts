@@ -9,12 +9,15 @@ import {
   parseEventLogs,
   zeroAddress,
   type Abi,
+  type Account,
   type Address,
+  type Chain,
   type ContractFunctionArgs,
   type ContractFunctionName,
   type Hex,
   type PublicClient,
   type TransactionReceipt,
+  type Transport,
   type WalletClient,
 } from "viem";
 import { agentAbi, agentDAOAbi, hexsFactoryAbi } from "../../src/lib/contracts/abis.ts";
@@ -30,6 +33,9 @@ export const SEED_CREDIT_PRICE = 10n ** 14n;
 export const SEED_ROYALTY_BPS = 1_000;
 const MIN_AGENTS = 6;
 
+/** A wallet client with its account and chain set (as `createWalletClient({ account, chain, transport })` makes). */
+export type SeedWallet = WalletClient<Transport, Chain, Account>;
+
 export interface SeedMarketplaceOptions {
   publicClient: PublicClient;
   /**
@@ -37,7 +43,7 @@ export interface SeedMarketplaceOptions {
    * deployer (protocol owner) and is not used; wallets 1–3 create agents, the rest are users.
    * At least six.
    */
-  wallets: WalletClient[];
+  wallets: SeedWallet[];
   factory: Address;
   content: SeedContent;
 }
@@ -83,9 +89,18 @@ const ROLES: Role[] = [
   { mode: "paid", derived: false, listForSale: false },
 ];
 
+/** Agents beyond the first six repeat the roles free, listed, free, paid. */
+const REPEATED_ROLES = [1, 3, 4, 5];
+
 function roleOf(index: number): Role {
-  if (index < ROLES.length) return ROLES[index];
-  return ROLES[[1, 3, 4, 5][(index - ROLES.length) % 4]];
+  const role =
+    index < ROLES.length ? ROLES[index] : ROLES[REPEATED_ROLES[(index - ROLES.length) % REPEATED_ROLES.length] ?? 1];
+  return must(role, `role ${index}`);
+}
+
+function must<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`seed: missing ${what}`);
+  return value;
 }
 
 /** Creates the demo marketplace; returns what it created. Throws on the first failed transaction. */
@@ -100,8 +115,8 @@ export async function seedMarketplace(options: SeedMarketplaceOptions): Promise<
   const agents: SeededAgent[] = [];
   for (const [index, agentContent] of content.agents.entries()) {
     const role = roleOf(index);
-    const creator = creators[index % creators.length];
-    const parent = role.derived ? agents[0].agent : zeroAddress;
+    const creator = must(creators[index % creators.length], "creator wallet");
+    const parent = role.derived ? must(agents[0], "agent 0").agent : zeroAddress;
     const created = await createSeedAgent(tx, factory, creator, agentContent, role, parent, index);
     agents.push(created);
 
@@ -116,7 +131,14 @@ export async function seedMarketplace(options: SeedMarketplaceOptions): Promise<
     const members = rotate(users, index).slice(0, Math.min(3, users.length));
     for (const [n, user] of members.entries()) {
       if (role.mode === "paid") {
-        await tx(user, created.agent, agentAbi, "buyCredits", [100n * BigInt(n + 1)], SEED_CREDIT_PRICE * 100n * BigInt(n + 1));
+        await tx(
+          user,
+          created.agent,
+          agentAbi,
+          "buyCredits",
+          [100n * BigInt(n + 1)],
+          SEED_CREDIT_PRICE * 100n * BigInt(n + 1),
+        );
       } else {
         await tx(user, created.agent, agentAbi, "join", []);
       }
@@ -126,7 +148,7 @@ export async function seedMarketplace(options: SeedMarketplaceOptions): Promise<
     // The operator (the creator) settles metered usage for every key; paid usage becomes revenue.
     const usage = created.apiKeys.map((key, n) => ({ keyHash: key.keyHash, units: BigInt(17 * (n + 1) + index) }));
     await tx(creator, created.agent, agentAbi, "settle", [usage]);
-    for (const [n, key] of created.apiKeys.entries()) key.settledUnits = usage[n].units;
+    for (const [n, key] of created.apiKeys.entries()) key.settledUnits = must(usage[n], "usage line").units;
 
     for (const [n, user] of members.entries()) {
       await tx(user, created.agent, agentAbi, "rate", [3 + ((index + n) % 3)]);
@@ -134,14 +156,19 @@ export async function seedMarketplace(options: SeedMarketplaceOptions): Promise<
     if (role.listForSale) await tx(creator, created.agent, agentAbi, "listForSale", [SEED_CREDIT_PRICE * 10_000n]);
   }
 
-  const proposal = await openProposal(tx, agents[0], creators[0], users[0]);
+  const proposal = await openProposal(
+    tx,
+    must(agents[0], "agent 0"),
+    must(creators[0], "creator"),
+    must(users[0], "user"),
+  );
   return { agents, proposal };
 }
 
 async function createSeedAgent(
   tx: Transactor,
   factory: Address,
-  creator: WalletClient,
+  creator: SeedWallet,
   c: SeedAgentContent,
   role: Role,
   parent: Address,
@@ -172,7 +199,7 @@ async function createSeedAgent(
   };
   const receipt = await tx(creator, factory, hexsFactoryAbi, "createAgent", [params]);
   const [event] = parseEventLogs({ abi: hexsFactoryAbi, logs: receipt.logs, eventName: "AgentCreated" });
-  const { agent, ledger, dao } = event.args;
+  const { agent, ledger, dao } = must(event, "AgentCreated event").args;
   return { name: c.name, agent, ledger, dao, owner, parent, mode: role.mode, members: [], apiKeys: [] };
 }
 
@@ -180,17 +207,21 @@ async function createSeedAgent(
  * A member proposes a price change on agent 0 and the creator votes for it; the vote stays open
  * for SEED_VOTING_PERIOD seconds. Voting delay is 0, so the proposal is Active from the next block.
  */
-async function openProposal(tx: Transactor, target: SeededAgent, creator: WalletClient, member: WalletClient) {
+async function openProposal(tx: Transactor, target: SeededAgent, creator: SeedWallet, member: SeedWallet) {
   const description = `Lower the price of ${target.name} to 0.00008 ETH per credit`;
-  const calldata = encodeFunctionData({ abi: agentAbi, functionName: "setPrice", args: [(SEED_CREDIT_PRICE * 8n) / 10n] });
+  const calldata = encodeFunctionData({
+    abi: agentAbi,
+    functionName: "setPrice",
+    args: [(SEED_CREDIT_PRICE * 8n) / 10n],
+  });
   const receipt = await tx(member, target.dao, agentDAOAbi, "propose", [[target.agent], [0n], [calldata], description]);
   const [created] = parseEventLogs({ abi: agentDAOAbi, logs: receipt.logs, eventName: "ProposalCreated" });
-  const proposalId = created.args.proposalId;
+  const proposalId = must(created, "ProposalCreated event").args.proposalId;
   await tx(creator, target.dao, agentDAOAbi, "castVote", [proposalId, 1]);
   return { dao: target.dao, agent: target.agent, proposalId, description };
 }
 
-async function createKey(tx: Transactor, user: WalletClient, agent: Address): Promise<SeededApiKey> {
+async function createKey(tx: Transactor, user: SeedWallet, agent: Address): Promise<SeededApiKey> {
   const secret = bytesToHex(randomBytes(32));
   const keyHash = keccak256(secret);
   await tx(user, agent, agentAbi, "createApiKey", [keyHash, 1_000_000n]);
@@ -214,11 +245,8 @@ type Transactor = ReturnType<typeof transactor>;
 
 /** Sends one contract call from `wallet`, waits for it, and throws unless it succeeded. */
 function transactor(publicClient: PublicClient) {
-  return async function send<
-    const abi extends Abi,
-    name extends ContractFunctionName<abi, "nonpayable" | "payable">,
-  >(
-    wallet: WalletClient,
+  return async function send<const abi extends Abi, name extends ContractFunctionName<abi, "nonpayable" | "payable">>(
+    wallet: SeedWallet,
     to: Address,
     abi: abi,
     functionName: name,
@@ -231,7 +259,7 @@ function transactor(publicClient: PublicClient) {
       functionName,
       args,
       value,
-      account: wallet.account!,
+      account: wallet.account,
       chain: wallet.chain,
     } as never);
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
@@ -240,8 +268,7 @@ function transactor(publicClient: PublicClient) {
   };
 }
 
-function address(wallet: WalletClient): Address {
-  if (!wallet.account) throw new Error("seed wallets need an account");
+function address(wallet: SeedWallet): Address {
   return wallet.account.address;
 }
 

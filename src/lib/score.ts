@@ -63,7 +63,11 @@ export function computeScore(inputs: ScoreInputs, params: ScoreParams = DEFAULT_
  * Shares minted to a new version's contributor so that they hold c of the new total,
  * c = contributionBps × (1 − score/20 000).
  */
-export function contributionShares(totalShares: bigint, scoreBps: bigint, contributionBps = DEFAULT_CONTRIBUTION_BPS): bigint {
+export function contributionShares(
+  totalShares: bigint,
+  scoreBps: bigint,
+  contributionBps = DEFAULT_CONTRIBUTION_BPS,
+): bigint {
   const cNum = contributionBps * (2n * BPS - scoreBps);
   return (totalShares * cNum) / (2n * BPS * BPS - cNum);
 }

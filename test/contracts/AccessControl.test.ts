@@ -30,16 +30,61 @@ const agent = (m: Marketplace) => m.paid.agent;
 const ownerOrDao = (power: number) => (caller: Address) => [getAddress(caller), power] as const;
 
 const AGENT_ROWS: Row[] = [
-  { name: "setPrice", allowed: ["owner", "dao"], call: (m, c) => m.paid.agent.write.setPrice([1n], { account: c }), contract: agent, error: "AgentNotOwnerOrDao", args: ownerOrDao(1) },
-  { name: "setMode", allowed: ["owner", "dao"], call: (m, c) => m.paid.agent.write.setMode([0], { account: c }), contract: agent, error: "AgentNotOwnerOrDao", args: ownerOrDao(2) },
-  { name: "setEndpoint", allowed: ["owner", "dao"], call: (m, c) => m.paid.agent.write.setEndpoint(["x"], { account: c }), contract: agent, error: "AgentNotOwnerOrDao", args: ownerOrDao(4) },
-  { name: "setOperator", allowed: ["owner", "dao"], call: (m, c) => m.paid.agent.write.setOperator([c], { account: c }), contract: agent, error: "AgentNotOwnerOrDao", args: ownerOrDao(8) },
-  { name: "setRoyalty", allowed: ["dao"], call: (m, c) => m.paid.agent.write.setRoyalty([0n], { account: c }), contract: agent, error: "AgentNotOwnerOrDao", args: ownerOrDao(16) },
-  { name: "setDaoPowers", allowed: ["dao"], call: (m, c) => m.paid.agent.write.setDaoPowers([0], { account: c }), contract: agent, error: "AgentNotDao", args: (c) => [getAddress(c)] },
+  {
+    name: "setPrice",
+    allowed: ["owner", "dao"],
+    call: (m, c) => m.paid.agent.write.setPrice([1n], { account: c }),
+    contract: agent,
+    error: "AgentNotOwnerOrDao",
+    args: ownerOrDao(1),
+  },
+  {
+    name: "setMode",
+    allowed: ["owner", "dao"],
+    call: (m, c) => m.paid.agent.write.setMode([0], { account: c }),
+    contract: agent,
+    error: "AgentNotOwnerOrDao",
+    args: ownerOrDao(2),
+  },
+  {
+    name: "setEndpoint",
+    allowed: ["owner", "dao"],
+    call: (m, c) => m.paid.agent.write.setEndpoint(["x"], { account: c }),
+    contract: agent,
+    error: "AgentNotOwnerOrDao",
+    args: ownerOrDao(4),
+  },
+  {
+    name: "setOperator",
+    allowed: ["owner", "dao"],
+    call: (m, c) => m.paid.agent.write.setOperator([c], { account: c }),
+    contract: agent,
+    error: "AgentNotOwnerOrDao",
+    args: ownerOrDao(8),
+  },
+  {
+    name: "setRoyalty",
+    allowed: ["dao"],
+    call: (m, c) => m.paid.agent.write.setRoyalty([0n], { account: c }),
+    contract: agent,
+    error: "AgentNotOwnerOrDao",
+    args: ownerOrDao(16),
+  },
+  {
+    name: "setDaoPowers",
+    allowed: ["dao"],
+    call: (m, c) => m.paid.agent.write.setDaoPowers([0], { account: c }),
+    contract: agent,
+    error: "AgentNotDao",
+    args: (c) => [getAddress(c)],
+  },
   {
     name: "setScoreParams",
     allowed: ["dao"],
-    call: (m, c) => m.paid.agent.write.setScoreParams([{ engagementK: 1, popularityK: 1, ratingPrior: 1, contributionBps: 1 }], { account: c }),
+    call: (m, c) =>
+      m.paid.agent.write.setScoreParams([{ engagementK: 1, popularityK: 1, ratingPrior: 1, contributionBps: 1 }], {
+        account: c,
+      }),
     contract: agent,
     error: "AgentNotDao",
     args: (c) => [getAddress(c)],
@@ -52,8 +97,22 @@ const AGENT_ROWS: Row[] = [
     error: "AgentNotOwnerOrDao",
     args: ownerOrDao(0),
   },
-  { name: "listForSale", allowed: ["owner"], call: (m, c) => m.paid.agent.write.listForSale([1n], { account: c }), contract: agent, error: "AgentNotOwner", args: (c) => [getAddress(c)] },
-  { name: "cancelSale", allowed: ["owner"], call: (m, c) => m.paid.agent.write.cancelSale({ account: c }), contract: agent, error: "AgentNotOwner", args: (c) => [getAddress(c)] },
+  {
+    name: "listForSale",
+    allowed: ["owner"],
+    call: (m, c) => m.paid.agent.write.listForSale([1n], { account: c }),
+    contract: agent,
+    error: "AgentNotOwner",
+    args: (c) => [getAddress(c)],
+  },
+  {
+    name: "cancelSale",
+    allowed: ["owner"],
+    call: (m, c) => m.paid.agent.write.cancelSale({ account: c }),
+    contract: agent,
+    error: "AgentNotOwner",
+    args: (c) => [getAddress(c)],
+  },
   {
     name: "settle",
     allowed: ["owner", "operator"],
@@ -70,15 +129,46 @@ const AGENT_ROWS: Row[] = [
     error: "AgentNotKeyHolder",
     args: (c) => [getAddress(c), keyOf("carol")],
   },
-  { name: "initialize (again)", allowed: [], call: (m, c) => m.paid.agent.write.initialize([c, { mode: 0, pricePerCredit: 0n, royaltyBps: 0, operator: c, endpoint: "" }, 0n], { account: c }), contract: agent, error: "InvalidInitialization" },
+  {
+    name: "initialize (again)",
+    allowed: [],
+    call: (m, c) =>
+      m.paid.agent.write.initialize(
+        [c, { mode: 0, pricePerCredit: 0n, royaltyBps: 0, operator: c, endpoint: "" }, 0n],
+        { account: c },
+      ),
+    contract: agent,
+    error: "InvalidInitialization",
+  },
 ];
 
 const ledger = (m: Marketplace) => m.paid.ledger;
 const onlyAgent = (c: Address) => [getAddress(c)] as const;
 const LEDGER_ROWS: Row[] = [
-  { name: "ledger.recordAccess", allowed: [], call: (m, c) => m.paid.ledger.write.recordAccess([c, true], { account: c }), contract: ledger, error: "AgentLedgerUnauthorized", args: onlyAgent },
-  { name: "ledger.recordCalls", allowed: [], call: (m, c) => m.paid.ledger.write.recordCalls([1n], { account: c }), contract: ledger, error: "AgentLedgerUnauthorized", args: onlyAgent },
-  { name: "ledger.recordRating", allowed: [], call: (m, c) => m.paid.ledger.write.recordRating([c, 5], { account: c }), contract: ledger, error: "AgentLedgerUnauthorized", args: onlyAgent },
+  {
+    name: "ledger.recordAccess",
+    allowed: [],
+    call: (m, c) => m.paid.ledger.write.recordAccess([c, true], { account: c }),
+    contract: ledger,
+    error: "AgentLedgerUnauthorized",
+    args: onlyAgent,
+  },
+  {
+    name: "ledger.recordCalls",
+    allowed: [],
+    call: (m, c) => m.paid.ledger.write.recordCalls([1n], { account: c }),
+    contract: ledger,
+    error: "AgentLedgerUnauthorized",
+    args: onlyAgent,
+  },
+  {
+    name: "ledger.recordRating",
+    allowed: [],
+    call: (m, c) => m.paid.ledger.write.recordRating([c, 5], { account: c }),
+    contract: ledger,
+    error: "AgentLedgerUnauthorized",
+    args: onlyAgent,
+  },
   {
     name: "ledger.recordVersion",
     allowed: [],
@@ -87,11 +177,21 @@ const LEDGER_ROWS: Row[] = [
     error: "AgentLedgerUnauthorized",
     args: onlyAgent,
   },
-  { name: "ledger.moveShares", allowed: [], call: (m, c) => m.paid.ledger.write.moveShares([m.alice, c], { account: c }), contract: ledger, error: "AgentLedgerUnauthorized", args: onlyAgent },
+  {
+    name: "ledger.moveShares",
+    allowed: [],
+    call: (m, c) => m.paid.ledger.write.moveShares([m.alice, c], { account: c }),
+    contract: ledger,
+    error: "AgentLedgerUnauthorized",
+    args: onlyAgent,
+  },
   {
     name: "ledger.setScoreParams",
     allowed: [],
-    call: (m, c) => m.paid.ledger.write.setScoreParams([{ engagementK: 1, popularityK: 1, ratingPrior: 1, contributionBps: 1 }], { account: c }),
+    call: (m, c) =>
+      m.paid.ledger.write.setScoreParams([{ engagementK: 1, popularityK: 1, ratingPrior: 1, contributionBps: 1 }], {
+        account: c,
+      }),
     contract: ledger,
     error: "AgentLedgerUnauthorized",
     args: onlyAgent,
@@ -107,10 +207,37 @@ const LEDGER_ROWS: Row[] = [
 
 const dao = (m: Marketplace) => m.paid.dao;
 const DAO_ROWS: Row[] = [
-  { name: "dao.setVotingPeriod", allowed: ["dao"], call: (m, c) => m.paid.dao.write.setVotingPeriod([10], { account: c }), contract: dao, error: "GovernorOnlyExecutor", args: (c) => [getAddress(c)] },
-  { name: "dao.updateQuorumNumerator", allowed: ["dao"], call: (m, c) => m.paid.dao.write.updateQuorumNumerator([1n], { account: c }), contract: dao, error: "GovernorOnlyExecutor", args: (c) => [getAddress(c)] },
-  { name: "dao.relay", allowed: ["dao"], call: (m, c) => m.paid.dao.write.relay([c, 0n, "0x"], { account: c }), contract: dao, error: "GovernorOnlyExecutor", args: (c) => [getAddress(c)] },
-  { name: "dao.initialize (again)", allowed: [], call: (m, c) => m.paid.dao.write.initialize([1, 1, 1n], { account: c }), contract: dao, error: "InvalidInitialization" },
+  {
+    name: "dao.setVotingPeriod",
+    allowed: ["dao"],
+    call: (m, c) => m.paid.dao.write.setVotingPeriod([10], { account: c }),
+    contract: dao,
+    error: "GovernorOnlyExecutor",
+    args: (c) => [getAddress(c)],
+  },
+  {
+    name: "dao.updateQuorumNumerator",
+    allowed: ["dao"],
+    call: (m, c) => m.paid.dao.write.updateQuorumNumerator([1n], { account: c }),
+    contract: dao,
+    error: "GovernorOnlyExecutor",
+    args: (c) => [getAddress(c)],
+  },
+  {
+    name: "dao.relay",
+    allowed: ["dao"],
+    call: (m, c) => m.paid.dao.write.relay([c, 0n, "0x"], { account: c }),
+    contract: dao,
+    error: "GovernorOnlyExecutor",
+    args: (c) => [getAddress(c)],
+  },
+  {
+    name: "dao.initialize (again)",
+    allowed: [],
+    call: (m, c) => m.paid.dao.write.initialize([1, 1, 1n], { account: c }),
+    contract: dao,
+    error: "InvalidInitialization",
+  },
 ];
 
 const factory = (m: Marketplace) => m.factory;
@@ -143,7 +270,11 @@ const FACTORY_ROWS: Row[] = [
 
 /** The wrong callers for a row: every role of the table that is not allowed (the DAO is a contract, so it is left to the DAO journeys). */
 function wrongCallers(m: Marketplace, row: Row): Address[] {
-  const roles: Record<Exclude<Role, "dao" | "operator">, Address> = { owner: m.alice, member: m.carol, stranger: m.frank };
+  const roles: Record<Exclude<Role, "dao" | "operator">, Address> = {
+    owner: m.alice,
+    member: m.carol,
+    stranger: m.frank,
+  };
   return (Object.keys(roles) as (keyof typeof roles)[])
     .filter((role) => !row.allowed.includes(role) && !(role === "owner" && row.allowed.includes("operator")))
     .map((role) => roles[role]);
@@ -156,7 +287,12 @@ describe("access control", () => {
       for (const caller of wrongCallers(m, row)) {
         const target = row.contract(m) as never;
         if (row.args) {
-          await viem.assertions.revertWithCustomErrorWithArgs(row.call(m, caller) as never, target, row.error as never, row.args(caller, m) as never);
+          await viem.assertions.revertWithCustomErrorWithArgs(
+            row.call(m, caller) as never,
+            target,
+            row.error as never,
+            row.args(caller, m) as never,
+          );
         } else {
           await viem.assertions.revertWithCustomError(row.call(m, caller) as never, target, row.error as never);
         }

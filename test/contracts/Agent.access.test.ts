@@ -34,12 +34,24 @@ describe("Agent access", () => {
 
   it("lets anyone join a free agent once, which makes them a member with votes", async () => {
     const { free, paid, carol } = await networkHelpers.loadFixture(fixture);
-    await viem.assertions.emitWithArgs(free.agent.write.join({ account: carol }), free.agent, "Joined", [getAddress(carol)]);
+    await viem.assertions.emitWithArgs(free.agent.write.join({ account: carol }), free.agent, "Joined", [
+      getAddress(carol),
+    ]);
     assert.equal(await free.ledger.read.isMember([carol]), true);
     assert.equal(await free.ledger.read.getVotes([carol]), 100n);
     assert.equal((await free.ledger.read.metrics()).members, 2);
-    await viem.assertions.revertWithCustomErrorWithArgs(free.agent.write.join({ account: carol }), free.agent, "AgentAlreadyMember", [getAddress(carol)]);
-    await viem.assertions.revertWithCustomErrorWithArgs(paid.agent.write.join({ account: carol }), paid.agent, "AgentWrongMode", [1]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      free.agent.write.join({ account: carol }),
+      free.agent,
+      "AgentAlreadyMember",
+      [getAddress(carol)],
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      paid.agent.write.join({ account: carol }),
+      paid.agent,
+      "AgentWrongMode",
+      [1],
+    );
     await viem.assertions.revertWithCustomErrorWithArgs(
       free.agent.write.buyCredits([1n], { account: carol, value: 0n }),
       free.agent,
@@ -113,7 +125,11 @@ describe("Agent access", () => {
     await paid.agent.write.requestCreditRefund({ account: carol });
     const { refundAvailableAt } = await paid.agent.read.account([carol]);
     assert.ok(refundAvailableAt > 0);
-    await viem.assertions.revertWithCustomError(paid.agent.write.withdrawCredits({ account: carol }), paid.agent, "AgentRefundNotReady");
+    await viem.assertions.revertWithCustomError(
+      paid.agent.write.withdrawCredits({ account: carol }),
+      paid.agent,
+      "AgentRefundNotReady",
+    );
 
     await paid.agent.write.buyCredits([5n], { account: carol, value: 5n * PRICE });
     assert.equal((await paid.agent.read.account([carol])).refundAvailableAt, 0);

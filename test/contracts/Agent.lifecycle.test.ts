@@ -24,7 +24,11 @@ async function fixture() {
 describe("Agent ratings", () => {
   it("lets a member who used the model rate, and replaces the rating on re-rate", async () => {
     const { paid, carol, dave } = await networkHelpers.loadFixture(fixture);
-    await viem.assertions.emitWithArgs(paid.agent.write.rate([5], { account: carol }), paid.ledger, "RatingRecorded", [getAddress(carol), 5, 0]);
+    await viem.assertions.emitWithArgs(paid.agent.write.rate([5], { account: carol }), paid.ledger, "RatingRecorded", [
+      getAddress(carol),
+      5,
+      0,
+    ]);
     await paid.agent.write.rate([2], { account: dave });
     await paid.agent.write.rate([3], { account: carol });
     const metrics = await paid.ledger.read.metrics();
@@ -37,13 +41,31 @@ describe("Agent ratings", () => {
 
   it("refuses non-members, members who never used the model, and stars outside 1..5", async () => {
     const { paid, free, carol, erin } = await networkHelpers.loadFixture(fixture);
-    await viem.assertions.revertWithCustomErrorWithArgs(paid.agent.write.rate([5], { account: erin }), paid.agent, "AgentNotMember", [getAddress(erin)]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      paid.agent.write.rate([5], { account: erin }),
+      paid.agent,
+      "AgentNotMember",
+      [getAddress(erin)],
+    );
     await free.agent.write.join({ account: erin });
-    await viem.assertions.revertWithCustomErrorWithArgs(free.agent.write.rate([5], { account: erin }), free.agent, "AgentRatingNotAllowed", [
-      getAddress(erin),
-    ]);
-    await viem.assertions.revertWithCustomErrorWithArgs(paid.agent.write.rate([0], { account: carol }), paid.ledger, "AgentLedgerInvalidRating", [0]);
-    await viem.assertions.revertWithCustomErrorWithArgs(paid.agent.write.rate([6], { account: carol }), paid.ledger, "AgentLedgerInvalidRating", [6]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      free.agent.write.rate([5], { account: erin }),
+      free.agent,
+      "AgentRatingNotAllowed",
+      [getAddress(erin)],
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      paid.agent.write.rate([0], { account: carol }),
+      paid.ledger,
+      "AgentLedgerInvalidRating",
+      [0],
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      paid.agent.write.rate([6], { account: carol }),
+      paid.ledger,
+      "AgentLedgerInvalidRating",
+      [6],
+    );
   });
 });
 
@@ -64,7 +86,12 @@ describe("Agent versions", () => {
     assert.equal((await paid.ledger.read.versionHeader([1n])).scoreBps, Number(scoreBefore));
     assert.equal(await paid.agent.read.weightsCid(), testCid("paid/v1"));
     assert.equal((await paid.agent.read.summary()).versionCount, 2n);
-    await viem.assertions.revertWithCustomErrorWithArgs(paid.ledger.read.versionHeader([2n]), paid.ledger, "AgentLedgerUnknownVersion", [2n, 2n]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      paid.ledger.read.versionHeader([2n]),
+      paid.ledger,
+      "AgentLedgerUnknownVersion",
+      [2n, 2n],
+    );
   });
 
   it("lets the owner publish only its own versions, with weights and a known base", async () => {
@@ -136,7 +163,10 @@ describe("Derived agents", () => {
       [100n],
     );
     await viem.assertions.revertWithCustomErrorWithArgs(
-      factory.write.createAgent([{ ...base, parent: paid.agent.address, settings: { ...base.settings, royaltyBps: 5_001 } }], { account: erin }),
+      factory.write.createAgent(
+        [{ ...base, parent: paid.agent.address, settings: { ...base.settings, royaltyBps: 5_001 } }],
+        { account: erin },
+      ),
       paid.agent,
       "AgentInvalidRoyalty",
       [5_001n],
@@ -154,7 +184,12 @@ describe("Agent sale", () => {
   it("moves the owner role and the seller's shares; the seller withdraws the price less the fee", async () => {
     const { paid, factory, alice, dave } = await networkHelpers.loadFixture(fixture);
     const price = 10n ** 18n;
-    await viem.assertions.emitWithArgs(paid.agent.write.listForSale([price], { account: alice }), paid.agent, "ListedForSale", [price]);
+    await viem.assertions.emitWithArgs(
+      paid.agent.write.listForSale([price], { account: alice }),
+      paid.agent,
+      "ListedForSale",
+      [price],
+    );
     assert.equal((await paid.agent.read.summary()).salePrice, price);
     await viem.assertions.revertWithCustomErrorWithArgs(
       paid.agent.write.buyAgent({ account: dave, value: price - 1n }),
@@ -162,13 +197,17 @@ describe("Agent sale", () => {
       "AgentWrongPayment",
       [price - 1n, price],
     );
-    await viem.assertions.revertWithCustomError(paid.agent.write.buyAgent({ account: alice, value: price }), paid.agent, "AgentNotForSale");
-    await viem.assertions.emitWithArgs(paid.agent.write.buyAgent({ account: dave, value: price }), paid.agent, "AgentSold", [
-      getAddress(alice),
-      getAddress(dave),
-      price,
-      10_000n,
-    ]);
+    await viem.assertions.revertWithCustomError(
+      paid.agent.write.buyAgent({ account: alice, value: price }),
+      paid.agent,
+      "AgentNotForSale",
+    );
+    await viem.assertions.emitWithArgs(
+      paid.agent.write.buyAgent({ account: dave, value: price }),
+      paid.agent,
+      "AgentSold",
+      [getAddress(alice), getAddress(dave), price, 10_000n],
+    );
     assert.equal(await paid.agent.read.owner(), getAddress(dave));
     assert.equal(await paid.agent.read.salePrice(), 0n);
     assert.equal(await paid.ledger.read.sharesOf([dave]), 10_000n);
@@ -180,7 +219,9 @@ describe("Agent sale", () => {
     assert.equal(await paid.agent.read.protocolFeesOwed(), fee);
     assert.deepEqual(await factory.read.agentsOf([dave]), [paid.agent.address]);
     assert.deepEqual(await factory.read.agentsOf([alice]), []);
-    await viem.assertions.balancesHaveChanged(paid.agent.write.withdraw({ account: alice }), [{ address: alice, amount: price - fee }]);
+    await viem.assertions.balancesHaveChanged(paid.agent.write.withdraw({ account: alice }), [
+      { address: alice, amount: price - fee },
+    ]);
 
     // Buying it back does not list it twice for the first owner.
     await paid.agent.write.listForSale([1n], { account: dave });
@@ -190,14 +231,34 @@ describe("Agent sale", () => {
 
   it("cancels a listing, and refuses buying or cancelling when not listed", async () => {
     const { paid, alice, dave } = await networkHelpers.loadFixture(fixture);
-    await viem.assertions.revertWithCustomError(paid.agent.write.buyAgent({ account: dave, value: 0n }), paid.agent, "AgentNotForSale");
-    await viem.assertions.revertWithCustomError(paid.agent.write.cancelSale({ account: alice }), paid.agent, "AgentNotForSale");
-    await viem.assertions.revertWithCustomErrorWithArgs(paid.agent.write.listForSale([0n], { account: alice }), paid.agent, "AgentInvalidPrice", [0n]);
-    await viem.assertions.revertWithCustomErrorWithArgs(paid.agent.write.listForSale([2n ** 96n], { account: alice }), paid.agent, "AgentInvalidPrice", [
-      2n ** 96n,
-    ]);
+    await viem.assertions.revertWithCustomError(
+      paid.agent.write.buyAgent({ account: dave, value: 0n }),
+      paid.agent,
+      "AgentNotForSale",
+    );
+    await viem.assertions.revertWithCustomError(
+      paid.agent.write.cancelSale({ account: alice }),
+      paid.agent,
+      "AgentNotForSale",
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      paid.agent.write.listForSale([0n], { account: alice }),
+      paid.agent,
+      "AgentInvalidPrice",
+      [0n],
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      paid.agent.write.listForSale([2n ** 96n], { account: alice }),
+      paid.agent,
+      "AgentInvalidPrice",
+      [2n ** 96n],
+    );
     await paid.agent.write.listForSale([5n], { account: alice });
     await viem.assertions.emit(paid.agent.write.cancelSale({ account: alice }), paid.agent, "SaleCancelled");
-    await viem.assertions.revertWithCustomError(paid.agent.write.buyAgent({ account: dave, value: 5n }), paid.agent, "AgentNotForSale");
+    await viem.assertions.revertWithCustomError(
+      paid.agent.write.buyAgent({ account: dave, value: 5n }),
+      paid.agent,
+      "AgentNotForSale",
+    );
   });
 });

@@ -14,22 +14,59 @@ const fixture = () => marketplaceFixture(connection);
 describe("Agent owner settings", () => {
   it("lets the owner change price, mode, endpoint and operator, with events", async () => {
     const { paid, alice, frank } = await networkHelpers.loadFixture(fixture);
-    await viem.assertions.emitWithArgs(paid.agent.write.setPrice([2n * PRICE], { account: alice }), paid.agent, "PriceChanged", [2n * PRICE]);
-    await viem.assertions.emitWithArgs(paid.agent.write.setEndpoint(["https://x/v1"], { account: alice }), paid.agent, "EndpointChanged", ["https://x/v1"]);
-    await viem.assertions.emitWithArgs(paid.agent.write.setOperator([frank], { account: alice }), paid.agent, "OperatorChanged", [getAddress(frank)]);
-    await viem.assertions.emitWithArgs(paid.agent.write.setMode([0], { account: alice }), paid.agent, "ModeChanged", [0]);
+    await viem.assertions.emitWithArgs(
+      paid.agent.write.setPrice([2n * PRICE], { account: alice }),
+      paid.agent,
+      "PriceChanged",
+      [2n * PRICE],
+    );
+    await viem.assertions.emitWithArgs(
+      paid.agent.write.setEndpoint(["https://x/v1"], { account: alice }),
+      paid.agent,
+      "EndpointChanged",
+      ["https://x/v1"],
+    );
+    await viem.assertions.emitWithArgs(
+      paid.agent.write.setOperator([frank], { account: alice }),
+      paid.agent,
+      "OperatorChanged",
+      [getAddress(frank)],
+    );
+    await viem.assertions.emitWithArgs(
+      paid.agent.write.setMode([0], { account: alice }),
+      paid.agent,
+      "ModeChanged",
+      [0],
+    );
     await paid.agent.write.setPrice([0n], { account: alice });
     assert.equal(await paid.agent.read.pricePerCredit(), 0n);
   });
 
   it("refuses a paid agent without a price, prices beyond 96 bits and a zero operator", async () => {
     const { paid, free, alice, bob } = await networkHelpers.loadFixture(fixture);
-    await viem.assertions.revertWithCustomErrorWithArgs(paid.agent.write.setPrice([0n], { account: alice }), paid.agent, "AgentInvalidPrice", [0n]);
-    await viem.assertions.revertWithCustomErrorWithArgs(paid.agent.write.setPrice([2n ** 96n], { account: alice }), paid.agent, "AgentInvalidPrice", [
-      2n ** 96n,
-    ]);
-    await viem.assertions.revertWithCustomErrorWithArgs(free.agent.write.setMode([1], { account: bob }), free.agent, "AgentInvalidPrice", [0n]);
-    await viem.assertions.revertWithCustomError(paid.agent.write.setOperator([zeroAddress], { account: alice }), paid.agent, "AgentInvalidOperator");
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      paid.agent.write.setPrice([0n], { account: alice }),
+      paid.agent,
+      "AgentInvalidPrice",
+      [0n],
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      paid.agent.write.setPrice([2n ** 96n], { account: alice }),
+      paid.agent,
+      "AgentInvalidPrice",
+      [2n ** 96n],
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      free.agent.write.setMode([1], { account: bob }),
+      free.agent,
+      "AgentInvalidPrice",
+      [0n],
+    );
+    await viem.assertions.revertWithCustomError(
+      paid.agent.write.setOperator([zeroAddress], { account: alice }),
+      paid.agent,
+      "AgentInvalidOperator",
+    );
   });
 });
 
@@ -41,7 +78,12 @@ describe("Agent edge cases", () => {
     await paid.agent.write.requestCreditRefund({ account: carol });
     await paid.agent.write.settle([[{ keyHash: keyOf("carol"), units: 5n }]], { account: alice });
     await networkHelpers.time.increase(24 * 3600);
-    await viem.assertions.emitWithArgs(paid.agent.write.withdrawCredits({ account: carol }), paid.agent, "CreditsRefunded", [getAddress(carol), 0n, 0n]);
+    await viem.assertions.emitWithArgs(
+      paid.agent.write.withdrawCredits({ account: carol }),
+      paid.agent,
+      "CreditsRefunded",
+      [getAddress(carol), 0n, 0n],
+    );
   });
 
   it("sells to a buyer who was not a member yet, who becomes one", async () => {

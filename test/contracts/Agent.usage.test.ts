@@ -49,7 +49,13 @@ describe("Agent API keys and settlement", () => {
   it("settles usage into revenue: protocol fee, then shareholders", async () => {
     const { paid, alice, carol, treasury } = await networkHelpers.loadFixture(fixture);
     const tx = paid.agent.write.settle([[usage(keyOf("carol-1"), 40n)]], { account: alice });
-    await viem.assertions.emitWithArgs(tx, paid.agent, "UsageSettled", [keyOf("carol-1"), getAddress(carol), 40n, 40n, 40n * PRICE]);
+    await viem.assertions.emitWithArgs(tx, paid.agent, "UsageSettled", [
+      keyOf("carol-1"),
+      getAddress(carol),
+      40n,
+      40n,
+      40n * PRICE,
+    ]);
     const value = 40n * PRICE;
     const fee = (value * FEE_BPS) / 10_000n;
     assert.equal(await paid.agent.read.protocolFeesOwed(), fee);
@@ -61,9 +67,12 @@ describe("Agent API keys and settlement", () => {
     await viem.assertions.balancesHaveChanged(paid.agent.write.withdraw({ account: alice }), [
       { address: alice, amount: value - fee },
     ]);
-    await viem.assertions.revertWithCustomErrorWithArgs(paid.agent.write.withdraw({ account: alice }), paid.agent, "AgentNothingToWithdraw", [
-      getAddress(alice),
-    ]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      paid.agent.write.withdraw({ account: alice }),
+      paid.agent,
+      "AgentNothingToWithdraw",
+      [getAddress(alice)],
+    );
     await viem.assertions.balancesHaveChanged(paid.agent.write.withdrawProtocolFees({ account: carol }), [
       { address: treasury, amount: fee },
     ]);
@@ -116,10 +125,12 @@ describe("Agent API keys and settlement", () => {
       "AgentNotKeyHolder",
       [getAddress(dave), keyOf("carol-1")],
     );
-    await viem.assertions.emitWithArgs(paid.agent.write.revokeApiKey([keyOf("carol-1")], { account: carol }), paid.agent, "ApiKeyRevoked", [
-      getAddress(carol),
-      keyOf("carol-1"),
-    ]);
+    await viem.assertions.emitWithArgs(
+      paid.agent.write.revokeApiKey([keyOf("carol-1")], { account: carol }),
+      paid.agent,
+      "ApiKeyRevoked",
+      [getAddress(carol), keyOf("carol-1")],
+    );
     assert.equal((await paid.agent.read.apiKey([keyOf("carol-1")])).revoked, true);
     await viem.assertions.revertWithCustomErrorWithArgs(
       paid.agent.write.revokeApiKey([keyOf("carol-1")], { account: carol }),
@@ -145,7 +156,11 @@ describe("Agent API keys and settlement", () => {
       "AgentNotOperator",
       [getAddress(carol)],
     );
-    await viem.assertions.revertWithCustomError(paid.agent.write.settle([[]], { account: alice }), paid.agent, "AgentEmptySettlement");
+    await viem.assertions.revertWithCustomError(
+      paid.agent.write.settle([[]], { account: alice }),
+      paid.agent,
+      "AgentEmptySettlement",
+    );
     await viem.assertions.revertWithCustomErrorWithArgs(
       paid.agent.write.settle([[usage(keyOf("ghost"), 1n)]], { account: alice }),
       paid.agent,
@@ -158,9 +173,12 @@ describe("Agent API keys and settlement", () => {
     const { free, bob, dave } = await networkHelpers.loadFixture(fixture);
     await free.agent.write.join({ account: dave });
     await free.agent.write.createApiKey([keyOf("dave"), 10n], { account: dave });
-    await viem.assertions.revertWithCustomErrorWithArgs(free.agent.write.rate([4], { account: dave }), free.agent, "AgentRatingNotAllowed", [
-      getAddress(dave),
-    ]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      free.agent.write.rate([4], { account: dave }),
+      free.agent,
+      "AgentRatingNotAllowed",
+      [getAddress(dave)],
+    );
     await free.agent.write.settle([[usage(keyOf("dave"), 7n)]], { account: bob });
     assert.equal((await free.ledger.read.metrics()).calls, 7n);
     assert.equal(await free.agent.read.unclaimed(), 0n);

@@ -3,8 +3,17 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { network } from "hardhat";
-import { encodeFunctionData, getAddress, keccak256, parseEventLogs, toHex, zeroAddress, type Address, type Hex } from "viem";
-import { createAgent } from "./helpers/deploy.ts";
+import {
+  encodeFunctionData,
+  getAddress,
+  keccak256,
+  parseEventLogs,
+  toHex,
+  zeroAddress,
+  type Address,
+  type Hex,
+} from "viem";
+import { createAgent, must } from "./helpers/deploy.ts";
 import { marketplaceFixture, PRICE, type Marketplace } from "./helpers/fixture.ts";
 import { testCid, trainingRecord } from "./helpers/params.ts";
 
@@ -32,7 +41,7 @@ async function pass(m: Marketplace, ctx: Ctx, calls: Call[], description: string
   );
   const receipt = await m.publicClient.waitForTransactionReceipt({ hash });
   const [created] = parseEventLogs({ abi: ctx.dao.abi, logs: receipt.logs, eventName: "ProposalCreated" });
-  const id = created.args.proposalId;
+  const id = must(created, "ProposalCreated").args.proposalId;
   await networkHelpers.time.increase(2);
   await ctx.dao.write.castVote([id, 1], { account: await ctx.agent.read.owner() });
   await networkHelpers.time.increase(3601);
@@ -86,17 +95,22 @@ describe("AgentDAO", () => {
     const proposal = await pass(
       m,
       child,
-      [agentCall(child, encode(child, "setRoyalty", [2_000n])), agentCall(child, encode(child, "setDaoPowers", [1 | 16]))],
+      [
+        agentCall(child, encode(child, "setRoyalty", [2_000n])),
+        agentCall(child, encode(child, "setDaoPowers", [1 | 16])),
+      ],
       "Raise the royalty and take over pricing",
       m.erin,
     );
     await proposal.execute;
     assert.equal(await child.agent.read.royaltyBps(), 2_000n);
     assert.equal(await child.agent.read.daoPowers(), 17);
-    await viem.assertions.revertWithCustomErrorWithArgs(child.agent.write.setPrice([1n], { account: m.erin }), child.agent, "AgentNotOwnerOrDao", [
-      getAddress(m.erin),
-      1,
-    ]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      child.agent.write.setPrice([1n], { account: m.erin }),
+      child.agent,
+      "AgentNotOwnerOrDao",
+      [getAddress(m.erin), 1],
+    );
     await child.agent.write.setEndpoint(["http://still-mine"], { account: m.erin });
   });
 
@@ -104,7 +118,13 @@ describe("AgentDAO", () => {
     const m = await networkHelpers.loadFixture(fixture);
     const { paid, carol, frank } = m;
     const record = trainingRecord(frank, "carol-v1", 0);
-    const { execute } = await pass(m, paid, [agentCall(paid, encode(paid, "publishVersion", [testCid("carol-v1"), record]))], "Accept Frank's version", carol);
+    const { execute } = await pass(
+      m,
+      paid,
+      [agentCall(paid, encode(paid, "publishVersion", [testCid("carol-v1"), record]))],
+      "Accept Frank's version",
+      carol,
+    );
     await execute;
     assert.ok((await paid.ledger.read.sharesOf([frank])) > 0n);
     assert.equal(await paid.ledger.read.isMember([frank]), true);
@@ -116,7 +136,12 @@ describe("AgentDAO", () => {
     const m = await networkHelpers.loadFixture(fixture);
     const { paid } = m;
     const record = trainingRecord(zeroAddress, "nobody", 0);
-    const { execute } = await pass(m, paid, [agentCall(paid, encode(paid, "publishVersion", [testCid("nobody"), record]))], "No one");
+    const { execute } = await pass(
+      m,
+      paid,
+      [agentCall(paid, encode(paid, "publishVersion", [testCid("nobody"), record]))],
+      "No one",
+    );
     await viem.assertions.revertWithCustomErrorWithArgs(execute, paid.agent, "AgentInvalidContributor", [zeroAddress]);
   });
 
@@ -184,12 +209,15 @@ describe("AgentDAO", () => {
   it("defeats a proposal that misses the quorum", async () => {
     const m = await networkHelpers.loadFixture(fixture);
     const { paid, carol } = m;
-    const hash = await paid.dao.write.propose([[paid.agent.address], [0n], [encode(paid, "setPrice", [1n])], "Quiet"], { account: carol });
+    const hash = await paid.dao.write.propose([[paid.agent.address], [0n], [encode(paid, "setPrice", [1n])], "Quiet"], {
+      account: carol,
+    });
     const receipt = await m.publicClient.waitForTransactionReceipt({ hash });
     const [created] = parseEventLogs({ abi: paid.dao.abi, logs: receipt.logs, eventName: "ProposalCreated" });
     await networkHelpers.time.increase(2);
-    await paid.dao.write.castVote([created.args.proposalId, 1], { account: carol });
+    const id = must(created, "ProposalCreated").args.proposalId;
+    await paid.dao.write.castVote([id, 1], { account: carol });
     await networkHelpers.time.increase(3601);
-    assert.equal(await paid.dao.read.state([created.args.proposalId]), 3, "Defeated: 100 of 10 200 votes is below 4 %");
+    assert.equal(await paid.dao.read.state([id]), 3, "Defeated: 100 of 10 200 votes is below 4 %");
   });
 });

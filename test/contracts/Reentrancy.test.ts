@@ -5,9 +5,10 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { network } from "hardhat";
 import { encodeFunctionData, slice, toFunctionSelector, type Hex } from "viem";
-import { createAgent } from "./helpers/deploy.ts";
+import { createAgent, must } from "./helpers/deploy.ts";
 import { keyOf, marketplaceFixture, PRICE } from "./helpers/fixture.ts";
 import { agentParams } from "./helpers/params.ts";
+import { deployTestContract, reentrantReceiverAbi } from "./helpers/testContracts.ts";
 
 const connection = await network.create();
 const { networkHelpers, viem } = connection;
@@ -15,7 +16,7 @@ const GUARD_ERROR = toFunctionSelector("ReentrancyGuardReentrantCall()");
 
 async function fixture() {
   const m = await marketplaceFixture(connection);
-  const attacker = await viem.deployContract("ReentrantReceiver");
+  const attacker = await deployTestContract(connection, m, "ReentrantReceiver", reentrantReceiverAbi);
   return { ...m, attacker };
 }
 
@@ -56,9 +57,12 @@ describe("reentrancy", () => {
     const m = await networkHelpers.loadFixture(fixture);
     // The attacker creates an agent (it owns the shares and operates it), a user buys and uses it.
     const params = agentParams(m.attacker.address, "attacker-agent");
-    await m.attacker.write.act([m.factory.address, encodeFunctionData({ abi: m.factory.abi, functionName: "createAgent", args: [params] })]);
-    const [agentAddress] = await m.factory.read.agentsOf([m.attacker.address]);
-    const target = await viem.getContractAt("Agent", agentAddress);
+    await m.attacker.write.act([
+      m.factory.address,
+      encodeFunctionData({ abi: m.factory.abi, functionName: "createAgent", args: [params] }),
+    ]);
+    const agentAddress = must((await m.factory.read.agentsOf([m.attacker.address]))[0], "attacker's agent");
+    const target = m.at.agent(agentAddress);
     await target.write.buyCredits([100n], { account: m.carol, value: 100n * PRICE });
     await target.write.createApiKey([keyOf("carol"), 100n], { account: m.carol });
     await m.attacker.write.act([agentAddress, agentData(m, "settle", [[{ keyHash: keyOf("carol"), units: 100n }]])]);
@@ -99,7 +103,9 @@ describe("reentrancy", () => {
   it("the royalty goes only to a registered parent agent, whose receiveRoyalty is guarded too", async () => {
     const m = await networkHelpers.loadFixture(fixture);
     await viem.assertions.revertWithCustomErrorWithArgs(
-      m.factory.write.createAgent([{ ...agentParams(m.erin, "evil-child"), parent: m.attacker.address }], { account: m.erin }),
+      m.factory.write.createAgent([{ ...agentParams(m.erin, "evil-child"), parent: m.attacker.address }], {
+        account: m.erin,
+      }),
       m.factory,
       "HexsFactoryUnknownParent",
       [m.attacker.address],

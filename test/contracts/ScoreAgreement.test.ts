@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { network } from "hardhat";
 import { computeScore, contributionShares } from "../../src/lib/score.ts";
+import { deployHexs } from "./helpers/deploy.ts";
+import { deployTestContract, scoreHarnessAbi } from "./helpers/testContracts.ts";
 
 const connection = await network.create();
 const CASES = 400;
@@ -29,7 +31,7 @@ function randomBelow(rand: () => number, bits: number): bigint {
 
 describe("score formula agreement", () => {
   it(`TypeScript and Solidity agree on ${CASES} random inputs`, async () => {
-    const harness = await connection.viem.deployContract("ScoreHarness");
+    const harness = await deployTestContract(connection, await deployHexs(connection), "ScoreHarness", scoreHarnessAbi);
     const seed = Number(process.env.SCORE_SEED ?? 20_261_125);
     const rand = prng(seed);
     for (let i = 0; i < CASES; i++) {
@@ -46,11 +48,17 @@ describe("score formula agreement", () => {
         ratingPrior: 1n + randomBelow(rand, 16),
       };
       const expected = computeScore(inputs, params);
-      const actual = await harness.read.compute([inputs.calls, inputs.members, inputs.ratingSum, inputs.ratingCount, params]);
+      const actual = await harness.read.compute([
+        inputs.calls,
+        inputs.members,
+        inputs.ratingSum,
+        inputs.ratingCount,
+        params,
+      ]);
       assert.deepEqual(actual, expected, `seed ${seed}, case ${i}: ${JSON.stringify(inputs, (_, v) => String(v))}`);
 
       const total = 10_000n + randomBelow(rand, 96);
-      const contributionBps = 1n + randomBelow(rand, 12) % 5_000n;
+      const contributionBps = 1n + (randomBelow(rand, 12) % 5_000n);
       assert.equal(
         await harness.read.contributionShares([total, expected.score, contributionBps]),
         contributionShares(total, expected.score, contributionBps),

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { network } from "hardhat";
 import { getAddress, zeroAddress } from "viem";
 import { seedMarketplace, SEED_VOTING_PERIOD, type SeedContent } from "../../dev/seed/seedMarketplace.ts";
-import { deployHexs } from "./helpers/deploy.ts";
+import { deployHexs, must } from "./helpers/deploy.ts";
 import { testCid } from "./helpers/params.ts";
 
 const connection = await network.create();
@@ -22,7 +22,13 @@ function content(): SeedContent {
       endpoint: "http://127.0.0.1:8787/v1",
       versions:
         i === 0
-          ? [{ weightsCid: testCid(`${name}/v1`), datasetCid: testCid(`${name}/d1`), metricsCid: testCid(`${name}/m1`) }]
+          ? [
+              {
+                weightsCid: testCid(`${name}/v1`),
+                datasetCid: testCid(`${name}/d1`),
+                metricsCid: testCid(`${name}/m1`),
+              },
+            ]
           : [],
     })),
   };
@@ -31,10 +37,9 @@ function content(): SeedContent {
 describe("seedMarketplace", () => {
   it("seeds a live marketplace through real contract calls", async () => {
     const hexs = await deployHexs(connection);
-    const wallets = await connection.viem.getWalletClients();
     const summary = await seedMarketplace({
       publicClient: hexs.publicClient,
-      wallets: wallets.slice(0, 8),
+      wallets: [hexs.deployer, ...hexs.others].slice(0, 8),
       factory: hexs.factory.address,
       content: content(),
     });
@@ -43,20 +48,29 @@ describe("seedMarketplace", () => {
     assert.equal(await hexs.factory.read.agentCount(), 6n);
     const cards = await hexs.factory.read.summaries([0n, 10n]);
     assert.ok(cards.some((c) => c.mode === 0) && cards.some((c) => c.mode === 1), "free and paid agents");
-    assert.ok(cards.every((c) => c.calls > 0n), "every agent has settled usage");
-    assert.ok(cards.every((c) => c.ratingCount > 0n && c.members > 1n), "ratings and members");
-    assert.equal(cards[0].versionCount, 2n);
-    assert.ok(cards.some((c) => c.salePrice > 0n), "one agent listed for sale");
+    assert.ok(
+      cards.every((c) => c.calls > 0n),
+      "every agent has settled usage",
+    );
+    assert.ok(
+      cards.every((c) => c.ratingCount > 0n && c.members > 1n),
+      "ratings and members",
+    );
+    assert.equal(must(cards[0], "card 0").versionCount, 2n);
+    assert.ok(
+      cards.some((c) => c.salePrice > 0n),
+      "one agent listed for sale",
+    );
 
     const derived = summary.agents.find((a) => a.parent !== zeroAddress);
     assert.ok(derived);
-    assert.equal(getAddress(derived.parent), summary.agents[0].agent);
-    const derivedAgent = await connection.viem.getContractAt("Agent", derived.agent);
-    assert.equal(await derivedAgent.read.royaltyBps(), 1_000n);
-    const parentAgent = await connection.viem.getContractAt("Agent", summary.agents[0].agent);
+    const parent = must(summary.agents[0], "agent 0");
+    assert.equal(getAddress(derived.parent), parent.agent);
+    assert.equal(await hexs.at.agent(derived.agent).read.royaltyBps(), 1_000n);
+    const parentAgent = hexs.at.agent(parent.agent);
     assert.ok((await parentAgent.read.unclaimed()) > 0n, "the parent earned revenue and royalty");
 
-    const dao = await connection.viem.getContractAt("AgentDAO", summary.proposal.dao);
+    const dao = hexs.at.dao(summary.proposal.dao);
     assert.equal(await dao.read.proposalCount(), 1n);
     assert.equal(await dao.read.state([summary.proposal.proposalId]), 1); // Active
     const deadline = await dao.read.proposalDeadline([summary.proposal.proposalId]);

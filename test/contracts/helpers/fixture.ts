@@ -1,7 +1,7 @@
 // The shared fixture of the node:test contract tests: HEXS deployed through Ignition, a paid
 // agent created by alice, a free agent created by bob, and users with nothing yet.
 import { keccak256, toHex, type Address, type Hex } from "viem";
-import { createAgent, deployHexs, type Connection } from "./deploy.ts";
+import { createAgent, deployHexs, must, type Connection } from "./deploy.ts";
 import { AccessMode } from "./params.ts";
 
 export const PRICE = 10n ** 12n;
@@ -9,14 +9,22 @@ export const FEE_BPS = 250n;
 
 export async function marketplaceFixture(connection: Connection) {
   const hexs = await deployHexs(connection);
-  const [alice, bob, carol, dave, erin, frank] = hexs.others.map((w) => w.account.address);
+  const name = (i: number) => must(hexs.others[i]?.account, `test account ${i}`).address;
+  const [alice, bob, carol, dave, erin, frank] = [0, 1, 2, 3, 4, 5].map(name) as [
+    Address,
+    Address,
+    Address,
+    Address,
+    Address,
+    Address,
+  ];
   const paid = await createAgent(hexs, alice, "paid");
   const free = await createAgent(hexs, bob, "free", {
     settings: { mode: AccessMode.Free, pricePerCredit: 0n, royaltyBps: 0, operator: bob, endpoint: "" },
   });
   return {
     ...hexs,
-    treasury: hexs.deployer.account.address,
+    treasury: must(hexs.deployer.account, "deployer account").address,
     alice,
     bob,
     carol,
@@ -37,5 +45,3 @@ export function keyOf(label: string): Hex {
 export function usage(keyHash: Hex, units: bigint) {
   return { keyHash, units };
 }
-
-export type { Address };

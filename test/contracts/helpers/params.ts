@@ -42,7 +42,7 @@ export function testCid(label: string): string {
   const alphabet = "abcdefghijklmnopqrstuvwxyz234567";
   const digest = keccak256(toHex(label)).slice(2);
   let out = "bafkrei";
-  for (let i = 0; out.length < 59; i++) out += alphabet[parseInt(digest[i % digest.length], 16) * 2];
+  for (let i = 0; out.length < 59; i++) out += alphabet[parseInt(digest.charAt(i % digest.length), 16) * 2];
   return out;
 }
 
@@ -59,7 +59,11 @@ export function trainingRecord(contributor: Address, label: string, baseVersion 
 }
 
 /** createAgent parameters for `owner` with sensible defaults; override any top-level field. */
-export function agentParams(owner: Address, label: string, overrides: Partial<CreateAgentInput> = {}): CreateAgentInput {
+export function agentParams(
+  owner: Address,
+  label: string,
+  overrides: Partial<CreateAgentInput> = {},
+): CreateAgentInput {
   return {
     salt: keccak256(toHex(label)),
     metadata: {
