@@ -5,6 +5,7 @@ import { renderMarkdown, type BenchSection } from "./report.ts";
 
 const SECTIONS: Record<string, () => Promise<{ run: () => Promise<BenchSection> }>> = {
   gas: () => import("./gas.ts"),
+  ipfs: () => import("./ipfs.ts"),
 };
 
 const wanted = process.argv.slice(2);

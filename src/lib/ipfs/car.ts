@@ -134,12 +134,10 @@ function carOf(root: DagNode): PackedCar {
     parts.push(prefix, node.bytes);
     size += prefix.length + dataLength;
   }
-  return {
-    root: root.cid,
-    size,
-    blob: () => new Blob(parts as BlobPart[], { type: "application/vnd.ipld.car" }),
-    stream: () => streamParts(parts),
-  };
+  const blob = () => new Blob(parts as BlobPart[], { type: "application/vnd.ipld.car" });
+  // A Blob composed of slices streams sequentially without copying the sources first.
+  const fromBlobs = parts.some((part) => part instanceof Blob);
+  return { root: root.cid, size, blob, stream: () => (fromBlobs ? blob().stream() : streamParts(parts)) };
 }
 
 function withLength(bytes: Uint8Array): Uint8Array {
@@ -152,14 +150,11 @@ function withLength(bytes: Uint8Array): Uint8Array {
 
 function streamParts(parts: (Uint8Array | Blob)[]): ReadableStream<Uint8Array> {
   let index = 0;
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        const part = parts[index++];
-        if (part === undefined) return controller.close();
-        controller.enqueue(part instanceof Blob ? new Uint8Array(await part.arrayBuffer()) : part);
-      },
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const part = parts[index++];
+      if (part === undefined) controller.close();
+      else controller.enqueue(part as Uint8Array);
     },
-    { highWaterMark: 2 },
-  );
+  });
 }

@@ -66,9 +66,12 @@ async function* chunks(source: FileSource): AsyncGenerator<[Uint8Array, Uint8Arr
       yield [chunk, chunk];
     }
   } else if (source instanceof Blob) {
-    for (let at = 0; at < source.size; at += CHUNK_SIZE) {
-      const slice = source.slice(at, Math.min(at + CHUNK_SIZE, source.size));
-      yield [new Uint8Array(await slice.arrayBuffer()), slice];
+    // One sequential stream reads faster than a request per slice (Node: ~1.5x); the CAR keeps
+    // a slice reference for each chunk, not the bytes.
+    let at = 0;
+    for await (const chunk of rechunk(source.stream())) {
+      yield [chunk, source.slice(at, at + chunk.length)];
+      at += chunk.length;
     }
   } else if (source instanceof ReadableStream) {
     for await (const chunk of rechunk(source)) yield [chunk, new Blob([chunk as Uint8Array<ArrayBuffer>])];
