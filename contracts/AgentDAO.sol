@@ -67,20 +67,24 @@ contract AgentDAO is
         return Math.max(super.proposalThreshold(), 1);
     }
 
+    /// @inheritdoc GovernorSettingsUpgradeable
     function votingDelay() public view override(GovernorUpgradeable, GovernorSettingsUpgradeable) returns (uint256) {
         return super.votingDelay();
     }
 
+    /// @inheritdoc GovernorSettingsUpgradeable
     function votingPeriod() public view override(GovernorUpgradeable, GovernorSettingsUpgradeable) returns (uint256) {
         return super.votingPeriod();
     }
 
+    /// @inheritdoc GovernorVotesQuorumFractionUpgradeable
     function quorum(
         uint256 timepoint
     ) public view override(GovernorUpgradeable, GovernorVotesQuorumFractionUpgradeable) returns (uint256) {
         return super.quorum(timepoint);
     }
 
+    /// @dev Stores the proposal's details so that `proposalDetailsAt` can list it.
     function _propose(
         address[] memory targets,
         uint256[] memory values,
@@ -91,6 +95,7 @@ contract AgentDAO is
         return super._propose(targets, values, calldatas, description, proposer);
     }
 
+    /// @dev Constant EIP-712 domain name (no storage); see {name}.
     function _EIP712Name() internal pure override returns (string memory) {
         return "HEXS Agent DAO";
     }

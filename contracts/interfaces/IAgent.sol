@@ -135,10 +135,15 @@ interface IAgent {
     event SaleCancelled();
     /// @notice `buyer` bought the agent from `seller` for `price` wei; `shares` moved with it.
     event AgentSold(address indexed seller, address indexed buyer, uint256 price, uint256 shares);
+    /// @notice The price of one credit changed (wei).
     event PriceChanged(uint256 pricePerCredit);
+    /// @notice Access switched between free and paid.
     event ModeChanged(AccessMode mode);
+    /// @notice The inference gateway URL changed.
     event EndpointChanged(string endpoint);
+    /// @notice The account that settles usage changed.
     event OperatorChanged(address operator);
+    /// @notice The royalty paid to the parent agent changed (basis points of revenue after the fee).
     event RoyaltyChanged(uint256 royaltyBps);
     /// @notice The set of powers the DAO has taken over from the owner changed.
     event DaoPowersChanged(uint8 powers);
@@ -290,26 +295,42 @@ interface IAgent {
     /// @notice DAO only: changes the score parameters in the ledger.
     function setScoreParams(IAgentLedger.ScoreParams calldata params) external;
 
+    /// @notice Bit of {daoPowers}: the DAO alone sets the price.
     function POWER_PRICE() external view returns (uint8);
+    /// @notice Bit of {daoPowers}: the DAO alone sets the access mode.
     function POWER_MODE() external view returns (uint8);
+    /// @notice Bit of {daoPowers}: the DAO alone sets the endpoint.
     function POWER_ENDPOINT() external view returns (uint8);
+    /// @notice Bit of {daoPowers}: the DAO alone sets the operator.
     function POWER_OPERATOR() external view returns (uint8);
+    /// @notice Bit of {daoPowers}: the DAO alone sets the parent royalty (set at creation).
     function POWER_ROYALTY() external view returns (uint8);
     /// @notice Largest parent royalty, in basis points of revenue after the protocol fee.
     function MAX_ROYALTY_BPS() external view returns (uint256);
-    /// @notice Seconds between a credit refund request and the refund.
+    /**
+     * @notice Seconds between a credit refund request and the refund.
+     * @dev IMPORTANT: operators must settle usage more often than this (the gateway settles every
+     * few minutes), so that usage served before a request is always charged before the refund.
+     */
     function REFUND_NOTICE_PERIOD() external view returns (uint256);
 
     /// @notice The factory, ledger, DAO and parent agent (zero if none).
     function links() external view returns (Links memory);
     /// @notice The metadata given at creation.
     function metadata() external view returns (Metadata memory);
+    /// @notice The owner (creator, or last buyer).
     function owner() external view returns (address);
+    /// @notice Who settles usage (runs the inference gateway).
     function operator() external view returns (address);
+    /// @notice Free or paid access.
     function mode() external view returns (AccessMode);
+    /// @notice Wei per credit for new purchases.
     function pricePerCredit() external view returns (uint256);
+    /// @notice Royalty to the parent agent, in basis points of revenue after the protocol fee.
     function royaltyBps() external view returns (uint256);
+    /// @notice Bit set of the powers the DAO holds alone (see the POWER_ constants).
     function daoPowers() external view returns (uint8);
+    /// @notice The inference gateway URL (OpenAI-compatible), empty if none.
     function endpoint() external view returns (string memory);
     /// @notice The weights CID of the latest version.
     function weightsCid() external view returns (string memory);
