@@ -5,6 +5,7 @@ import { readFile } from "node:fs/promises";
 import { packFiles, packJson, packFile, type PackedCar } from "../../src/lib/ipfs/car.ts";
 import { kuboAdapter } from "../../src/lib/ipfs/kubo.ts";
 import { uploadCar } from "../../src/lib/ipfs/upload.ts";
+import { validateModelCard, type ModelCard } from "../../src/lib/schemas/modelCard.ts";
 import type { SeedAgentContent, SeedContent } from "./content.ts";
 
 const ROOT = new URL("../../", import.meta.url);
@@ -69,18 +70,22 @@ const AGENTS: DemoAgent[] = [
   },
 ];
 
-/** The Hugging Face–style model card of a demo agent (metadata plus the README). */
-export function demoModelCard(agent: DemoAgent, metrics: { validationLoss?: number }) {
-  return {
-    model_name: agent.name,
-    license: "mit",
-    language: ["en"],
-    tags: agent.tags,
-    base_model: agent.model.hubId,
-    datasets: [`hexs-demo/${agent.model.corpus.replace(".txt", "")}`],
-    pipeline_tag: "text-generation",
-    library_name: "onnx",
-    metrics: metrics.validationLoss === undefined ? [] : [{ type: "loss", value: metrics.validationLoss }],
+/** The model card of a demo agent: Hugging Face metadata plus the README, checked by the schema. */
+export function demoModelCard(agent: DemoAgent, metrics: { validationLoss?: number }): ModelCard {
+  const loss = metrics.validationLoss;
+  return validateModelCard({
+    schema: "hexs.model-card/1",
+    metadata: {
+      model_name: agent.name,
+      license: "mit",
+      language: ["en"],
+      tags: agent.tags,
+      base_model: agent.model.hubId,
+      datasets: [`hexs-demo/${agent.model.corpus.replace(".txt", "")}`],
+      metrics: ["loss"],
+      pipeline_tag: "text-generation",
+      library_name: "onnx",
+    },
     readme: [
       `# ${agent.name}`,
       ``,
@@ -89,10 +94,11 @@ export function demoModelCard(agent: DemoAgent, metrics: { validationLoss?: numb
       `- Architecture: a character-level decoder-only transformer, exported to ONNX (opset 17).`,
       `- Weights: \`${agent.model.dir}\` from the HEXS repository (see models/README.md).`,
       `- Training data: the generated \`${agent.model.corpus}\` corpus.`,
+      ...(loss === undefined ? [] : [`- Held-out loss: ${loss.toFixed(3)} nats per character.`]),
       ``,
       `This is demo content of the local HEXS marketplace.`,
     ].join("\n"),
-  };
+  });
 }
 
 async function modelFiles(model: DemoModel) {

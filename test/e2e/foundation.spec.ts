@@ -1,24 +1,10 @@
-import { expect, test, type Page } from "@playwright/test";
-import { createPublicClient, http, parseEther } from "viem";
-import { mnemonicToAccount } from "viem/accounts";
-import { hardhat } from "viem/chains";
+import { expect, test } from "@playwright/test";
+import { parseEther } from "viem";
 import { formatEth } from "../../src/lib/format.ts";
 import { e2eEnv, openApp, seededAgents } from "./support/app.ts";
 import { TestWallet } from "./support/testWallet.ts";
-
-const devAccount = (index: number) =>
-  mnemonicToAccount("test test test test test test test test test test test junk", { addressIndex: index });
-
-function chain() {
-  return createPublicClient({ chain: hardhat, transport: http(e2eEnv().rpcUrl), cacheTime: 0 });
-}
-
-async function connectDevWallet(page: Page, accountIndex: number) {
-  await page.getByRole("button", { name: "Connect wallet" }).click();
-  await page.getByRole("button", { name: "HEXS dev wallet" }).click();
-  await page.getByLabel("Dev account").selectOption(String(accountIndex));
-  await expect(page.getByTestId("wallet")).toContainText(devAccount(accountIndex).address.slice(0, 6));
-}
+import { chainClient, devAccount } from "./support/agents.ts";
+import { connectDevWallet } from "./support/devWallet.ts";
 
 test.describe("the static build served under /ipfs/<cid>/", () => {
   test("loads every route by hash navigation without requesting anything outside the sub-path", async ({ page }) => {
@@ -49,13 +35,13 @@ test.describe("the dev wallet", () => {
   test("connects and shows the account's balance as read from the local chain", async ({ page }) => {
     await openApp(page);
     await connectDevWallet(page, 3);
-    const balance = await chain().getBalance({ address: devAccount(3).address });
+    const balance = await chainClient().getBalance({ address: devAccount(3).address });
     await expect(page.getByTestId("balance")).toHaveText(formatEth(balance));
     await expect(page.getByTestId("network")).toHaveText("chain 31337");
   });
 
   test("sends a transfer between two dev accounts, shown pending and then confirmed", async ({ page }) => {
-    const client = chain();
+    const client = chainClient();
     const recipient = devAccount(2).address;
     const before = await client.getBalance({ address: recipient });
     await openApp(page, "#/account");
@@ -110,7 +96,7 @@ test.describe("an injected EIP-6963 wallet", () => {
     const wallet = new TestWallet(e2eEnv().rpcUrl);
     await wallet.fund("5");
     await wallet.install(page);
-    const client = chain();
+    const client = chainClient();
     const recipient = devAccount(4).address;
     const before = await client.getBalance({ address: recipient });
     await openApp(page, "#/account");

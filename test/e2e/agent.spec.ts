@@ -1,0 +1,138 @@
+import { expect, test } from "@playwright/test";
+import { openApp, seededAgents } from "./support/app.ts";
+import { chainClient, createAgentWithCard, devAccountIndexOf, pinJson } from "./support/agents.ts";
+import { connectDevWallet, connectTestWallet, installFreshWallet } from "./support/devWallet.ts";
+
+function seeded(name: string) {
+  const agent = seededAgents().find((a) => a.name === name);
+  if (!agent) throw new Error(`the seed has no agent named ${name}`);
+  return agent;
+}
+
+test.describe("the agent page", () => {
+  test("shows the verified model card, versions, score factors and the parent of a derived agent", async ({ page }) => {
+    const derived = seeded("StoryTeller Verse");
+    await openApp(page, `#/agent/${derived.agent}`);
+    await expect(page.getByRole("heading", { level: 1, name: "StoryTeller Verse" })).toBeVisible();
+    const card = page.getByTestId("model-card");
+    await expect(card.getByRole("heading", { name: "StoryTeller Verse" })).toBeVisible();
+    await expect(card.getByText("fine-tuned", { exact: true })).toBeVisible();
+    await expect(page.getByTestId("versions").locator("li")).not.toHaveCount(0);
+    await expect(page.getByTestId("score")).toContainText("Popularity");
+    await page.getByTestId("parent-link").click();
+    await expect(page.getByRole("heading", { level: 1, name: "StoryTeller Tiny" })).toBeVisible();
+  });
+
+  test("renders a hostile model card without running any of its script or handlers", async ({ page }) => {
+    const cid = await pinJson({
+      schema: "hexs.model-card/1",
+      metadata: { license: "mit", tags: ["xss"] },
+      readme: [
+        "# Hostile card",
+        "<script>window.__pwned = 'script'</script>",
+        `<img src="x" onerror="window.__pwned = 'onerror'">`,
+        `<a href="javascript:window.__pwned='link'">click me</a>`,
+        `<iframe src="javascript:window.top.__pwned='iframe'"></iframe>`,
+      ].join("\n\n"),
+    });
+    const agent = await createAgentWithCard("Hostile Card", cid);
+    await openApp(page, `#/agent/${agent}`);
+    const card = page.getByTestId("model-card");
+    await expect(card.getByRole("heading", { name: "Hostile card" })).toBeVisible();
+    await card.getByText("click me").click();
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => (window as { __pwned?: string }).__pwned)).toBeUndefined();
+    await expect(card.locator("script, iframe, [onerror]")).toHaveCount(0);
+    await expect(card.locator("a[href^='javascript']")).toHaveCount(0);
+  });
+
+  test("says which field of a malformed model card is wrong", async ({ page }) => {
+    const cid = await pinJson({ schema: "hexs.model-card/1", metadata: { license: "not a license!" }, readme: "# x" });
+    const agent = await createAgentWithCard("Malformed Card", cid);
+    await openApp(page, `#/agent/${agent}`);
+    await expect(page.getByTestId("model-card-error")).toContainText("license");
+  });
+});
+
+test.describe("an application developer", () => {
+  test("buys credits, creates an API key shown once, and revokes it", async ({ page }) => {
+    const paid = seeded("Fable Engine");
+    await installFreshWallet(page);
+    await openApp(page, `#/agent/${paid.agent}`);
+    await connectTestWallet(page);
+    await expect(page.getByTestId("credits")).toContainText("Your credits: 0");
+
+    await page.getByLabel("Credits to buy").fill("250");
+    await page.getByRole("button", { name: "Buy credits" }).click();
+    await expect(page.getByTestId("credits")).toContainText("Your credits: 250");
+
+    await page.getByLabel("Spend cap (credits)").fill("100");
+    await page.getByRole("button", { name: "Create API key" }).click();
+    const secret = await page.getByTestId("api-key-secret").textContent();
+    expect(secret).toMatch(/^0x[0-9a-f]{64}$/);
+    const row = page.getByTestId("api-key-row");
+    await expect(row).toHaveCount(1);
+    await expect(row).toContainText("0 / 100");
+    await expect(row).toContainText("active");
+    await page.getByRole("button", { name: "I saved it" }).click();
+    await expect(page.getByTestId("api-key-secret")).toHaveCount(0);
+    // Only the hash is public: the secret appears nowhere on the page or in the chain's logs.
+    await expect(page.locator("body")).not.toContainText(secret!);
+
+    await row.getByRole("button", { name: "Revoke" }).click();
+    await expect(row).toContainText("revoked");
+  });
+});
+
+test.describe("a user", () => {
+  test("joins a free agent, cannot rate it before using it, and rates a paid agent after buying credits", async ({
+    page,
+  }) => {
+    const free = seeded("Meadow Verse");
+    await installFreshWallet(page);
+    await openApp(page, `#/agent/${free.agent}`);
+    await connectTestWallet(page);
+    await page.getByRole("button", { name: "Join" }).click();
+    await expect(page.getByTestId("membership")).toHaveText("You are a member of this agent's DAO.");
+
+    // The contract refuses ratings from members who never used the model; the UI shows why.
+    await page.getByRole("button", { name: "Rate" }).click();
+    await expect(page.locator("[data-testid=tx-status][data-step=failed]")).toContainText("AgentRatingNotAllowed");
+
+    const paid = seeded("StoryTeller Tiny");
+    await page.getByRole("link", { name: "Marketplace" }).click();
+    await page.getByRole("link", { name: "StoryTeller Tiny" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: paid.name })).toBeVisible();
+    await page.getByLabel("Credits to buy").fill("10");
+    await page.getByRole("button", { name: "Buy credits" }).click();
+    await expect(page.getByTestId("credits")).toContainText("Your credits: 10");
+    await page.getByLabel("4", { exact: true }).check();
+    await page.getByRole("button", { name: "Rate" }).click();
+    await expect(page.getByTestId("your-rating")).toHaveText("Your rating: ★★★★☆");
+  });
+});
+
+test.describe("an LLM developer", () => {
+  test("withdraws earnings from settled usage, lists the agent for sale, and a buyer takes it over", async ({
+    page,
+  }) => {
+    const agent = seeded("Fable Engine");
+    const client = chainClient();
+    await openApp(page, `#/agent/${agent.agent}`);
+    await connectDevWallet(page, devAccountIndexOf(agent.owner));
+    await expect(page.getByTestId("withdrawable")).not.toHaveText("Withdrawable: 0 ETH");
+    const before = await client.getBalance({ address: agent.owner });
+    await page.getByRole("button", { name: "Withdraw" }).click();
+    await expect(page.getByTestId("withdrawable")).toHaveText("Withdrawable: 0 ETH");
+    expect(await client.getBalance({ address: agent.owner })).toBeGreaterThan(before - 10n ** 15n);
+
+    await page.getByLabel("Sale price (ETH)").fill("2");
+    await page.getByRole("button", { name: "List for sale" }).click();
+    await expect(page.getByTestId("sale")).toHaveText("Listed for sale at 2 ETH.");
+
+    await page.getByLabel("Dev account").selectOption("6");
+    await page.getByRole("button", { name: "Buy this agent" }).click();
+    await expect(page.locator("header.agent")).toContainText("Owner 0x976E");
+    await expect(page.getByTestId("sale")).toHaveCount(0);
+  });
+});

@@ -1,0 +1,80 @@
+import {
+  createPublicClient,
+  createWalletClient,
+  http,
+  keccak256,
+  parseEventLogs,
+  toHex,
+  zeroAddress,
+  type Address,
+} from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { hardhat } from "viem/chains";
+import { packJson } from "../../../src/lib/ipfs/car.ts";
+import { kuboAdapter } from "../../../src/lib/ipfs/kubo.ts";
+import { uploadCar } from "../../../src/lib/ipfs/upload.ts";
+import { hexsFactoryAbi } from "../../../src/lib/contracts/abis.ts";
+import { deployments } from "../../../src/lib/contracts/deployments.ts";
+import { e2eEnv } from "./app.ts";
+
+const MNEMONIC = "test test test test test test test test test test test junk";
+
+/** Hardhat's funded account #index, the same one the dApp's dev wallet offers as #index. */
+export const devAccount = (index: number) => mnemonicToAccount(MNEMONIC, { addressIndex: index });
+
+export function devAccountIndexOf(address: Address): number {
+  for (let i = 0; i < 10; i++) if (devAccount(i).address.toLowerCase() === address.toLowerCase()) return i;
+  throw new Error(`${address} is not a dev account`);
+}
+
+export function chainClient() {
+  return createPublicClient({ chain: hardhat, transport: http(e2eEnv().rpcUrl), cacheTime: 0 });
+}
+
+/** Pins any JSON document (a model card, valid or not) on the test IPFS node. */
+export async function pinJson(value: unknown): Promise<string> {
+  const { cid } = await uploadCar(kuboAdapter({ url: e2eEnv().ipfsUrl }), await packJson(value));
+  return cid.toString();
+}
+
+/** Creates a free agent whose model card is `modelCardCid`, from dev account #creatorIndex. */
+export async function createAgentWithCard(name: string, modelCardCid: string, creatorIndex = 9): Promise<Address> {
+  const account = devAccount(creatorIndex);
+  const wallet = createWalletClient({ account, chain: hardhat, transport: http(e2eEnv().rpcUrl) });
+  const factory = deployments[31337]!.HexsFactory.address;
+  const hash = await wallet.writeContract({
+    address: factory,
+    abi: hexsFactoryAbi,
+    functionName: "createAgent",
+    args: [
+      {
+        salt: keccak256(toHex(`e2e/${name}/${Date.now()}`)),
+        metadata: {
+          name,
+          modelCardCid,
+          baseModel: "hexs-demo/tiny-stories-char",
+          baseModelRevision: "main",
+          initialWeightsCid: modelCardCid,
+        },
+        parent: zeroAddress,
+        settings: { mode: 0, pricePerCredit: 0n, royaltyBps: 0, operator: account.address, endpoint: "" },
+        firstVersion: {
+          contributor: account.address,
+          baseVersion: 0,
+          datasetCid: "",
+          metricsCid: "",
+          leaseProvider: "",
+          leaseDseq: 0n,
+          leaseCost: 0n,
+        },
+        votingDelay: 0,
+        votingPeriod: 3600,
+        quorumPercent: 4,
+      },
+    ],
+  });
+  const receipt = await chainClient().waitForTransactionReceipt({ hash });
+  const [created] = parseEventLogs({ abi: hexsFactoryAbi, logs: receipt.logs, eventName: "AgentCreated" });
+  if (!created) throw new Error("createAgent emitted no AgentCreated");
+  return created.args.agent;
+}
