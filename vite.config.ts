@@ -15,6 +15,9 @@ export default defineConfig({
       paths: { relative: true },
     }),
   ],
+  // The playground's generation worker imports onnxruntime-web dynamically; only ES-module
+  // workers can code-split (the default IIFE format cannot).
+  worker: { format: "es" },
   server: { host: "127.0.0.1" },
   preview: { host: "127.0.0.1" },
 });

@@ -7,6 +7,10 @@ import { z } from "zod";
 const settingsSchema = z.object({
   chainId: z.number().int().positive(),
   rpcUrl: z.string().url(),
+  /** Kubo RPC base URL uploads go to (without `/api/v0`). */
+  ipfsApiUrl: z.string().url(),
+  /** Trustless gateways verified reads use, in order (local first). */
+  ipfsGateways: z.array(z.string().url()).min(1),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -16,6 +20,8 @@ const STORAGE_KEY = "hexs:settings";
 export const defaultSettings: Settings = settingsSchema.parse({
   chainId: Number(import.meta.env.VITE_HEXS_CHAIN_ID ?? 31337),
   rpcUrl: import.meta.env.VITE_HEXS_RPC_URL ?? "http://127.0.0.1:8545",
+  ipfsApiUrl: import.meta.env.VITE_HEXS_IPFS_API_URL ?? "http://127.0.0.1:5001",
+  ipfsGateways: splitList(import.meta.env.VITE_HEXS_IPFS_GATEWAYS ?? "http://127.0.0.1:5001"),
 });
 
 /** Checks a settings patch; throws a ZodError that names the wrong field. */
@@ -30,8 +36,9 @@ class SettingsState {
     return this.#current;
   }
 
-  save(next: Settings): void {
-    const parsed = parseSettings(next);
+  /** Saves `next` over the current settings (fields it leaves out keep their value). */
+  save(next: Partial<Settings>): void {
+    const parsed = parseSettings({ ...this.#current, ...next });
     localStorage.setItem(STORAGE_KEY, JSON.stringify(parsed));
     this.#current = parsed;
   }
@@ -48,6 +55,11 @@ function load(): Settings {
   if (!stored) return defaultSettings;
   const parsed = settingsSchema.safeParse({ ...defaultSettings, ...safeJson(stored) });
   return parsed.success ? parsed.data : defaultSettings;
+}
+
+/** "a, b c" → ["a", "b", "c"]: gateway lists in environment variables. */
+function splitList(text: string): string[] {
+  return text.split(/[\s,]+/).filter((item) => item !== "");
 }
 
 function safeJson(text: string): Record<string, unknown> {
