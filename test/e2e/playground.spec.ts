@@ -1,0 +1,111 @@
+import { expect, test, type Locator, type Page } from "@playwright/test";
+import { readFile } from "node:fs/promises";
+import { agentAbi } from "../../src/lib/contracts/abis.ts";
+import { documentCid } from "../../src/lib/onnx/documents.ts";
+import { parseBenchmarkSet } from "../../src/lib/onnx/benchmark.ts";
+import { openApp } from "./support/app.ts";
+import { connectDevWallet } from "./support/devWallet.ts";
+import { createAgentWithWeights, demoModelFiles, pinWeights } from "./support/playground.ts";
+
+const OWNER = 8;
+const SETTINGS = { temperature: "0.9", topK: "30", topP: "0.95", maxNewTokens: "40", seed: "42" };
+
+async function setParameters(page: Page, values: Record<string, string>) {
+  const shared = page.getByRole("group", { name: "Parameters", exact: true });
+  for (const [name, value] of Object.entries(values)) await shared.locator(`input[name="${name}"]`).fill(value);
+}
+
+async function generateAll(page: Page, columns: Locator[]): Promise<string[]> {
+  await page.getByRole("button", { name: "Generate", exact: true }).click();
+  for (const column of columns) await expect(column.getByTestId("token-count")).toHaveText(SETTINGS.maxNewTokens);
+  return Promise.all(columns.map((column) => column.getByTestId("column-output").innerText()));
+}
+
+test("compares the two demo models, benchmarks them, publishes a result and sees it reproduce", async ({ page }) => {
+  test.setTimeout(120_000);
+  const [stories, verse] = await Promise.all([demoModelFiles("tiny-stories-char"), demoModelFiles("tiny-verse-char")]);
+  const [storiesCid, verseCid, brokenCid] = await Promise.all([
+    pinWeights(stories),
+    pinWeights(verse),
+    pinWeights({ model: new TextEncoder().encode("these bytes are not an ONNX model"), tokenizer: stories.tokenizer }),
+  ]);
+  const storyAgent = await createAgentWithWeights("Playground Stories", storiesCid, OWNER);
+  const verseAgent = await createAgentWithWeights("Playground Verse", verseCid, OWNER);
+  const brokenAgent = await createAgentWithWeights("Playground Broken", brokenCid, OWNER);
+
+  // Opened from an agent page's link: both demo agents preselected; the broken one added by hand.
+  await openApp(page, `#/playground?agent=${storyAgent}&agent=${verseAgent}`);
+  await connectDevWallet(page, OWNER);
+  const storyColumn = page.getByRole("article", { name: "Playground Stories" });
+  const verseColumn = page.getByRole("article", { name: "Playground Verse" });
+  await expect(storyColumn).toHaveAttribute("data-status", "ready", { timeout: 30_000 });
+  await expect(verseColumn).toHaveAttribute("data-status", "ready");
+  await expect(storyColumn.getByTestId("model-size")).toHaveText(`${Math.round(stories.model.length / 1024)} KiB`);
+  await expect(storyColumn.getByTestId("load-source")).toContainText("from IPFS (verified)");
+
+  await page.getByLabel("Agent").selectOption(brokenAgent);
+  await page.getByRole("button", { name: "Add to comparison" }).click();
+  const brokenColumn = page.getByRole("article", { name: "Playground Broken" });
+  await expect(brokenColumn.getByTestId("column-error")).toHaveAttribute("data-kind", "bad-onnx");
+  await expect(brokenColumn.getByTestId("column-error")).toContainText("not an ONNX model");
+
+  // Side by side on one prompt: streamed text, latency, speed; the same seed gives the same text.
+  await page.getByLabel("Prompt").fill("Once upon a time");
+  await setParameters(page, SETTINGS);
+  const first = await generateAll(page, [storyColumn, verseColumn]);
+  expect(first[0]).toHaveLength(40);
+  expect(first[0]).not.toBe(first[1]);
+  for (const column of [storyColumn, verseColumn]) {
+    await expect(column.getByTestId("first-token")).toHaveText(/^\d+ ms$/);
+    await expect(column.getByTestId("tokens-per-second")).toHaveText(/^\d+\.\d tokens\/s$/);
+  }
+  expect(await generateAll(page, [storyColumn, verseColumn])).toEqual(first);
+
+  // A long generation can be stopped.
+  await setParameters(page, { maxNewTokens: "2000" });
+  await page.getByRole("button", { name: "Generate", exact: true }).click();
+  await expect(storyColumn.getByTestId("column-output")).not.toBeEmpty();
+  await page.getByRole("button", { name: "Stop all" }).click();
+  await expect(storyColumn.getByTestId("token-count")).toContainText("(stopped)");
+
+  // The shipped benchmark set, pinned from the UI, named by its CID.
+  const shipped = parseBenchmarkSet(JSON.parse(await readFile("src/lib/onnx/benchmarks/tiny-char-v1.json", "utf8")));
+  const setCid = await documentCid(shipped);
+  await expect(page.getByLabel("Benchmark set CID")).toHaveValue(setCid);
+  await page.getByRole("button", { name: "Load set" }).click();
+  await page.getByRole("button", { name: /Pin the demo set/ }).click();
+  await expect(page.getByTestId("set-loaded")).toContainText("tiny-char-v1");
+  await page.getByRole("button", { name: "Run on 2 agents" }).click();
+  const rows = page.getByTestId("benchmark-row");
+  await expect(rows).toHaveCount(2, { timeout: 30_000 });
+  const scoreOf = async (agent: string, task: number) =>
+    Number(
+      await rows
+        .and(page.locator(`[data-agent="${agent}"]`))
+        .getByTestId("score")
+        .nth(task)
+        .getAttribute("data-value"),
+    );
+  // Each model is better (lower perplexity) on its own corpus.
+  expect(await scoreOf(storyAgent, 0)).toBeLessThan(await scoreOf(verseAgent, 0));
+  expect(await scoreOf(verseAgent, 1)).toBeLessThan(await scoreOf(storyAgent, 1));
+
+  // The owner publishes the stories result: the result document is pinned, then recorded.
+  const storyRow = rows.and(page.locator(`[data-agent="${storyAgent}"]`));
+  await storyRow.getByRole("button", { name: "Publish result" }).click();
+  const resultCid = (await storyRow.getByTestId("result-cid").innerText()).trim();
+  expect(resultCid).toMatch(/^bafk/);
+  const ledgerHasRecord = agentAbi.some((item) => item.type === "function" && (item.name as string) === "recordMetric");
+  if (ledgerHasRecord) {
+    await storyRow.getByRole("button", { name: "Record on the ledger" }).click();
+    await expect(storyRow.getByTestId("tx-status")).toHaveAttribute("data-step", "confirmed");
+  } else {
+    await expect(storyRow.getByTestId("ledger-unsupported")).toContainText("recordMetric(string benchmarkSetCid");
+  }
+
+  // Anyone re-runs the published result in their own browser: it reproduces.
+  await page.getByLabel("Published result CID").fill(resultCid);
+  await page.getByRole("button", { name: "Re-run in this browser" }).click();
+  await expect(page.getByTestId("reproduction")).toHaveAttribute("data-reproduces", "true", { timeout: 30_000 });
+  await expect(page.getByTestId("reproduction")).toContainText("Reproduces");
+});
