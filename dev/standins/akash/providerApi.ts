@@ -1,0 +1,134 @@
+// The provider API subset the client uses, for every stand-in provider under
+// /provider/<name>: PUT manifest (checked against the deployment's hash on chain), GET lease
+// status, and the logs WebSocket. Every call is authenticated with the owner's JWT.
+import type { IncomingMessage } from "node:http";
+import type { WebSocket } from "ws";
+import { manifestVersionOf } from "../../../src/lib/akash/deployment.ts";
+import { key, type StandInChain } from "./chain.ts";
+import { startJob, type Job } from "./jobs.ts";
+import { JwtRejected, verifyLeaseJwt, type ProviderAction } from "./jwt.ts";
+import { providerAddress } from "./providers.ts";
+import type { RestReply } from "./rest.ts";
+
+interface ManifestService {
+  name: string;
+  image: string;
+  env: string[] | null;
+}
+
+export function providerApi(chain: StandInChain, options: { extraEnv: Record<string, string> }) {
+  const jobs = new Map<string, Job>();
+
+  async function authenticate(req: IncomingMessage, url: URL, action: ProviderAction): Promise<string> {
+    const header = req.headers.authorization ?? "";
+    const token = header.startsWith("Bearer ") ? header.slice(7) : (url.searchParams.get("token") ?? "");
+    if (!token) throw new JwtRejected("no token: send Authorization: Bearer <JWT>");
+    return verifyLeaseJwt(token, action, (address) => chain.accounts.get(address)?.pubkey);
+  }
+
+  function activeLease(owner: string, dseq: string, provider: string) {
+    return chain.leases.find(
+      (l) => l.ref.owner === owner && l.ref.dseq === dseq && l.ref.provider === provider && l.state === "active",
+    );
+  }
+
+  const fail = (status: number, message: string): RestReply => ({ status, body: { message } });
+
+  return {
+    /** Stops the workload of a lease that ended on chain. */
+    stopLease(owner: string, dseq: string, provider: string) {
+      jobs.get(`${provider}/${key(owner, dseq)}`)?.stop();
+    },
+    stopAll() {
+      for (const job of jobs.values()) job.stop();
+    },
+
+    async handle(req: IncomingMessage, url: URL, name: string, rest: string, body: string): Promise<RestReply> {
+      const provider = providerAddress(name);
+      let match: RegExpExecArray | null;
+      try {
+        if (req.method === "PUT" && (match = /^\/deployment\/(\d+)\/manifest$/.exec(rest))) {
+          const owner = await authenticate(req, url, "send-manifest");
+          const dseq = match[1]!;
+          const lease = activeLease(owner, dseq, provider);
+          if (!lease) return fail(404, `no active lease of ${owner} for deployment ${dseq} with this provider`);
+          const deployment = chain.deployments.get(key(owner, dseq))!;
+          const version = await manifestVersionOf(body).catch(() => undefined);
+          if (!version || Buffer.compare(Buffer.from(version), Buffer.from(deployment.hash)) !== 0) {
+            return fail(
+              422,
+              "manifest version validation failed: the manifest does not hash to the deployment's version",
+            );
+          }
+          const groups = JSON.parse(body) as { services: ManifestService[] }[];
+          const service = groups[lease.ref.gseq - 1]?.services[0];
+          if (!service) return fail(422, "manifest has no service for the leased group");
+          const env = Object.fromEntries(
+            (service.env ?? []).map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]),
+          );
+          const jobKey = `${provider}/${key(owner, dseq)}`;
+          jobs.get(jobKey)?.stop();
+          jobs.set(jobKey, startJob({ service: service.name, image: service.image, env, extraEnv: options.extraEnv }));
+          return { status: 200, body: "" };
+        }
+        if (req.method === "GET" && (match = /^\/lease\/(\d+)\/(\d+)\/(\d+)\/status$/.exec(rest))) {
+          const owner = await authenticate(req, url, "status");
+          const lease = activeLease(owner, match[1]!, provider);
+          if (!lease) return fail(404, "lease not found or not active");
+          const job = jobs.get(`${provider}/${key(owner, match[1]!)}`);
+          const running = job !== undefined && job.exitCode === undefined ? 1 : 0;
+          return {
+            status: 200,
+            body: {
+              services: {
+                trainer: {
+                  name: "trainer",
+                  available: running,
+                  total: 1,
+                  uris: null,
+                  ready_replicas: running,
+                  observed_generation: 1,
+                  replicas: 1,
+                  updated_replicas: 1,
+                  available_replicas: running,
+                },
+              },
+              forwarded_ports: {},
+              ips: {},
+            },
+          };
+        }
+        return fail(404, `${req.method} ${rest} is not served by the stand-in provider`);
+      } catch (error) {
+        if (error instanceof JwtRejected) return fail(401, `JWT rejected: ${error.message}`);
+        throw error;
+      }
+    },
+
+    /** The logs WebSocket: every line so far, then new ones; closes when the job ends. */
+    async logs(socket: WebSocket, req: IncomingMessage, url: URL, name: string, rest: string): Promise<void> {
+      const match = /^\/lease\/(\d+)\/(\d+)\/(\d+)\/logs$/.exec(rest);
+      let owner: string;
+      try {
+        if (!match) throw new JwtRejected("not a logs path");
+        owner = await authenticate(req, url, "logs");
+      } catch (error) {
+        socket.close(4001, error instanceof Error ? error.message.slice(0, 120) : "unauthorized");
+        return;
+      }
+      const job = jobs.get(`${providerAddress(name)}/${key(owner, match![1]!)}`);
+      if (!job) {
+        socket.close(4004, "no workload for this lease (send the manifest first)");
+        return;
+      }
+      const send = (line: { name: string; message: string } | undefined) => {
+        if (line) socket.send(JSON.stringify(line));
+        else socket.close(1000, "workload ended");
+      };
+      for (const line of job.lines) send(line);
+      if (job.exitCode !== undefined) return send(undefined);
+      job.listeners.add(send);
+      socket.on("close", () => job.listeners.delete(send));
+    },
+  };
+}

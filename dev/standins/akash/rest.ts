@@ -1,0 +1,282 @@
+// The node API subset the HEXS client uses, over REST (gRPC-gateway JSON, snake_case), encoded
+// with the same SDK types the client decodes with.
+import { QueryDeploymentResponse } from "@akashnetwork/chain-sdk/private-types/akash.v1beta4";
+import { QueryProviderResponse } from "@akashnetwork/chain-sdk/private-types/akash.v1beta4";
+import {
+  QueryBidsResponse,
+  QueryLeaseResponse,
+  QueryLeasesResponse,
+} from "@akashnetwork/chain-sdk/private-types/akash.v1beta5";
+import {
+  BroadcastTxRequest,
+  BroadcastTxResponse,
+  GetLatestBlockResponse,
+  GetTxResponse,
+  QueryAccountInfoResponse,
+  QueryAllBalancesResponse,
+  SimulateRequest,
+  SimulateResponse,
+  TxMsgData,
+} from "@akashnetwork/chain-sdk/private-types/cosmos.v1beta1";
+import { toHex } from "@cosmjs/encoding";
+import { sha256 } from "@cosmjs/crypto";
+import { key, sameRef, type BidRecord, type LeaseRecord, type StandInChain } from "./chain.ts";
+import { providerAddress } from "./providers.ts";
+import { decodeTx, TxRejected } from "./txVerify.ts";
+
+export interface RestReply {
+  status: number;
+  body: unknown;
+}
+
+const GAS_PER_MESSAGE = 120_000;
+
+interface StoredTx {
+  height: bigint;
+  code: number;
+  log: string;
+  data: string;
+  gasWanted: number;
+}
+
+export interface NodeApi {
+  handle(method: string, url: URL, body: unknown): Promise<RestReply>;
+}
+
+export function nodeApi(
+  chain: StandInChain,
+  options: {
+    chainId: string;
+    providerBaseUrl: () => string;
+    onDeploymentCreated: (owner: string, dseq: bigint) => void;
+  },
+): NodeApi {
+  const txs = new Map<string, StoredTx>();
+  const ok = (body: unknown): RestReply => ({ status: 200, body });
+  const notFound = (what: string): RestReply => ({
+    status: 404,
+    body: { code: 5, message: `${what} not found`, details: [] },
+  });
+  const q = (url: URL, name: string) => url.searchParams.get(name) ?? "";
+
+  async function broadcast(txBytes: Uint8Array, simulate: boolean): Promise<RestReply> {
+    const txhash = toHex(sha256(txBytes)).toUpperCase();
+    let tx;
+    try {
+      tx = decodeTx(txBytes);
+    } catch (error) {
+      return checkFailure(txhash, error);
+    }
+    const gasUsed = GAS_PER_MESSAGE * tx.messages.length;
+    if (simulate)
+      return ok(
+        SimulateResponse.toJSON(
+          SimulateResponse.fromPartial({ gasInfo: { gasUsed: String(gasUsed) as never, gasWanted: "0" as never } }),
+        ),
+      );
+    const account = chain.account(tx.signer);
+    if (!(await tx.verify(options.chainId, account.accountNumber))) {
+      return checkFailure(
+        txhash,
+        new TxRejected(4, "signature verification failed; please verify account number, sequence and chain-id"),
+      );
+    }
+    if (tx.sequence !== account.sequence)
+      return checkFailure(
+        txhash,
+        new TxRejected(32, `account sequence mismatch, expected ${account.sequence}, got ${tx.sequence}`),
+      );
+    if (tx.gasLimit < gasUsed)
+      return checkFailure(txhash, new TxRejected(11, `out of gas: limit ${tx.gasLimit}, needed ${gasUsed}`));
+    if (account.balance < tx.fee)
+      return checkFailure(txhash, new TxRejected(5, `insufficient funds to pay the fee of ${tx.fee}uakt`));
+    // Past the ante handler: the fee is paid and the sequence used, whatever the messages do.
+    account.balance -= tx.fee;
+    account.sequence += 1;
+    account.pubkey ??= tx.pubkey;
+    let stored: StoredTx;
+    try {
+      chain.execute(tx);
+      const data = TxMsgData.encode(
+        TxMsgData.fromPartial({
+          msgResponses: tx.messages.map((m) => ({ typeUrl: `${m.typeUrl}Response`, value: new Uint8Array() })),
+        }),
+      ).finish();
+      stored = { height: chain.height, code: 0, log: "", data: toHex(data).toUpperCase(), gasWanted: tx.gasLimit };
+      for (const m of tx.messages) {
+        const id = (m.value as { id?: { owner: string; dseq: unknown } }).id;
+        if (m.typeUrl.endsWith("MsgCreateDeployment") && id)
+          options.onDeploymentCreated(id.owner, BigInt(String(id.dseq)));
+      }
+    } catch (error) {
+      const rejected = error instanceof TxRejected ? error : new TxRejected(1, String(error));
+      stored = { height: chain.height, code: rejected.code, log: rejected.message, data: "", gasWanted: tx.gasLimit };
+    }
+    txs.set(txhash, stored);
+    return ok(
+      BroadcastTxResponse.toJSON(BroadcastTxResponse.fromPartial({ txResponse: { txhash, code: 0, rawLog: "" } })),
+    );
+  }
+
+  function checkFailure(txhash: string, error: unknown): RestReply {
+    const rejected = error instanceof TxRejected ? error : new TxRejected(2, String(error));
+    return ok(
+      BroadcastTxResponse.toJSON(
+        BroadcastTxResponse.fromPartial({
+          txResponse: { txhash, code: rejected.code, rawLog: rejected.message, codespace: "sdk" },
+        }),
+      ),
+    );
+  }
+
+  const bidJson = (bid: BidRecord) => ({
+    bid: {
+      id: { ...bid.ref, dseq: bid.ref.dseq as never },
+      state: ["", "open", "active", "lost", "closed"].indexOf(bid.state),
+      price: { denom: "uakt", amount: decimal(bid.price) },
+      createdAt: String(bid.createdAt) as never,
+      resourcesOffer: [],
+    },
+  });
+  const leaseJson = (lease: LeaseRecord) => ({
+    lease: {
+      id: { ...lease.ref, dseq: lease.ref.dseq as never },
+      state: ["", "active", "insufficient_funds", "closed"].indexOf(lease.state),
+      price: { denom: "uakt", amount: decimal(lease.price) },
+      createdAt: String(lease.createdAt) as never,
+      closedOn: String(lease.closedOn) as never,
+    },
+  });
+  const leaseFilter = (url: URL, prefix: string) => (ref: { owner: string; dseq: string; provider: string }) =>
+    (!q(url, `${prefix}.owner`) || ref.owner === q(url, `${prefix}.owner`)) &&
+    (!q(url, `${prefix}.dseq`) || ref.dseq === q(url, `${prefix}.dseq`)) &&
+    (!q(url, `${prefix}.provider`) || ref.provider === q(url, `${prefix}.provider`));
+
+  return {
+    async handle(method, url, body) {
+      const path = url.pathname;
+      let match: RegExpExecArray | null;
+      if (method === "POST" && path === "/cosmos/tx/v1beta1/simulate")
+        return broadcast(SimulateRequest.fromJSON(body).txBytes, true);
+      if (method === "POST" && path === "/cosmos/tx/v1beta1/txs")
+        return broadcast(BroadcastTxRequest.fromJSON(body).txBytes, false);
+      if (method !== "GET")
+        return { status: 405, body: { code: 12, message: `${method} ${path} is not served by the stand-in` } };
+      if ((match = /^\/cosmos\/tx\/v1beta1\/txs\/([0-9A-Fa-f]+)$/.exec(path))) {
+        const stored = txs.get(match[1]!.toUpperCase());
+        if (!stored || stored.height >= chain.height) return notFound(`tx ${match[1]}`);
+        return ok(
+          GetTxResponse.toJSON(
+            GetTxResponse.fromPartial({
+              txResponse: {
+                txhash: match[1]!.toUpperCase(),
+                height: String(stored.height) as never,
+                code: stored.code,
+                rawLog: stored.log,
+                data: stored.data,
+                gasWanted: String(stored.gasWanted) as never,
+              },
+            }),
+          ),
+        );
+      }
+      if (path === "/cosmos/base/tendermint/v1beta1/blocks/latest") {
+        return ok(
+          GetLatestBlockResponse.toJSON(
+            GetLatestBlockResponse.fromPartial({
+              block: { header: { height: String(chain.height) as never, chainId: options.chainId } },
+            }),
+          ),
+        );
+      }
+      if ((match = /^\/cosmos\/auth\/v1beta1\/account_info\/([a-z0-9]+)$/.exec(path))) {
+        const account = chain.accounts.get(match[1]!);
+        if (!account) return notFound(`account ${match[1]}`);
+        return ok(
+          QueryAccountInfoResponse.toJSON(
+            QueryAccountInfoResponse.fromPartial({
+              info: {
+                address: match[1]!,
+                accountNumber: String(account.accountNumber) as never,
+                sequence: String(account.sequence) as never,
+              },
+            }),
+          ),
+        );
+      }
+      if ((match = /^\/cosmos\/bank\/v1beta1\/balances\/([a-z0-9]+)$/.exec(path))) {
+        const balance = chain.accounts.get(match[1]!)?.balance ?? 0n;
+        return ok(
+          QueryAllBalancesResponse.toJSON(
+            QueryAllBalancesResponse.fromPartial({
+              balances: balance > 0n ? [{ denom: "uakt", amount: String(balance) }] : [],
+            }),
+          ),
+        );
+      }
+      if (path === "/akash/deployment/v1beta4/deployments/info") {
+        const deployment = chain.deployments.get(key(q(url, "id.owner"), q(url, "id.dseq")));
+        if (!deployment) return notFound("deployment");
+        return ok(
+          QueryDeploymentResponse.toJSON(
+            QueryDeploymentResponse.fromPartial({
+              deployment: {
+                id: { owner: deployment.owner, dseq: String(deployment.dseq) as never },
+                state: deployment.state === "active" ? 1 : 2,
+                hash: deployment.hash,
+                createdAt: String(deployment.createdAt) as never,
+              },
+            }),
+          ),
+        );
+      }
+      if (path === "/akash/market/v1beta5/bids/list") {
+        const state = q(url, "filters.state");
+        const bids = chain.bids.filter(
+          (bid) => leaseFilter(url, "filters")(bid.ref) && (!state || bid.state === state),
+        );
+        return ok(QueryBidsResponse.toJSON(QueryBidsResponse.fromPartial({ bids: bids.map(bidJson) })));
+      }
+      if (path === "/akash/market/v1beta5/leases/list") {
+        const leases = chain.leases.filter((lease) => leaseFilter(url, "filters")(lease.ref));
+        return ok(QueryLeasesResponse.toJSON(QueryLeasesResponse.fromPartial({ leases: leases.map(leaseJson) })));
+      }
+      if (path === "/akash/market/v1beta5/leases/info") {
+        const ref = {
+          owner: q(url, "id.owner"),
+          dseq: q(url, "id.dseq"),
+          gseq: Number(q(url, "id.gseq")),
+          oseq: Number(q(url, "id.oseq")),
+          provider: q(url, "id.provider"),
+          bseq: Number(q(url, "id.bseq") || 0),
+        };
+        const lease = chain.leases.find((l) => sameRef(l.ref, ref));
+        if (!lease) return notFound("lease");
+        return ok(QueryLeaseResponse.toJSON(QueryLeaseResponse.fromPartial(leaseJson(lease))));
+      }
+      if ((match = /^\/akash\/provider\/v1beta4\/providers\/([a-z0-9]+)$/.exec(path))) {
+        const provider = chain.providers.find((p) => providerAddress(p.name) === match![1]);
+        if (!provider) return notFound(`provider ${match[1]}`);
+        return ok(
+          QueryProviderResponse.toJSON(
+            QueryProviderResponse.fromPartial({
+              provider: {
+                owner: match[1]!,
+                hostUri: `${options.providerBaseUrl()}/provider/${provider.name}`,
+                attributes: provider.attributes,
+                info: { email: "", website: "" },
+              },
+            }),
+          ),
+        );
+      }
+      return { status: 501, body: { code: 12, message: `${path} is not served by the Akash stand-in` } };
+    },
+  };
+}
+
+/** The chain's 18-decimal rendering of a decimal amount ("8" → "8.000000000000000000"). */
+function decimal(amount: string): string {
+  const [whole = "0", fraction = ""] = amount.split(".");
+  return `${whole}.${fraction.padEnd(18, "0")}`;
+}

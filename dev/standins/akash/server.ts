@@ -1,0 +1,141 @@
+// The local Akash stand-in: a STAND-IN for the Akash chain's REST API and for providers'
+// lease APIs, on 127.0.0.1, so the /train flow runs end to end on one machine. It decodes the
+// real protobuf transactions with the Akash SDK, checks their signatures, answers with bids
+// from a configurable set of providers, and runs the job locally through trainer/local.
+// It is not Akash: no consensus, no real escrow module, no containers.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { WebSocketServer } from "ws";
+import { DEV_MNEMONIC, STANDIN_CHAIN_ID } from "../../../src/lib/akash/devKey.ts";
+import { StandInChain, type ChainEvents } from "./chain.ts";
+import { providerApi } from "./providerApi.ts";
+import { DEFAULT_PROVIDERS, type StandInProvider } from "./providers.ts";
+import { nodeApi } from "./rest.ts";
+import { devKeyAddress } from "./devAddress.ts";
+
+export interface AkashStandInOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Kubo RPC the trainer uploads to when a job's environment names none. */
+  ipfsApiUrl?: string;
+  /** Hugging Face hub (or its stand-in) the trainer reads base models from. */
+  hfEndpoint?: string;
+  providers?: StandInProvider[];
+  /** Accounts funded at start, in uakt; the dev key's account always gets `devKeyFunds`. */
+  funded?: Record<string, bigint>;
+  devKeyFunds?: bigint;
+  /** Milliseconds per block (mainnet: about 6000). */
+  blockMs?: number;
+  /** Delay between a deployment's creation and the providers' bids. */
+  bidDelayMs?: number;
+  /** Smallest accepted deployment deposit in uakt (mainnet: 500000). */
+  minDeposit?: bigint;
+}
+
+export interface AkashStandIn {
+  /** REST (gRPC-gateway) URL of the stand-in node. */
+  nodeUrl: string;
+  /** Base URL under which providers live (`<url>/provider/<name>`). */
+  url: string;
+  chainId: string;
+  chain: StandInChain;
+  stop(): Promise<void>;
+}
+
+const CORS = {
+  "access-control-allow-origin": "*",
+  "access-control-allow-methods": "GET, POST, PUT, OPTIONS",
+  "access-control-allow-headers":
+    "authorization, content-type, connect-protocol-version, connect-timeout-ms, grpc-timeout, accept-encoding",
+};
+
+export async function startAkashStandIn(options: AkashStandInOptions = {}): Promise<AkashStandIn> {
+  const chainId = STANDIN_CHAIN_ID;
+  let baseUrl = "";
+  const events: ChainEvents = {};
+  const chain = new StandInChain({
+    providers: options.providers ?? DEFAULT_PROVIDERS,
+    minDeposit: options.minDeposit ?? 500_000n,
+    events,
+  });
+  chain.fund(await devKeyAddress(DEV_MNEMONIC), options.devKeyFunds ?? 1_000_000_000n);
+  for (const [address, amount] of Object.entries(options.funded ?? {})) chain.fund(address, amount);
+
+  const extraEnv: Record<string, string> = {};
+  if (options.ipfsApiUrl) extraEnv.HEXS_OUTPUT_KUBO_API = options.ipfsApiUrl;
+  if (options.ipfsApiUrl) extraEnv.HEXS_IPFS_GATEWAY = options.ipfsApiUrl;
+  if (options.hfEndpoint) extraEnv.HEXS_HF_ENDPOINT = options.hfEndpoint;
+  const provider = providerApi(chain, { extraEnv });
+  events.onLeaseEnded = (lease) => provider.stopLease(lease.ref.owner, lease.ref.dseq, lease.ref.provider);
+  const bidTimers = new Set<NodeJS.Timeout>();
+  const node = nodeApi(chain, {
+    chainId,
+    providerBaseUrl: () => baseUrl,
+    onDeploymentCreated: (owner, dseq) => {
+      const timer = setTimeout(() => {
+        bidTimers.delete(timer);
+        chain.placeBids(owner, dseq);
+      }, options.bidDelayMs ?? 1500);
+      bidTimers.add(timer);
+    },
+  });
+
+  const server = createServer(
+    (req, res) => void route(req, res).catch((error: unknown) => reply(res, 500, { message: String(error) })),
+  );
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method === "OPTIONS") return void res.writeHead(204, CORS).end();
+    const url = new URL(req.url ?? "/", "http://stand-in");
+    const body = await readBody(req);
+    const providerMatch = /^\/provider\/([\w-]+)(\/.*)$/.exec(url.pathname);
+    const answer = providerMatch
+      ? await provider.handle(req, url, providerMatch[1]!, providerMatch[2]!, body)
+      : await node.handle(req.method ?? "GET", url, body ? (JSON.parse(body) as unknown) : {});
+    reply(res, answer.status, answer.body);
+  }
+
+  const sockets = new WebSocketServer({ noServer: true });
+  server.on("upgrade", (req, socket, head) => {
+    const url = new URL(req.url ?? "/", "http://stand-in");
+    const match = /^\/provider\/([\w-]+)(\/.*)$/.exec(url.pathname);
+    if (!match) return void socket.destroy();
+    sockets.handleUpgrade(req, socket, head, (ws) => void provider.logs(ws, req, url, match[1]!, match[2]!));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const blocks = setInterval(() => chain.tick(), options.blockMs ?? 1000);
+
+  return {
+    nodeUrl: baseUrl,
+    url: baseUrl,
+    chainId,
+    chain,
+    async stop() {
+      clearInterval(blocks);
+      for (const timer of bidTimers) clearTimeout(timer);
+      provider.stopAll();
+      for (const client of sockets.clients) client.terminate();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function reply(res: ServerResponse, status: number, body: unknown): void {
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  res.writeHead(status, { ...CORS, "content-type": "application/json" }).end(text);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk: string) => (text += chunk));
+    req.on("end", () => resolve(text));
+    req.on("error", reject);
+  });
+}

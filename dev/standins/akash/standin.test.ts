@@ -1,0 +1,206 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fromBase64, toBase64 } from "@cosmjs/encoding";
+import { TxRaw } from "@akashnetwork/chain-sdk/private-types/cosmos.v1beta1";
+import { prepareDeployment } from "../../../src/lib/akash/deployment.ts";
+import { leaseCost } from "../../../src/lib/akash/cost.ts";
+import { AkashNoBidsError, AkashProviderError, AkashTxError } from "../../../src/lib/akash/errors.ts";
+import {
+  acceptBid,
+  closeDeployment,
+  createDeployment,
+  listBids,
+  readDeploymentState,
+  readLease,
+  waitForBids,
+} from "../../../src/lib/akash/lease.ts";
+import { parseProgress, type ResultEvent } from "../../../src/lib/akash/progress.ts";
+import { followLogs, sendManifest } from "../../../src/lib/akash/provider.ts";
+import { providerJwt } from "../../../src/lib/akash/providerAuth.ts";
+import { DevCosmosKey, STANDIN_CHAIN_ID } from "../../../src/lib/akash/devKey.ts";
+import { akashChainInfo, connectCosmosWallet } from "../../../src/lib/akash/wallet.ts";
+import { readUnixfs } from "../../../trainer/local/ipfs.ts";
+import { demoJob, devKeyContext, pinDataset, pinDemoBase, startAkashTestStack } from "./testing.ts";
+import { providerAddress } from "./providers.ts";
+
+let stack: Awaited<ReturnType<typeof startAkashTestStack>>;
+let weightsCid: string;
+let datasetCid: string;
+
+beforeAll(async () => {
+  stack = await startAkashTestStack();
+  weightsCid = await pinDemoBase(stack.ipfs.url);
+  datasetCid = await pinDataset(stack.ipfs.url);
+});
+afterAll(() => stack?.stop());
+
+const deposit = { denom: "uakt", amount: "5000000" };
+
+describe("the lease lifecycle against the Akash stand-in", () => {
+  it("deploys, leases, trains, reports the result and closes with the provider paid and the rest refunded", async () => {
+    const { account, ctx } = await devKeyContext(stack.standIn.nodeUrl);
+    const before = stack.standIn.chain.account(account.address).balance;
+    const prepared = await prepareDeployment(demoJob({ weightsCid, datasetCid, ipfsUrl: stack.ipfs.url }));
+    const { dseq } = await createDeployment(ctx, prepared, deposit);
+    expect(await readDeploymentState(ctx, account.address, dseq)).toBe("active");
+
+    // CPU job, at most 10 uakt/block: provider-c (5) and provider-a (8) bid; provider-b (12.5) is too dear.
+    const bids = await waitForBids(ctx, account.address, dseq, { settleMs: 300, intervalMs: 150 });
+    expect(bids.map((b) => [b.ref.provider, Number(b.price.amount)])).toEqual([
+      [providerAddress("provider-c"), 5],
+      [providerAddress("provider-a"), 8],
+    ]);
+    expect(bids[1]!.attributes).toContainEqual({ key: "region", value: "eu-west" });
+
+    const bid = bids[1]!;
+    await acceptBid(ctx, bid.ref);
+    expect(await listBids(ctx, account.address, dseq)).toEqual([]);
+    const jwt = providerJwt(account);
+    await sendManifest({ hostUri: bid.hostUri }, jwt, dseq, prepared.manifestJson);
+
+    const events: ReturnType<typeof parseProgress>[] = [];
+    const stream = await followLogs({ hostUri: bid.hostUri }, jwt, bid.ref, (line) =>
+      events.push(parseProgress(line.message)),
+    );
+    await stream.closed;
+    const result = events.find((e) => e?.event === "result") as ResultEvent | undefined;
+    expect(events.filter((e) => e?.event === "step").length).toBe(20);
+    expect(result, JSON.stringify(events.at(-1))).toBeDefined();
+    expect(result!.metrics.validationLossAfter).toBeLessThan(result!.metrics.validationLossBefore);
+
+    // The result is on IPFS, verified, and differs from the base.
+    const [base, tuned] = await Promise.all([
+      readUnixfs(stack.ipfs.url, weightsCid),
+      readUnixfs(stack.ipfs.url, result!.weightsCid),
+    ]);
+    expect(Buffer.compare(Buffer.from(tuned.get("model.onnx")!), Buffer.from(base.get("model.onnx")!))).not.toBe(0);
+    expect(JSON.parse(new TextDecoder().decode(tuned.get("metrics.json")!)).datasetName).toBe(datasetCid);
+
+    const closed = await closeDeployment(ctx, dseq);
+    const lease = await readLease(ctx, bid.ref);
+    expect(lease?.state).toBe("closed");
+    expect(await readDeploymentState(ctx, account.address, dseq)).toBe("closed");
+    const cost = leaseCost(lease!.price.amount, lease!.closedOn - lease!.createdAt);
+    expect(cost).toBeGreaterThan(0n);
+    expect(stack.standIn.chain.account(bid.ref.provider).balance).toBe(cost);
+    expect(closed.height).toBeGreaterThan(0);
+    const fees = before - stack.standIn.chain.account(account.address).balance - cost;
+    expect(fees).toBeGreaterThan(0n); // three transactions' gas fees, nothing else kept
+    expect(fees).toBeLessThan(50_000n);
+  });
+
+  it("bids only from providers with the GPU model the job asks for", async () => {
+    const { account, ctx } = await devKeyContext(stack.standIn.nodeUrl);
+    const job = { ...demoJob({ weightsCid, datasetCid, ipfsUrl: stack.ipfs.url }), maxPricePerBlock: 20 };
+    const prepared = await prepareDeployment({
+      ...job,
+      resources: { cpu: 4, memory: "16Gi", storage: "50Gi", gpu: { vendor: "nvidia", model: "h100", count: 1 } },
+    });
+    const { dseq } = await createDeployment(ctx, prepared, deposit);
+    const bids = await waitForBids(ctx, account.address, dseq, { settleMs: 300, intervalMs: 150 });
+    expect(bids.map((b) => b.ref.provider)).toEqual([providerAddress("provider-b")]);
+    await closeDeployment(ctx, dseq);
+  });
+});
+
+describe("what the stand-in refuses", () => {
+  it("rejects a transaction whose signature was tampered with, and one signed for another chain", async () => {
+    const { account, ctx } = await devKeyContext(stack.standIn.nodeUrl);
+    const prepared = await prepareDeployment(demoJob({ weightsCid, datasetCid, ipfsUrl: stack.ipfs.url }));
+    const sequence = stack.standIn.chain.account(account.address).sequence;
+    let signedBytes: Uint8Array | undefined;
+    const capture = { ...account.signer, signDirect: account.signer.signDirect.bind(account.signer) };
+    capture.signDirect = async (address, doc) => {
+      const signed = await account.signer.signDirect(address, doc);
+      signedBytes = TxRaw.encode(
+        TxRaw.fromPartial({
+          bodyBytes: signed.signed.bodyBytes,
+          authInfoBytes: signed.signed.authInfoBytes,
+          signatures: [fromBase64(signed.signature.signature)],
+        }),
+      ).finish();
+      return signed;
+    };
+    const broadcast = async (txBytes: Uint8Array) => {
+      const response = await fetch(`${stack.standIn.nodeUrl}/cosmos/tx/v1beta1/txs`, {
+        method: "POST",
+        body: JSON.stringify({ tx_bytes: toBase64(txBytes), mode: "BROADCAST_MODE_SYNC" }),
+      });
+      return ((await response.json()) as { tx_response: { code: number; raw_log: string } }).tx_response;
+    };
+    const { createTxClient } = await import("../../../src/lib/akash/txClient.ts");
+    const otherChain = createTxClient({
+      node: ctx.node,
+      restUrl: ctx.restUrl,
+      chainId: "akashnet-2",
+      address: account.address,
+      signer: capture,
+    });
+    await expect(createDeployment({ ...ctx, tx: otherChain }, prepared, deposit)).rejects.toMatchObject({ code: 4 });
+
+    const raw = TxRaw.decode(signedBytes!);
+    raw.signatures[0]![10]! ^= 0xff;
+    expect(await broadcast(TxRaw.encode(raw).finish())).toMatchObject({
+      code: 4,
+      raw_log: expect.stringContaining("signature verification failed"),
+    });
+    expect(stack.standIn.chain.account(account.address).sequence).toBe(sequence);
+  });
+
+  it("fails a deployment whose deposit exceeds the balance, charging only the fee", async () => {
+    const { ctx } = await devKeyContext(stack.standIn.nodeUrl);
+    const prepared = await prepareDeployment(demoJob({ weightsCid, datasetCid, ipfsUrl: stack.ipfs.url }));
+    const error = await createDeployment(ctx, prepared, { denom: "uakt", amount: "999999999999" }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(AkashTxError);
+    expect((error as AkashTxError).insufficientFunds).toBe(true);
+  });
+
+  it("refuses a manifest that does not hash to the deployment's version, and a JWT from another key", async () => {
+    const { account, ctx } = await devKeyContext(stack.standIn.nodeUrl);
+    const prepared = await prepareDeployment(demoJob({ weightsCid, datasetCid, ipfsUrl: stack.ipfs.url }));
+    const { dseq } = await createDeployment(ctx, prepared, deposit);
+    const [bid] = await waitForBids(ctx, account.address, dseq, { settleMs: 0, intervalMs: 150 });
+    await acceptBid(ctx, bid!.ref);
+    const tampered = prepared.manifestJson.replace("HEXS_STEPS=20", "HEXS_STEPS=2000");
+    await expect(sendManifest({ hostUri: bid!.hostUri }, providerJwt(account), dseq, tampered)).rejects.toMatchObject({
+      status: 422,
+    });
+
+    const other = await connectCosmosWallet(
+      new DevCosmosKey("abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about"),
+      "dev key",
+      akashChainInfo({ chainId: STANDIN_CHAIN_ID, chainName: "stand-in", rpcUrl: "", restUrl: "" }),
+    );
+    // Same issuer claimed, signed by another key: the signature does not match the owner's key on chain.
+    const forged = providerJwt({
+      ...other,
+      address: account.address,
+      signArbitrary: (data) => other.signArbitrary(data).then((s) => s),
+    });
+    const error = await sendManifest({ hostUri: bid!.hostUri }, forged, dseq, prepared.manifestJson).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(AkashProviderError);
+    expect((error as AkashProviderError).status).toBe(401);
+    await closeDeployment(ctx, dseq);
+  });
+
+  it("reports no bids when no provider answers", async () => {
+    const quiet = await startAkashTestStack({
+      providers: [{ name: "mute", pricePerBlock: "1", gpuModels: [], attributes: [], silent: true }],
+    });
+    try {
+      const { account, ctx } = await devKeyContext(quiet.standIn.nodeUrl);
+      const prepared = await prepareDeployment(demoJob({ weightsCid, datasetCid, ipfsUrl: quiet.ipfs.url }));
+      const { dseq } = await createDeployment(ctx, prepared, deposit);
+      await expect(
+        waitForBids(ctx, account.address, dseq, { timeoutMs: 1200, intervalMs: 200 }),
+      ).rejects.toBeInstanceOf(AkashNoBidsError);
+      await closeDeployment(ctx, dseq);
+      expect(await readDeploymentState(ctx, account.address, dseq)).toBe("closed");
+    } finally {
+      await quiet.stop();
+    }
+  });
+});

@@ -1,0 +1,108 @@
+// A fine-tuning job, described in HEXS's terms, and its translation into an Akash SDL. The
+// environment variable names are the trainer's job contract (trainer/README.md).
+
+/** Where the job starts from: a Hugging Face model, or the weights of an agent on the marketplace. */
+export type JobBase =
+  { kind: "huggingface"; id: string; revision: string } | { kind: "ipfs"; weightsCid: string; label?: string };
+
+export interface JobHyperparameters {
+  steps: number;
+  learningRate: number;
+  seed: number;
+  batchSize: number;
+}
+
+export interface JobResources {
+  /** CPU cores (fractions allowed, e.g. 0.5). */
+  cpu: number;
+  /** Memory and ephemeral storage in Kubernetes notation ("4Gi", "512Mi"). */
+  memory: string;
+  storage: string;
+  /** Omit for a CPU-only job. `model` is the lower-case name Akash providers advertise ("a100", "h100"). */
+  gpu?: { vendor: "nvidia" | "amd"; model?: string; count: number };
+}
+
+export interface TrainingJob {
+  /** Container image implementing the trainer contract. */
+  image: string;
+  base: JobBase;
+  datasetCid: string;
+  hyperparameters: JobHyperparameters;
+  /** Kubo RPC endpoint the job uploads its result CAR to, and the gateway it reads inputs from. */
+  output: { kuboApiUrl: string; gatewayUrl: string };
+  resources: JobResources;
+  /** Highest price per block accepted from a provider, in `denom`'s smallest unit. */
+  maxPricePerBlock: number;
+  denom: string;
+  /** Extra environment, e.g. HEXS_HF_ENDPOINT or an upload token. Never put secrets you would not give the provider. */
+  env?: Record<string, string>;
+}
+
+/** The trainer contract's environment variables (see trainer/README.md). */
+export const JOB_ENV = {
+  baseHfId: "HEXS_BASE_HF_ID",
+  baseHfRevision: "HEXS_BASE_HF_REVISION",
+  baseWeightsCid: "HEXS_BASE_WEIGHTS_CID",
+  datasetCid: "HEXS_DATASET_CID",
+  steps: "HEXS_STEPS",
+  learningRate: "HEXS_LEARNING_RATE",
+  seed: "HEXS_SEED",
+  batchSize: "HEXS_BATCH_SIZE",
+  outputKuboApi: "HEXS_OUTPUT_KUBO_API",
+  ipfsGateway: "HEXS_IPFS_GATEWAY",
+} as const;
+
+/** The one service, profile and placement name in the SDL. */
+export const SERVICE_NAME = "trainer";
+
+export function jobEnvironment(job: TrainingJob): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (job.base.kind === "huggingface") {
+    env[JOB_ENV.baseHfId] = job.base.id;
+    env[JOB_ENV.baseHfRevision] = job.base.revision;
+  } else {
+    env[JOB_ENV.baseWeightsCid] = job.base.weightsCid;
+  }
+  env[JOB_ENV.datasetCid] = job.datasetCid;
+  env[JOB_ENV.steps] = String(job.hyperparameters.steps);
+  env[JOB_ENV.learningRate] = String(job.hyperparameters.learningRate);
+  env[JOB_ENV.seed] = String(job.hyperparameters.seed);
+  env[JOB_ENV.batchSize] = String(job.hyperparameters.batchSize);
+  env[JOB_ENV.outputKuboApi] = job.output.kuboApiUrl;
+  env[JOB_ENV.ipfsGateway] = job.output.gatewayUrl;
+  return { ...env, ...job.env };
+}
+
+/** The SDL (version 2.0, as the Akash SDK reads it) as a plain object. */
+export function buildSdl(job: TrainingJob) {
+  const env = Object.entries(jobEnvironment(job)).map(([key, value]) => `${key}=${value}`);
+  const gpu = job.resources.gpu;
+  const gpuResource = gpu
+    ? {
+        units: gpu.count,
+        attributes: { vendor: { [gpu.vendor]: gpu.model ? [{ model: gpu.model }] : null } },
+      }
+    : { units: 0 };
+  return {
+    version: "2.0",
+    services: { [SERVICE_NAME]: { image: job.image, env } },
+    profiles: {
+      compute: {
+        [SERVICE_NAME]: {
+          resources: {
+            cpu: { units: job.resources.cpu },
+            memory: { size: job.resources.memory },
+            storage: [{ size: job.resources.storage }],
+            gpu: gpuResource,
+          },
+        },
+      },
+      placement: {
+        akash: { pricing: { [SERVICE_NAME]: { denom: job.denom, amount: job.maxPricePerBlock } } },
+      },
+    },
+    deployment: { [SERVICE_NAME]: { akash: { profile: SERVICE_NAME, count: 1 } } },
+  };
+}
+
+export type Sdl = ReturnType<typeof buildSdl>;

@@ -1,0 +1,76 @@
+// The Akash transactions HEXS sends, built with the SDK's generated protobuf types, and the
+// CosmJS registry that encodes them (browser and stand-in use the same one).
+import {
+  MsgCloseDeployment,
+  MsgCloseDeploymentResponse,
+  MsgCreateDeployment,
+  MsgCreateDeploymentResponse,
+} from "@akashnetwork/chain-sdk/private-types/akash.v1beta4";
+import { MsgCreateLease, MsgCreateLeaseResponse } from "@akashnetwork/chain-sdk/private-types/akash.v1beta5";
+import { Registry, type EncodeObject, type GeneratedType } from "@cosmjs/proto-signing";
+import type { GroupSpecs } from "./deployment.ts";
+
+/** Source of a deposit: the owner's own balance (the other source is an authz grant). */
+const SOURCE_BALANCE = 1;
+
+const TYPES = [
+  MsgCreateDeployment,
+  MsgCreateDeploymentResponse,
+  MsgCloseDeployment,
+  MsgCloseDeploymentResponse,
+  MsgCreateLease,
+  MsgCreateLeaseResponse,
+] as const;
+
+export const TYPE_URL = {
+  createDeployment: `/${MsgCreateDeployment.$type}`,
+  closeDeployment: `/${MsgCloseDeployment.$type}`,
+  createLease: `/${MsgCreateLease.$type}`,
+} as const;
+
+/** A CosmJS registry that knows the messages above (and CosmJS's defaults). */
+export function akashRegistry(): Registry {
+  return new Registry(TYPES.map((type) => [`/${type.$type}`, type as unknown as GeneratedType]));
+}
+
+/** Identifies a lease: the deployment (owner, dseq), its group and order, and the winning bid. */
+export interface LeaseRef {
+  owner: string;
+  dseq: string;
+  gseq: number;
+  oseq: number;
+  provider: string;
+  bseq: number;
+}
+
+export function createDeploymentMsg(p: {
+  owner: string;
+  dseq: bigint | string;
+  groupSpecs: GroupSpecs;
+  hash: Uint8Array;
+  deposit: { denom: string; amount: string };
+}): EncodeObject {
+  return {
+    typeUrl: TYPE_URL.createDeployment,
+    value: MsgCreateDeployment.fromPartial({
+      id: { owner: p.owner, dseq: String(p.dseq) as never },
+      groups: p.groupSpecs,
+      hash: p.hash,
+      deposit: { amount: p.deposit, sources: [SOURCE_BALANCE] },
+    }),
+  };
+}
+
+export function createLeaseMsg(bid: LeaseRef): EncodeObject {
+  return {
+    typeUrl: TYPE_URL.createLease,
+    value: MsgCreateLease.fromPartial({ bidId: { ...bid, dseq: bid.dseq as never } }),
+  };
+}
+
+export function closeDeploymentMsg(p: { owner: string; dseq: string }): EncodeObject {
+  return {
+    typeUrl: TYPE_URL.closeDeployment,
+    value: MsgCloseDeployment.fromPartial({ id: { owner: p.owner, dseq: p.dseq as never } }),
+  };
+}

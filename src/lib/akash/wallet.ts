@@ -1,0 +1,113 @@
+// The Cosmos wallet behind every Akash action: Keplr in production, or the dev key on the local
+// stand-in chain — both through the same Keplr-shaped interface, so the code paths are one.
+import type { StdSignature } from "@cosmjs/amino";
+import type { OfflineDirectSigner } from "@cosmjs/proto-signing";
+import { CosmosWalletError } from "./errors.ts";
+
+/** The part of Keplr's `window.keplr` API HEXS uses. */
+export interface KeplrLike {
+  enable(chainId: string): Promise<void>;
+  getKey(chainId: string): Promise<{ name: string; bech32Address: string }>;
+  getOfflineSigner(chainId: string): OfflineDirectSigner;
+  signArbitrary(chainId: string, signer: string, data: string | Uint8Array): Promise<StdSignature>;
+  experimentalSuggestChain(chainInfo: AkashChainInfo): Promise<void>;
+}
+
+/** Keplr's chain description (the fields Keplr requires), for chains it does not know. */
+export interface AkashChainInfo {
+  chainId: string;
+  chainName: string;
+  rpc: string;
+  rest: string;
+  bip44: { coinType: number };
+  bech32Config: Record<
+    | "bech32PrefixAccAddr"
+    | "bech32PrefixAccPub"
+    | "bech32PrefixValAddr"
+    | "bech32PrefixValPub"
+    | "bech32PrefixConsAddr"
+    | "bech32PrefixConsPub",
+    string
+  >;
+  currencies: Currency[];
+  feeCurrencies: (Currency & { gasPriceStep: { low: number; average: number; high: number } })[];
+  stakeCurrency: Currency;
+}
+
+interface Currency {
+  coinDenom: string;
+  coinMinimalDenom: string;
+  coinDecimals: number;
+}
+
+export function akashChainInfo(p: {
+  chainId: string;
+  chainName: string;
+  rpcUrl: string;
+  restUrl: string;
+}): AkashChainInfo {
+  const akt = { coinDenom: "AKT", coinMinimalDenom: "uakt", coinDecimals: 6 };
+  return {
+    chainId: p.chainId,
+    chainName: p.chainName,
+    rpc: p.rpcUrl,
+    rest: p.restUrl,
+    bip44: { coinType: 118 },
+    bech32Config: {
+      bech32PrefixAccAddr: "akash",
+      bech32PrefixAccPub: "akashpub",
+      bech32PrefixValAddr: "akashvaloper",
+      bech32PrefixValPub: "akashvaloperpub",
+      bech32PrefixConsAddr: "akashvalcons",
+      bech32PrefixConsPub: "akashvalconspub",
+    },
+    currencies: [akt],
+    feeCurrencies: [{ ...akt, gasPriceStep: { low: 0.025, average: 0.025, high: 0.04 } }],
+    stakeCurrency: akt,
+  };
+}
+
+/** A connected Cosmos account: what the tx client and the provider JWT need. */
+export interface CosmosAccount {
+  address: string;
+  chainId: string;
+  /** "keplr" or "dev key": shown to the user. */
+  walletName: string;
+  signer: OfflineDirectSigner;
+  signArbitrary(data: string | Uint8Array): Promise<StdSignature>;
+}
+
+/**
+ * Connects `wallet` to `chainInfo.chainId`; when the wallet does not know the chain, it is
+ * suggested first (Keplr then asks the user to add it).
+ */
+export async function connectCosmosWallet(
+  wallet: KeplrLike,
+  walletName: string,
+  chainInfo: AkashChainInfo,
+): Promise<CosmosAccount> {
+  const { chainId } = chainInfo;
+  try {
+    await wallet.enable(chainId);
+  } catch {
+    try {
+      await wallet.experimentalSuggestChain(chainInfo);
+      await wallet.enable(chainId);
+    } catch (cause) {
+      throw new CosmosWalletError(`${walletName} did not connect to ${chainId}`, { cause, details: String(cause) });
+    }
+  }
+  const key = await wallet.getKey(chainId);
+  return {
+    address: key.bech32Address,
+    chainId,
+    walletName,
+    signer: wallet.getOfflineSigner(chainId),
+    signArbitrary: (data) => wallet.signArbitrary(chainId, key.bech32Address, data),
+  };
+}
+
+/** Keplr's extension object, when installed. */
+export function injectedKeplr(): KeplrLike | undefined {
+  return (globalThis as { keplr?: KeplrLike }).keplr;
+}
