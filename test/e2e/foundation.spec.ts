@@ -158,3 +158,23 @@ test.describe("the marketplace", () => {
     );
   });
 });
+
+test.describe("the settings page", () => {
+  test("keeps the endpoints a user saves across reloads, and names a wrong field without saving", async ({ page }) => {
+    const { siteUrl } = e2eEnv();
+    await page.goto(`${siteUrl}#/settings`);
+    await page.getByLabel("Gateways, one per line").fill("http://127.0.0.1:18080\nhttp://127.0.0.1:18081");
+    await page.getByLabel("Upload target (Kubo RPC URL)").fill("http://127.0.0.1:15001");
+    await page.getByRole("button", { name: "Save and reload" }).click();
+    await expect(page.getByLabel("Upload target (Kubo RPC URL)")).toHaveValue("http://127.0.0.1:15001");
+    await expect(page.getByLabel("Gateways, one per line")).toHaveValue(
+      "http://127.0.0.1:18080\nhttp://127.0.0.1:18081",
+    );
+
+    await page.getByLabel("Gateways, one per line").fill("not a url");
+    await page.getByRole("button", { name: "Save and reload" }).click();
+    await expect(page.getByRole("alert")).toContainText("ipfsGateways.0");
+    const stored = await page.evaluate(() => JSON.parse(localStorage.getItem("hexs:settings")!));
+    expect(stored.ipfsGateways).toEqual(["http://127.0.0.1:18080", "http://127.0.0.1:18081"]);
+  });
+});
