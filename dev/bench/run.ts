@@ -5,6 +5,7 @@ import { renderMarkdown, type BenchSection } from "./report.ts";
 
 const SECTIONS: Record<string, () => Promise<{ run: () => Promise<BenchSection> }>> = {
   gas: () => import("./gas.ts"),
+  playground: () => import("./playground.ts"),
   ipfs: () => import("./ipfs.ts"),
   akash: () => import("./akash.ts"),
 };
