@@ -2,11 +2,10 @@
 // readers, each as a ratio to plain SHA-256 of the same bytes measured in the same run.
 import { createHash, randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { chromium } from "@playwright/test";
-import { build } from "vite";
+import { openPage, publishBrowserEntry } from "../ipfs/browserSite.ts";
 import { startIpfsNode } from "../ipfs/node.ts";
 import { tempDir } from "../ipfs/testing.ts";
-import { packFile, packFiles } from "../../src/lib/ipfs/car.ts";
+import { packFile } from "../../src/lib/ipfs/car.ts";
 import { verifiedFileStream } from "../../src/lib/ipfs/carRead.ts";
 import { createVerifiedReader } from "../../src/lib/ipfs/fetch.ts";
 import { kuboAdapter } from "../../src/lib/ipfs/kubo.ts";
@@ -107,37 +106,11 @@ export async function run(): Promise<BenchSection> {
   }
 }
 
-/** Bundles dev/bench/ipfsBrowser.ts, serves it from the node as a site, and runs it in Chromium. */
+/** Serves dev/bench/ipfsBrowser.ts from the node as a site and runs it in Chromium. */
 async function chromiumRead(gateway: string, cid: string): Promise<{ read: number; sha: number }> {
-  const output = await build({
-    configFile: false,
-    logLevel: "silent",
-    build: {
-      write: false,
-      minify: true,
-      lib: { entry: new URL("./ipfsBrowser.ts", import.meta.url).pathname, formats: ["es"], fileName: "bench" },
-    },
-  });
-  const chunks = (Array.isArray(output) ? output : [output]).flatMap((one) => ("output" in one ? one.output : []));
-  const entry = chunks.find((chunk) => chunk.type === "chunk" && chunk.isEntry)!;
-  const site = await packFiles([
-    { path: "index.html", content: `<!doctype html><meta charset="utf-8"><title>bench</title><script type="module" src="./${entry.fileName}"></script>` },
-    ...chunks.map((chunk) => ({ path: chunk.fileName, content: chunk.type === "chunk" ? chunk.code : chunk.source })),
-  ]);
-  await uploadCar(kuboAdapter({ url: gateway }), site);
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const site = await publishBrowserEntry(new URL("./ipfsBrowser.ts", import.meta.url), gateway);
+  const { browser, page } = await openPage(`${gateway}/ipfs/${site}/`, "hexsBench");
   try {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (error) => errors.push(error.message));
-    page.on("console", (message) => message.type() === "error" && errors.push(message.text()));
-    await page.goto(`${gateway}/ipfs/${site.root}/`);
-    await page.waitForFunction(() => "hexsBench" in globalThis, undefined, { timeout: 15_000 }).catch((cause: unknown) => {
-      throw new Error(`bench page did not start: ${errors.join("; ") || String(cause)}`);
-    });
     const result = await page.evaluate(
       async ({ cid, gateway, size, runs }) => {
         const bench = (globalThis as unknown as { hexsBench: Record<string, (...args: unknown[]) => Promise<{ ms: number; bytes?: number }>> }).hexsBench;
