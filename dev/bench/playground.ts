@@ -7,7 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ortNode from "onnxruntime-node";
-import { chromium } from "playwright-core";
+import { chromium, type Page } from "@playwright/test";
 import { startIpfsNode } from "../ipfs/node.ts";
 import { ROOT, runToCompletion } from "../stack/processes.ts";
 import { packFiles } from "../../src/lib/ipfs/car.ts";
@@ -129,7 +129,7 @@ interface BrowserRun {
 }
 
 /** Loads the model in a fresh production worker and generates once; all timing in the page. */
-function browserRun(page: import("playwright-core").Page, workerUrl: string, cid: string, gateway: string): Promise<BrowserRun> {
+function browserRun(page: Page, workerUrl: string, cid: string, gateway: string): Promise<BrowserRun> {
   return page.evaluate(
     ({ workerUrl, cid, gateway, prompt, settings }) =>
       new Promise<BrowserRun>((resolve, reject) => {
