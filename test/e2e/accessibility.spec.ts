@@ -1,0 +1,60 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import { openApp, seededAgents } from "./support/app.ts";
+import { connectDevWallet } from "./support/devWallet.ts";
+
+/** Routes to audit, with what proves each has finished loading. */
+function routes() {
+  const agent = seededAgents()[0]!;
+  return [
+    { route: "#/", ready: (page: Page) => page.getByTestId("agent-card").first() },
+    {
+      route: `#/agent/${agent.agent}`,
+      ready: (page: Page) => page.getByTestId("model-card").getByRole("heading").nth(1),
+    },
+    { route: "#/account", ready: (page: Page) => page.getByRole("heading", { name: "Send ETH" }) },
+    { route: "#/settings", ready: (page: Page) => page.getByRole("button", { name: "Save and reload" }) },
+  ];
+}
+
+async function seriousViolations(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+test.describe("accessibility", () => {
+  for (const { route, ready } of routes()) {
+    test(`axe finds no serious or critical violation on ${route.split("/").slice(0, 2).join("/")}`, async ({
+      page,
+    }) => {
+      await openApp(page, route);
+      await connectDevWallet(page, 5);
+      await expect(ready(page)).toBeVisible();
+      expect(await seriousViolations(page)).toEqual([]);
+    });
+  }
+
+  test("the main journey controls are reachable by keyboard", async ({ page }) => {
+    await openApp(page);
+    await expect(page.getByTestId("agent-card").first()).toBeVisible();
+    const reached = new Set<string>();
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press("Tab");
+      reached.add(
+        await page.evaluate(
+          () =>
+            document.activeElement?.textContent?.trim() ||
+            document.activeElement?.getAttribute("aria-label") ||
+            document.activeElement?.tagName ||
+            "",
+        ),
+      );
+    }
+    for (const label of ["Marketplace", "Account", "Settings", "Connect wallet"]) expect(reached).toContain(label);
+    await page.getByRole("button", { name: "Connect wallet" }).focus();
+    await page.keyboard.press("Enter");
+    await expect(page.getByRole("list", { name: "Wallets" })).toBeVisible();
+  });
+});
