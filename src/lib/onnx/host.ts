@@ -53,7 +53,10 @@ export function createGenerationHost(deps: HostDependencies): (request: WorkerRe
     try {
       await work(controller.signal);
     } catch (error) {
-      deps.post({ type: "failed", requestId, error: serializeModelError(toModelError(error, "run")) });
+      const failure = controller.signal.aborted
+        ? new ModelError("stopped", "Stopped before it finished")
+        : toModelError(error, "run");
+      deps.post({ type: "failed", requestId, error: serializeModelError(failure) });
     } finally {
       running.delete(requestId);
     }

@@ -13,6 +13,7 @@ export type ModelErrorKind =
   | "crashed" // the worker itself died (a WASM abort); the column must reload
   | "not-loaded" // generate or benchmark before a model was loaded
   | "bad-request" // a parameter out of range, a malformed benchmark set
+  | "stopped" // the user stopped a benchmark before it finished
   | "runtime"; // anything else while running
 
 /** A model failure with its kind; `shortMessage` is what the column shows. */
