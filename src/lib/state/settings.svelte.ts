@@ -11,6 +11,8 @@ const settingsSchema = z.object({
   ipfsApiUrl: z.string().url(),
   /** Trustless gateways verified reads use, in order (local first). */
   ipfsGateways: z.array(z.string().url()).min(1),
+  /** Hugging Face hub (or a stand-in speaking its API) base models are searched on. */
+  hubUrl: z.string().url(),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -22,6 +24,7 @@ export const defaultSettings: Settings = settingsSchema.parse({
   rpcUrl: import.meta.env.VITE_HEXS_RPC_URL ?? "http://127.0.0.1:8545",
   ipfsApiUrl: import.meta.env.VITE_HEXS_IPFS_API_URL ?? "http://127.0.0.1:5001",
   ipfsGateways: splitList(import.meta.env.VITE_HEXS_IPFS_GATEWAYS ?? "http://127.0.0.1:5001"),
+  hubUrl: import.meta.env.VITE_HEXS_HUB_URL ?? "https://huggingface.co",
 });
 
 /** Checks a settings patch; throws a ZodError that names the wrong field. */
