@@ -21,7 +21,7 @@ export interface CarImport {
   blockBytes: number;
 }
 
-const PARALLEL_WRITES = 4;
+const IN_FLIGHT = 4;
 
 /** Imports one CAR stream; throws `HttpError` (4xx) on a malformed or corrupt CAR. */
 export async function importCar(blockstore: Blockstore, source: AsyncIterable<Uint8Array>): Promise<CarImport> {
@@ -32,26 +32,33 @@ export async function importCar(blockstore: Blockstore, source: AsyncIterable<Ui
     throw new HttpError(400, `malformed CAR header: ${(cause as Error).message}`, { cause });
   }
   const roots = await iterator.getRoots();
-  const writes = new Set<Promise<unknown>>();
+  // A few blocks are checked and written at once; each is written only after its own check.
+  const inFlight = new Set<Promise<void>>();
+  let failure: unknown;
   let blockCount = 0;
   let blockBytes = 0;
   try {
     for await (const { cid, bytes } of iterator) {
-      verifyBlock(cid, bytes);
-      const write: Promise<unknown> = Promise.resolve(blockstore.put(cid, bytes)).finally(() => writes.delete(write));
-      writes.add(write);
-      if (writes.size >= PARALLEL_WRITES) await Promise.race(writes);
+      const task: Promise<void> = (async () => {
+        await verifyBlock(cid, bytes);
+        await blockstore.put(cid, bytes);
+      })()
+        .catch((error: unknown) => void (failure ??= error))
+        .finally(() => inFlight.delete(task));
+      inFlight.add(task);
+      if (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
+      if (failure !== undefined) break;
       blockCount++;
       blockBytes += bytes.length;
       passed(bytes.length);
     }
   } catch (cause) {
-    await Promise.allSettled(writes);
-    if (cause instanceof HttpError) throw cause;
-    throw new HttpError(400, `malformed CAR: ${(cause as Error).message}`, { cause });
+    failure ??= cause;
   }
-  await Promise.all(writes);
-  return { roots, blockCount, blockBytes };
+  await Promise.all(inFlight);
+  if (failure === undefined) return { roots, blockCount, blockBytes };
+  if (failure instanceof HttpError) throw failure;
+  throw new HttpError(400, `malformed CAR: ${(failure as Error).message}`, { cause: failure });
 }
 
 /** Throws a 400 naming the first block of `root`'s DAG that is not in the store. */
