@@ -17,7 +17,7 @@ import { loadModel } from "../../src/lib/onnx/loadModel.ts";
 import { generate } from "../../src/lib/onnx/sampling.ts";
 import type { OrtRuntime } from "../../src/lib/onnx/session.ts";
 import type { GenerationSettings, WorkerRequest, WorkerResponse } from "../../src/lib/onnx/protocol.ts";
-import { serveUnderSubpath } from "../../test/e2e/support/subpathServer.ts";
+import { serveUnderSubpath } from "../stack/subpathServer.ts";
 import type { BenchMetric, BenchSection } from "./report.ts";
 
 const MODELS = ["tiny-stories-char", "tiny-verse-char"] as const;
