@@ -1,0 +1,78 @@
+import { getBlock, getContractEvents, readContract, type Config } from "@wagmi/core";
+import type { Address, Hex } from "viem";
+import { agentDAOAbi } from "../../contracts/abis.ts";
+import { factoryDeployment } from "../factory.ts";
+import type { ProposalAction } from "./describeAction.ts";
+import { proposalStateLabel, type ProposalStateLabel } from "./proposalState.ts";
+
+export interface Proposal {
+  id: bigint;
+  /** From the `ProposalCreated` event; the chain stores only its hash. */
+  description: string | undefined;
+  descriptionHash: Hex;
+  proposer: Address;
+  actions: ProposalAction[];
+  state: ProposalStateLabel;
+  votes: { against: bigint; for: bigint; abstain: bigint };
+  /** Timestamps (the ledger's clock): voting starts after `snapshot` and ends at `deadline`. */
+  snapshot: bigint;
+  deadline: bigint;
+  /** For + abstain votes needed; unknown while the snapshot is still in the future. */
+  quorum: bigint | undefined;
+  /** Whether the connected account has voted (undefined when none is connected). */
+  hasVoted: boolean | undefined;
+}
+
+/**
+ * Every proposal of a DAO, newest first, from the governor's on-chain enumeration
+ * (`proposalCount` / `proposalDetailsAt`) plus the descriptions in `ProposalCreated` events.
+ * Also returns the chain's current time, which the deadlines are measured against.
+ */
+export async function readProposals(config: Config, chainId: number, dao: Address, voter?: Address) {
+  const at = { chainId, address: dao, abi: agentDAOAbi } as const;
+  const [count, created, latest] = await Promise.all([
+    readContract(config, { ...at, functionName: "proposalCount" }),
+    getContractEvents(config, { ...at, eventName: "ProposalCreated", fromBlock: factoryDeployment(chainId).fromBlock }),
+    getBlock(config, { chainId }),
+  ]);
+  const descriptions = new Map(created.map((e) => [e.args.proposalId, e.args.description]));
+  const indexes = Array.from({ length: Number(count) }, (_, i) => BigInt(Number(count) - 1 - i));
+  const proposals = await Promise.all(
+    indexes.map(async (index): Promise<Proposal> => {
+      const [id, targets, values, calldatas, descriptionHash] = await readContract(config, {
+        ...at,
+        functionName: "proposalDetailsAt",
+        args: [index],
+      });
+      const [state, [against, inFavour, abstain], snapshot, deadline, proposer, hasVoted] = await Promise.all([
+        readContract(config, { ...at, functionName: "state", args: [id] }),
+        readContract(config, { ...at, functionName: "proposalVotes", args: [id] }),
+        readContract(config, { ...at, functionName: "proposalSnapshot", args: [id] }),
+        readContract(config, { ...at, functionName: "proposalDeadline", args: [id] }),
+        readContract(config, { ...at, functionName: "proposalProposer", args: [id] }),
+        voter ? readContract(config, { ...at, functionName: "hasVoted", args: [id, voter] }) : undefined,
+      ]);
+      // The quorum is the total supply of votes at the snapshot, unknown until the snapshot passed.
+      const quorum =
+        snapshot < latest.timestamp
+          ? await readContract(config, { ...at, functionName: "quorum", args: [snapshot] }).catch(() => undefined)
+          : undefined;
+      return {
+        id,
+        description: descriptions.get(id),
+        descriptionHash,
+        proposer,
+        actions: targets.map((target, i) => ({ target, value: values[i] ?? 0n, calldata: calldatas[i] ?? "0x" })),
+        state: proposalStateLabel(state),
+        votes: { against, for: inFavour, abstain },
+        snapshot,
+        deadline,
+        quorum,
+        hasVoted,
+      };
+    }),
+  );
+  return { proposals, now: latest.timestamp };
+}
+
+export type ProposalList = Awaited<ReturnType<typeof readProposals>>;
