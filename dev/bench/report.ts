@@ -15,12 +15,15 @@ export interface BenchSection {
   /** How the figures were produced: machine, sizes, repetitions. */
   method: string;
   metrics: BenchMetric[];
+  /** When the section was last run (set by run.ts). */
+  measuredAt?: string;
 }
 
 export function renderMarkdown(sections: BenchSection[], when: Date): string {
   const lines = [`# HEXS benchmark report`, ``, `Generated ${when.toISOString()} by \`npm run bench\`.`, ``];
   for (const section of sections) {
-    lines.push(`## ${section.title}`, ``, section.method, ``, `| metric | value | unit | target | met |`, `|---|---:|---|---|---|`);
+    const measured = section.measuredAt ? ` Measured ${section.measuredAt}.` : "";
+    lines.push(`## ${section.title}`, ``, `${section.method}${measured}`, ``, `| metric | value | unit | target | met |`, `|---|---:|---|---|---|`);
     for (const m of section.metrics) {
       const met = m.met === undefined ? "" : m.met ? "yes" : "**no**";
       lines.push(`| ${m.name} | ${formatValue(m.value)} | ${m.unit} | ${m.target ?? ""} | ${met} |`);

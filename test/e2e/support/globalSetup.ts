@@ -7,7 +7,7 @@ import { deployContracts } from "../../../dev/stack/deploy.ts";
 import { freePort } from "../../../dev/stack/ports.ts";
 import { ROOT, runToCompletion } from "../../../dev/stack/processes.ts";
 import { seedLocalMarketplace } from "../../../dev/stack/seed.ts";
-import { serveUnderSubpath } from "./subpathServer.ts";
+import { serveUnderSubpath } from "../../../dev/stack/subpathServer.ts";
 
 /** A CID-shaped prefix: the site must work below it exactly as it would on a gateway. */
 export const SITE_PREFIX = "/ipfs/bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi/";

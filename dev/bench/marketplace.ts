@@ -1,0 +1,134 @@
+// Marketplace benchmark: with 1 000 and 10 000 agents on a local chain, the time from navigation
+// to the first page of marketplace cards in headless Chromium, the RPC requests it took, and the
+// JavaScript the marketplace route loads (gzip).
+import { gzipSync } from "node:zlib";
+import { chromium } from "@playwright/test";
+import { createPublicClient, createWalletClient, http, keccak256, toHex, zeroAddress, type Address } from "viem";
+import { hardhat } from "viem/chains";
+import { readDeployment } from "../contracts/exportContracts.ts";
+import { hexsFactoryAbi } from "../../src/lib/contracts/abis.ts";
+import { startChain } from "../stack/chain.ts";
+import { deployContracts } from "../stack/deploy.ts";
+import { freePort } from "../stack/ports.ts";
+import { ROOT, runToCompletion } from "../stack/processes.ts";
+import { serveUnderSubpath } from "../stack/subpathServer.ts";
+import type { BenchMetric, BenchSection } from "./report.ts";
+
+const SIZES = [1_000, 10_000];
+const PREFIX = "/ipfs/bafybeibenchmarkmarketplace/";
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** Creates agents until the registry holds `total`, from the node's unlocked accounts, in flight together. */
+async function fillRegistry(rpcUrl: string, factory: Address, total: number): Promise<void> {
+  const transport = http(rpcUrl);
+  const publicClient = createPublicClient({ chain: hardhat, transport });
+  const [creator] = await publicClient.request({ method: "eth_accounts" });
+  const wallet = createWalletClient({ account: creator!, chain: hardhat, transport });
+  const have = Number(await publicClient.readContract({ address: factory, abi: hexsFactoryAbi, functionName: "agentCount" }));
+  let nonce = await publicClient.getTransactionCount({ address: creator! });
+  const pending: Promise<unknown>[] = [];
+  for (let i = have; i < total; i++) {
+    pending.push(
+      wallet.writeContract({
+        address: factory,
+        abi: hexsFactoryAbi,
+        functionName: "createAgent",
+        nonce: nonce++,
+        gas: 1_500_000n,
+        args: [
+          {
+            salt: keccak256(toHex(`bench/${i}`)),
+            metadata: {
+              name: `Bench agent ${i}`,
+              modelCardCid: "bafkreibenchmarkcard",
+              baseModel: i % 2 ? "hexs-demo/tiny-verse-char" : "hexs-demo/tiny-stories-char",
+              baseModelRevision: "main",
+              initialWeightsCid: "bafybeibenchmarkweights",
+            },
+            parent: zeroAddress,
+            settings: { mode: i % 3 === 0 ? 0 : 1, pricePerCredit: i % 3 === 0 ? 0n : BigInt(1e12 + i), royaltyBps: 0, operator: creator!, endpoint: "" },
+            firstVersion: { contributor: creator!, baseVersion: 0, datasetCid: "", metricsCid: "", leaseProvider: "", leaseDseq: 0n, leaseCost: 0n },
+            votingDelay: 0,
+            votingPeriod: 3600,
+            quorumPercent: 4,
+          },
+        ],
+      }),
+    );
+    // Bounded in flight, so the node's queue and this process's memory stay small.
+    if (pending.length >= 200) await Promise.all(pending.splice(0));
+  }
+  await Promise.all(pending);
+  const count = await publicClient.readContract({ address: factory, abi: hexsFactoryAbi, functionName: "agentCount" });
+  if (Number(count) !== total) throw new Error(`registry holds ${count} agents, expected ${total}`);
+}
+
+interface PageLoad {
+  firstCardMs: number;
+  rpcRequests: number;
+  jsGzipBytes: number;
+}
+
+async function measurePageLoad(siteUrl: string, rpcUrl: string): Promise<PageLoad> {
+  const browser = await chromium.launch({ executablePath: process.env.PLAYWRIGHT_CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage();
+    await page.addInitScript((url) => localStorage.setItem("hexs:settings", JSON.stringify({ chainId: 31337, rpcUrl: url })), rpcUrl);
+    let rpcRequests = 0;
+    let jsGzipBytes = 0;
+    const bodies: Promise<void>[] = [];
+    page.on("request", (request) => {
+      if (request.url().startsWith(rpcUrl)) rpcRequests++;
+    });
+    page.on("response", (response) => {
+      if (response.url().endsWith(".js")) bodies.push(response.body().then((body) => void (jsGzipBytes += gzipSync(body).length)));
+    });
+    await page.goto(siteUrl);
+    await page.getByTestId("agent-card").first().waitFor({ timeout: 120_000 });
+    const firstCardMs = await page.evaluate(() => performance.now());
+    await page.waitForLoadState("networkidle");
+    await Promise.all(bodies);
+    return { firstCardMs, rpcRequests, jsGzipBytes };
+  } finally {
+    await browser.close();
+  }
+}
+
+export async function run(): Promise<BenchSection> {
+  await runToCompletion("npm", ["run", "build"]);
+  const chain = await startChain(await freePort());
+  const site = await serveUnderSubpath(`${ROOT}build`, PREFIX);
+  const metrics: BenchMetric[] = [];
+  try {
+    const { deploymentDir } = await deployContracts(chain.url, "bench");
+    const { factory } = await readDeployment(deploymentDir);
+    for (const size of SIZES) {
+      await fillRegistry(chain.url, factory, size);
+      const load = await measurePageLoad(site.url, chain.url);
+      const timeTarget = size <= 1_000 ? 1_500 : 2_000;
+      metrics.push(
+        { name: `${size} agents: navigation → first cards`, value: Math.round(load.firstCardMs), unit: "ms", target: `≤ ${timeTarget}`, met: load.firstCardMs <= timeTarget },
+        { name: `${size} agents: RPC requests`, value: load.rpcRequests, unit: "requests", ...(size <= 1_000 ? { target: "≤ 5", met: load.rpcRequests <= 5 } : {}) },
+      );
+      if (size === SIZES[0]) {
+        metrics.push({ name: "marketplace route JavaScript (gzip)", value: Math.round(load.jsGzipBytes / 1024), unit: "KiB", target: "≤ 200", met: load.jsGzipBytes <= 200 * 1024 });
+      }
+    }
+  } finally {
+    await site.stop();
+    await chain.stop();
+  }
+  return {
+    title: "Marketplace in the browser",
+    method: `Built site served under ${PREFIX}; headless Chromium opens \`#/\` against a local Hardhat node holding the given number of agents (created from one account through the factory). Time is performance.now() when the first card is in the DOM (from navigation start); requests are HTTP requests to the RPC URL (JSON-RPC batches count once). JS is every .js response of the route, gzip-compressed here.`,
+    metrics,
+  };
+}
