@@ -30,11 +30,17 @@ afterAll(async () => {
 
 type Api = Record<string, (...args: unknown[]) => Promise<unknown>>;
 const call = (name: string, ...args: unknown[]) =>
-  page.evaluate(({ name, args }) => (globalThis as unknown as { hexsIpfs: Api }).hexsIpfs[name]!(...args), { name, args });
+  page.evaluate(({ name, args }) => (globalThis as unknown as { hexsIpfs: Api }).hexsIpfs[name]!(...args), {
+    name,
+    args,
+  });
 
 describe("IPFS modules in Chromium", () => {
   it("packs JSON, uploads it with progress, and reads it back verified", async () => {
-    const { cid, progress } = (await call("uploadJson", node.url, { card: "tiny" })) as { cid: string; progress: { loaded: number; total: number }[] };
+    const { cid, progress } = (await call("uploadJson", node.url, { card: "tiny" })) as {
+      cid: string;
+      progress: { loaded: number; total: number }[];
+    };
     expect(progress.at(-1)!.loaded).toBe(progress.at(-1)!.total);
     expect(await call("readJson", [node.gatewayUrl], cid)).toEqual({ card: "tiny" });
     expect(await call("readJson", [liar.url], cid)).toEqual({ error: "IpfsVerificationError" });

@@ -8,7 +8,9 @@ import { uploadCar, type UploadProgress } from "../../src/lib/ipfs/upload.ts";
 
 async function uploadJson(api: string, value: unknown): Promise<{ cid: string; progress: UploadProgress[] }> {
   const progress: UploadProgress[] = [];
-  const { cid } = await uploadCar(kuboAdapter({ url: api }), await packJson(value), { onProgress: (p) => progress.push(p) });
+  const { cid } = await uploadCar(kuboAdapter({ url: api }), await packJson(value), {
+    onProgress: (p) => progress.push(p),
+  });
   return { cid: cid.toString(), progress };
 }
 

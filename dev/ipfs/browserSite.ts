@@ -26,7 +26,10 @@ export async function publishBrowserEntry(entry: URL, nodeUrl: string): Promise<
   const chunks = (Array.isArray(output) ? output : [output]).flatMap((one) => ("output" in one ? one.output : []));
   const main = chunks.find((chunk) => chunk.type === "chunk" && chunk.isEntry)!;
   const site = await packFiles([
-    { path: "index.html", content: `<!doctype html><meta charset="utf-8"><title>hexs</title><script type="module" src="./${main.fileName}"></script>` },
+    {
+      path: "index.html",
+      content: `<!doctype html><meta charset="utf-8"><title>hexs</title><script type="module" src="./${main.fileName}"></script>`,
+    },
     ...chunks.map((chunk) => ({ path: chunk.fileName, content: chunk.type === "chunk" ? chunk.code : chunk.source })),
   ]);
   await uploadCar(kuboAdapter({ url: nodeUrl }), site);
@@ -40,9 +43,11 @@ export async function openPage(url: string, globalName: string): Promise<{ brows
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));
   await page.goto(url);
-  await page.waitForFunction((name) => name in globalThis, globalName, { timeout: 15_000 }).catch(async (cause: unknown) => {
-    await browser.close();
-    throw new Error(`page did not start: ${errors.join("; ") || String(cause)}`);
-  });
+  await page
+    .waitForFunction((name) => name in globalThis, globalName, { timeout: 15_000 })
+    .catch(async (cause: unknown) => {
+      await browser.close();
+      throw new Error(`page did not start: ${errors.join("; ") || String(cause)}`);
+    });
   return { browser, page };
 }

@@ -16,12 +16,23 @@ import { readBlock } from "./importCar.ts";
 import { DAG_PB, RAW, linksOf } from "./verifyBlock.ts";
 
 /** Bytes `[offset, offset + length)` of the UnixFS file (or raw block) at `cid`. */
-export async function* readFile(blockstore: Blockstore, cid: CID, offset = 0, length = Infinity): AsyncGenerator<Uint8Array> {
+export async function* readFile(
+  blockstore: Blockstore,
+  cid: CID,
+  offset = 0,
+  length = Infinity,
+): AsyncGenerator<Uint8Array> {
   const end = offset + length;
   yield* readRange(blockstore, cid, 0, offset, end);
 }
 
-async function* readRange(blockstore: Blockstore, cid: CID, at: number, start: number, end: number): AsyncGenerator<Uint8Array> {
+async function* readRange(
+  blockstore: Blockstore,
+  cid: CID,
+  at: number,
+  start: number,
+  end: number,
+): AsyncGenerator<Uint8Array> {
   const bytes = await readBlock(blockstore, cid);
   if (cid.code === RAW) return yield* clip(bytes, at, start, end);
   if (cid.code !== DAG_PB) throw new HttpError(406, `block ${cid} is not UnixFS`);
@@ -46,7 +57,11 @@ function* clip(bytes: Uint8Array, at: number, start: number, end: number): Gener
 }
 
 /** A CARv1 of `root`'s DAG in depth-first pre-order, each block once (`order=dfs; dups=n`). */
-export async function* exportCar(blockstore: Blockstore, root: CID, scope: "all" | "block"): AsyncGenerator<Uint8Array> {
+export async function* exportCar(
+  blockstore: Blockstore,
+  root: CID,
+  scope: "all" | "block",
+): AsyncGenerator<Uint8Array> {
   yield withLength(encodeCbor({ version: 1, roots: [root] }));
   const seen = new Set<string>();
   const stack = [root];

@@ -21,13 +21,21 @@ export interface GatewayContext {
 const IMMUTABLE = "public, max-age=29030400, immutable";
 type Format = "raw" | "car" | "deserialized";
 
-export async function handleGateway(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+export async function handleGateway(
+  ctx: GatewayContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
   const head = req.method === "HEAD";
   try {
     if (req.method !== "GET" && !head) throw new HttpError(405, `${req.method} not allowed on the gateway`);
     const [cidText = "", ...segments] = url.pathname.slice("/ipfs/".length).split("/");
     const root = parseCid(decodeURIComponent(cidText));
-    const path = segments.map(decodeURIComponent).filter((segment) => segment !== "").join("/");
+    const path = segments
+      .map(decodeURIComponent)
+      .filter((segment) => segment !== "")
+      .join("/");
     if (!(await ctx.blockstore.has(root))) throw new HttpError(404, `block ${root} not found on this node`);
     const fs = unixfs(ctx.helia);
     const target = path === "" ? root : await resolve(fs, root, path);
@@ -63,11 +71,18 @@ async function resolve(fs: UnixFS, root: CID, path: string): Promise<CID> {
 
 function notFound(cause: unknown, message: string): HttpError {
   const name = (cause as Error).name;
-  if (name === "NotUnixFSError") return new HttpError(406, `${message}: not UnixFS data; ask for ?format=raw or ?format=car`);
+  if (name === "NotUnixFSError")
+    return new HttpError(406, `${message}: not UnixFS data; ask for ?format=raw or ?format=car`);
   return new HttpError(404, `${message} (${(cause as Error).message})`, { cause });
 }
 
-async function sendRaw(ctx: GatewayContext, res: ServerResponse, cid: CID, common: object, head: boolean): Promise<void> {
+async function sendRaw(
+  ctx: GatewayContext,
+  res: ServerResponse,
+  cid: CID,
+  common: object,
+  head: boolean,
+): Promise<void> {
   const bytes = await readBlock(ctx.blockstore, cid);
   res.writeHead(200, {
     ...common,
@@ -81,7 +96,15 @@ async function sendRaw(ctx: GatewayContext, res: ServerResponse, cid: CID, commo
   res.end(head ? undefined : bytes);
 }
 
-async function sendCar(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, url: URL, cid: CID, common: object, head: boolean): Promise<void> {
+async function sendCar(
+  ctx: GatewayContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  cid: CID,
+  common: object,
+  head: boolean,
+): Promise<void> {
   const scope = url.searchParams.get("dag-scope") ?? "all";
   if (scope !== "all" && scope !== "block") throw new HttpError(400, `unsupported dag-scope "${scope}" (all or block)`);
   res.writeHead(200, {
@@ -96,7 +119,17 @@ async function sendCar(ctx: GatewayContext, req: IncomingMessage, res: ServerRes
   await pipeOut(req, res, exportCar(ctx.blockstore, cid, scope));
 }
 
-async function sendDeserialized(ctx: GatewayContext, fs: UnixFS, req: IncomingMessage, res: ServerResponse, url: URL, cid: CID, path: string, common: object, head: boolean): Promise<void> {
+async function sendDeserialized(
+  ctx: GatewayContext,
+  fs: UnixFS,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  cid: CID,
+  path: string,
+  common: object,
+  head: boolean,
+): Promise<void> {
   let stat = await fs.stat(cid, { offline: true }).catch((cause) => {
     throw notFound(cause, `cannot read ${cid}`);
   });
@@ -156,7 +189,14 @@ async function pipeOut(req: IncomingMessage, res: ServerResponse, chunks: AsyncG
   }
 }
 
-async function sendListing(fs: UnixFS, res: ServerResponse, cid: CID, url: URL, common: object, head: boolean): Promise<void> {
+async function sendListing(
+  fs: UnixFS,
+  res: ServerResponse,
+  cid: CID,
+  url: URL,
+  common: object,
+  head: boolean,
+): Promise<void> {
   const rows: string[] = [];
   for await (const entry of fs.ls(cid, { offline: true })) {
     const name = escapeHtml(entry.name);
@@ -185,7 +225,8 @@ function escapeHtml(text: string): string {
 function parseRange(header: string | undefined, size: number): { offset: number; length: number } | undefined {
   if (header === undefined) return undefined;
   const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!match || (match[1] === "" && match[2] === "")) throw new HttpError(416, `unsupported Range "${header}" (one bytes=a-b range)`);
+  if (!match || (match[1] === "" && match[2] === ""))
+    throw new HttpError(416, `unsupported Range "${header}" (one bytes=a-b range)`);
   let start: number;
   let end: number;
   if (match[1] === "") {

@@ -2,7 +2,12 @@
 // peer ID across restarts, as Kubo does. The node never dials anyone with it.
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf, publicKeyToProtobuf } from "@libp2p/crypto/keys";
+import {
+  generateKeyPair,
+  privateKeyFromProtobuf,
+  privateKeyToProtobuf,
+  publicKeyToProtobuf,
+} from "@libp2p/crypto/keys";
 import { peerIdFromPrivateKey } from "@libp2p/peer-id";
 
 export interface NodeIdentity {

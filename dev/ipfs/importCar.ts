@@ -71,7 +71,10 @@ export async function assertComplete(blockstore: Blockstore, root: CID): Promise
     if (seen.has(key)) continue;
     seen.add(key);
     if (!(await blockstore.has(cid))) {
-      throw new HttpError(400, `DAG of root ${root} is incomplete: block ${cid} is neither in the CAR nor in the store`);
+      throw new HttpError(
+        400,
+        `DAG of root ${root} is incomplete: block ${cid} is neither in the CAR nor in the store`,
+      );
     }
     if (cid.code !== RAW) stack.push(...linksOf(cid, await readBlock(blockstore, cid)));
   }
@@ -80,7 +83,8 @@ export async function assertComplete(blockstore: Blockstore, root: CID): Promise
 export async function readBlock(blockstore: Blockstore, cid: CID): Promise<Uint8Array> {
   // One read of the whole file instead of FsBlockstore's 64 KiB stream pieces glued back.
   // `shardingStrategy` is public at runtime but typed private; it maps a CID to its file.
-  const sharding = (blockstore as unknown as { shardingStrategy?: { encode(cid: CID): { dir: string; file: string } } }).shardingStrategy;
+  const sharding = (blockstore as unknown as { shardingStrategy?: { encode(cid: CID): { dir: string; file: string } } })
+    .shardingStrategy;
   if (blockstore instanceof FsBlockstore && sharding !== undefined) {
     const { dir, file } = sharding.encode(cid);
     try {

@@ -11,7 +11,9 @@ const { values } = parseArgs({
 });
 
 const node = await startIpfsNode({ dataDir: values.data, port: Number(values.port), host: "127.0.0.1" });
-console.log(`ipfs: Kubo RPC ${node.url}/api/v0 · gateway ${node.gatewayUrl}/ipfs/<cid> · data ${values.data} · peer ${node.peerId}`);
+console.log(
+  `ipfs: Kubo RPC ${node.url}/api/v0 · gateway ${node.gatewayUrl}/ipfs/<cid> · data ${values.data} · peer ${node.peerId}`,
+);
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => void node.stop().then(() => process.exit(0)));

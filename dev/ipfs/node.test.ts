@@ -53,7 +53,9 @@ describe("local IPFS node", () => {
       const after = await memoryOf(child.pid);
       // Measured 13-39 MB over runs on 2 cores (blocks in flight, socket buffers, heap growth);
       // it does not grow with the file: 400 MB measured +53 MB.
-      console.log(`ipfs node: peak RSS growth ${((after.peak - before.rss) / MB).toFixed(1)} MB for a 100 MB round trip`);
+      console.log(
+        `ipfs node: peak RSS growth ${((after.peak - before.rss) / MB).toFixed(1)} MB for a 100 MB round trip`,
+      );
       expect(after.peak - before.rss).toBeLessThan(50 * MB);
     } finally {
       await child.stop();
@@ -85,8 +87,14 @@ describe("local IPFS node", () => {
     const car = await packJson({ kubo: "shape" });
     const form = new FormData();
     form.append("file", new Blob([(await carBytes(car)) as Uint8Array<ArrayBuffer>]));
-    const response = await fetch(`${node.url}/api/v0/dag/import?pin-roots=true&stats=true`, { method: "POST", body: form });
-    const lines = (await response.text()).trim().split("\n").map((line) => JSON.parse(line));
+    const response = await fetch(`${node.url}/api/v0/dag/import?pin-roots=true&stats=true`, {
+      method: "POST",
+      body: form,
+    });
+    const lines = (await response.text())
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     expect(lines).toEqual([
       { Root: { Cid: { "/": car.root.toString() }, PinErrorMsg: "" } },
       { Stats: { BlockCount: 1, BlockBytesCount: expect.any(Number) } },
@@ -136,7 +144,12 @@ describe("rejecting bad uploads", () => {
   });
 
   it("rejects an oversized upload with 413", async () => {
-    const small = await startIpfsNode({ dataDir: join(dir.path, "small"), port: 0, host: "127.0.0.1", maxUploadBytes: 1024 * 1024 });
+    const small = await startIpfsNode({
+      dataDir: join(dir.path, "small"),
+      port: 0,
+      host: "127.0.0.1",
+      maxUploadBytes: 1024 * 1024,
+    });
     try {
       const car = await packFile(new Uint8Array(3 * 1024 * 1024).fill(1));
       const error = await uploadCar(kuboAdapter({ url: small.url }), car).catch((e: unknown) => e);
@@ -155,7 +168,7 @@ describe("gateway", () => {
   let site: Awaited<ReturnType<typeof packFiles>>;
   beforeAll(async () => {
     site = await packFiles([
-      { path: "index.html", content: "<!doctype html><title>hexs</title><script src=\"./_app/app.js\"></script>" },
+      { path: "index.html", content: '<!doctype html><title>hexs</title><script src="./_app/app.js"></script>' },
       { path: "_app/app.js", content: "console.log('hi')" },
       { path: "_app/style.css", content: "body{}" },
       { path: "docs/readme.md", content: "# Readme" },
@@ -182,14 +195,18 @@ describe("gateway", () => {
   });
 
   it("serves byte ranges", async () => {
-    const response = await fetch(`${node.gatewayUrl}/ipfs/${site.root}/_app/app.js`, { headers: { Range: "bytes=8-11" } });
+    const response = await fetch(`${node.gatewayUrl}/ipfs/${site.root}/_app/app.js`, {
+      headers: { Range: "bytes=8-11" },
+    });
     expect(response.status).toBe(206);
     expect(response.headers.get("content-range")).toBe("bytes 8-11/17");
     expect(await response.text()).toBe("log(");
   });
 
   it("answers trustless raw blocks and CARs that verify", async () => {
-    const raw = await fetch(`${node.gatewayUrl}/ipfs/${site.root}`, { headers: { Accept: "application/vnd.ipld.raw" } });
+    const raw = await fetch(`${node.gatewayUrl}/ipfs/${site.root}`, {
+      headers: { Accept: "application/vnd.ipld.raw" },
+    });
     expect(raw.headers.get("content-type")).toBe("application/vnd.ipld.raw");
     const block = new Uint8Array(await raw.arrayBuffer());
     expect((await sha256.digest(block)).digest).toEqual(site.root.multihash.digest);

@@ -24,7 +24,8 @@ export function pinStore(datastore: Datastore): PinStore {
     },
     has: async (cid) => datastore.has(keyOf(cid)),
     async *list() {
-      for await (const key of datastore.queryKeys({ prefix: PREFIX })) yield CID.parse(key.toString().slice(PREFIX.length));
+      for await (const key of datastore.queryKeys({ prefix: PREFIX }))
+        yield CID.parse(key.toString().slice(PREFIX.length));
     },
   };
 }

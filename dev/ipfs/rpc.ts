@@ -86,7 +86,8 @@ async function dagImport(ctx: RpcContext, req: IncomingMessage, res: ServerRespo
     res.setHeader("Connection", "close");
     throw error;
   }
-  if (imports.length === 0) throw new HttpError(400, "no CAR file in the request (send multipart/form-data with a file part)");
+  if (imports.length === 0)
+    throw new HttpError(400, "no CAR file in the request (send multipart/form-data with a file part)");
   const pinRoots = url.searchParams.get("pin-roots") !== "false";
   const roots = imports.flatMap((one) => one.roots);
   const lines: unknown[] = [];
@@ -136,8 +137,15 @@ function readParts(ctx: RpcContext, req: IncomingMessage): Promise<CarImport[]> 
         fail(error instanceof HttpError ? error : new HttpError(400, (error as Error).message, { cause: error }));
       });
     });
-    parser.on("error", (cause) => fail(new HttpError(400, `malformed multipart body: ${(cause as Error).message}`, { cause })));
-    parser.on("close", () => chain.then(() => !failed && resolve(imports), () => undefined));
+    parser.on("error", (cause) =>
+      fail(new HttpError(400, `malformed multipart body: ${(cause as Error).message}`, { cause })),
+    );
+    parser.on("close", () =>
+      chain.then(
+        () => !failed && resolve(imports),
+        () => undefined,
+      ),
+    );
     req.pipe(parser);
   });
 }

@@ -24,7 +24,9 @@ export async function startTamperingGateway(target: string): Promise<TamperingGa
         body[body.length >> 1]! ^= 0x01;
         tampered++;
       }
-      const headers = Object.fromEntries([...upstream.headers].filter(([name]) => name !== "content-length" && name !== "content-encoding"));
+      const headers = Object.fromEntries(
+        [...upstream.headers].filter(([name]) => name !== "content-length" && name !== "content-encoding"),
+      );
       res.writeHead(upstream.status, headers);
       res.end(body);
     } catch (error) {

@@ -15,7 +15,7 @@ export async function writeRandomFile(path: string, size: number): Promise<strin
   const hash = createHash("sha256");
   const file = await open(path, "w");
   try {
-    for (let left = size; left > 0; ) {
+    for (let left = size; left > 0;) {
       const chunk = randomBytes(Math.min(left, 1024 * 1024));
       hash.update(chunk);
       await file.write(chunk);
@@ -59,9 +59,13 @@ export async function peakRssGrowth<T>(work: () => Promise<T>): Promise<{ result
 /** Runs `dev/ipfs/main.ts` as a child process so its memory can be measured on its own. */
 export async function spawnNode(dataDir: string): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const { spawn } = await import("node:child_process");
-  const child = spawn(process.execPath, [new URL("./main.ts", import.meta.url).pathname, "--port", "0", "--data", dataDir], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    [new URL("./main.ts", import.meta.url).pathname, "--port", "0", "--data", dataDir],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let out = "";
     child.stdout.on("data", (chunk: Buffer) => {

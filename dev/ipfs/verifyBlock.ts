@@ -17,7 +17,10 @@ export const MAX_BLOCK_SIZE = 2 * 1024 * 1024;
 /** Checks one block; the hash runs on libuv's thread pool, so several blocks hash at once. */
 export async function verifyBlock(cid: CID, bytes: Uint8Array): Promise<void> {
   if (![RAW, DAG_PB, DAG_CBOR].includes(cid.code)) {
-    throw new HttpError(400, `block ${cid}: unsupported codec 0x${cid.code.toString(16)} (raw, dag-pb, dag-cbor accepted)`);
+    throw new HttpError(
+      400,
+      `block ${cid}: unsupported codec 0x${cid.code.toString(16)} (raw, dag-pb, dag-cbor accepted)`,
+    );
   }
   if (cid.multihash.code !== SHA2_256) {
     throw new HttpError(400, `block ${cid}: unsupported hash 0x${cid.multihash.code.toString(16)} (sha2-256 accepted)`);

@@ -21,7 +21,10 @@ describe("publish:ipfs", () => {
   it("publishes a built site as a directory the gateway serves under /ipfs/<cid>/", async () => {
     const site = join(dir.path, "build");
     await mkdir(join(site, "_app", "immutable"), { recursive: true });
-    await writeFile(join(site, "index.html"), '<!doctype html><script type="module" src="./_app/immutable/start.js"></script>');
+    await writeFile(
+      join(site, "index.html"),
+      '<!doctype html><script type="module" src="./_app/immutable/start.js"></script>',
+    );
     await writeFile(join(site, "_app", "immutable", "start.js"), "export const ok = 1;");
     const published = await publishDirectory(site, { api: node.url });
     expect(published.files).toBe(2);

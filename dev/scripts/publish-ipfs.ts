@@ -29,7 +29,8 @@ export interface Published {
 /** Packs every file under `dir` and uploads the directory; rejects if the node's CID differs. */
 export async function publishDirectory(dir: string, options: PublishOptions): Promise<Published> {
   const entries = await filesUnder(dir);
-  if (!entries.some((entry) => entry.path === "index.html")) throw new Error(`${dir} has no index.html: not a built site`);
+  if (!entries.some((entry) => entry.path === "index.html"))
+    throw new Error(`${dir} has no index.html: not a built site`);
   const car = await packFiles(entries);
   options.onProgress?.(`packed ${entries.length} files, root ${car.root}, CAR ${car.size} bytes`);
   let shown = -1;
@@ -61,12 +62,16 @@ async function filesUnder(dir: string): Promise<FolderEntry[]> {
 function run(command: string, args: string[]): Promise<void> {
   return new Promise((done, fail) => {
     const child = spawn(command, args, { stdio: "inherit" });
-    child.once("exit", (code) => (code === 0 ? done() : fail(new Error(`${command} ${args.join(" ")} exited with ${code}`))));
+    child.once("exit", (code) =>
+      code === 0 ? done() : fail(new Error(`${command} ${args.join(" ")} exited with ${code}`)),
+    );
   });
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({ options: { "no-build": { type: "boolean" }, dir: { type: "string", default: "build" } } });
+  const { values } = parseArgs({
+    options: { "no-build": { type: "boolean" }, dir: { type: "string", default: "build" } },
+  });
   if (!values["no-build"]) await run("npm", ["run", "build"]);
   const api = process.env.HEXS_IPFS_API ?? "http://127.0.0.1:5001";
   const published = await publishDirectory(values.dir, {

@@ -53,7 +53,8 @@ export class BoundedBlockstore extends BaseBlockstore {
   }
 
   override *getAll(): Generator<Pair> {
-    for (const { cid, parts } of this.#blocks.values()) yield { cid, bytes: parts.values() as unknown as Generator<Uint8Array> };
+    for (const { cid, parts } of this.#blocks.values())
+      yield { cid, bytes: parts.values() as unknown as Generator<Uint8Array> };
   }
 }
 

@@ -88,13 +88,19 @@ describe("packFile", () => {
   it("gives the same CID for a Blob, bytes and a one-shot stream", async () => {
     const bytes = pseudoRandom(2 * MiB + 99);
     const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream();
-    const cids = await Promise.all([packFile(bytes), packFile(new Blob([bytes as Uint8Array<ArrayBuffer>])), packFile(stream)]);
+    const cids = await Promise.all([
+      packFile(bytes),
+      packFile(new Blob([bytes as Uint8Array<ArrayBuffer>])),
+      packFile(stream),
+    ]);
     expect(new Set(cids.map((car) => car.root.toString())).size).toBe(1);
   });
 
   it("reports hashing progress up to the total", async () => {
     const seen: number[] = [];
-    await packFile(new Blob([pseudoRandom(3 * MiB) as Uint8Array<ArrayBuffer>]), { onProgress: ({ bytes, total }) => seen.push(bytes / total!) });
+    await packFile(new Blob([pseudoRandom(3 * MiB) as Uint8Array<ArrayBuffer>]), {
+      onProgress: ({ bytes, total }) => seen.push(bytes / total!),
+    });
     expect(seen).toEqual([1 / 3, 2 / 3, 1]);
   });
 
@@ -126,7 +132,12 @@ describe("packFiles", () => {
     const reference = await referenceCid(
       files.map(({ path, content }) => ({
         path,
-        content: typeof content === "string" ? new TextEncoder().encode(content) : content instanceof Blob ? new TextEncoder().encode("User-agent: *") : content,
+        content:
+          typeof content === "string"
+            ? new TextEncoder().encode(content)
+            : content instanceof Blob
+              ? new TextEncoder().encode("User-agent: *")
+              : content,
       })),
       true,
     );
@@ -149,7 +160,17 @@ describe("packFiles", () => {
   });
 
   it("rejects duplicate paths and file/folder clashes", async () => {
-    await expect(packFiles([{ path: "a", content: "1" }, { path: "a", content: "2" }])).rejects.toThrow(/duplicate/);
-    await expect(packFiles([{ path: "a", content: "1" }, { path: "a/b", content: "2" }])).rejects.toThrow(/both/);
+    await expect(
+      packFiles([
+        { path: "a", content: "1" },
+        { path: "a", content: "2" },
+      ]),
+    ).rejects.toThrow(/duplicate/);
+    await expect(
+      packFiles([
+        { path: "a", content: "1" },
+        { path: "a/b", content: "2" },
+      ]),
+    ).rejects.toThrow(/both/);
   });
 });

@@ -31,7 +31,10 @@ const HASHES_IN_FLIGHT = 4;
  * @throws IpfsVerificationError (in the stream) when a block does not match; IpfsReadError when no gateway answers.
  * @example const stream = await verifiedFileStream(weightsCid, { gateways, signal: AbortSignal.timeout(600_000) })
  */
-export async function verifiedFileStream(cid: CID | string, options: FileStreamOptions): Promise<ReadableStream<Uint8Array>> {
+export async function verifiedFileStream(
+  cid: CID | string,
+  options: FileStreamOptions,
+): Promise<ReadableStream<Uint8Array>> {
   const root = typeof cid === "string" ? parseCid(cid) : cid;
   const failures: string[] = [];
   for (const gateway of options.gateways) {
@@ -107,7 +110,8 @@ export async function* verifyFile(root: CID, blocks: AsyncGenerator<Block>): Asy
     if (cid.code === RAW_CODE) return yield bytes;
     const node = dagPb.decode(bytes);
     const unixfs = UnixFS.unmarshal(node.Data ?? new Uint8Array(0));
-    if (unixfs.type !== "file" && unixfs.type !== "raw") throw new IpfsReadError(id, `${root} is a ${unixfs.type}, not a file`);
+    if (unixfs.type !== "file" && unixfs.type !== "raw")
+      throw new IpfsReadError(id, `${root} is a ${unixfs.type}, not a file`);
     if (unixfs.data !== undefined && unixfs.data.length > 0) yield unixfs.data;
     for (let i = node.Links.length - 1; i >= 0; i--) {
       const child = node.Links[i]!.Hash;
@@ -127,7 +131,9 @@ export async function* verifyFile(root: CID, blocks: AsyncGenerator<Block>): Asy
     const expected = stack.pop();
     if (expected === undefined) throw new IpfsVerificationError(id, { details: `unexpected extra block ${block.cid}` });
     if (!block.cid.equals(expected)) {
-      throw new IpfsVerificationError(id, { details: `expected block ${expected} next, the gateway sent ${block.cid}` });
+      throw new IpfsVerificationError(id, {
+        details: `expected block ${expected} next, the gateway sent ${block.cid}`,
+      });
     }
     if (expected.multihash.code !== SHA2_256_CODE || ![RAW_CODE, DAG_PB_CODE].includes(expected.code)) {
       throw new IpfsReadError(id, `block ${expected} uses a codec or hash this reader does not check`);
@@ -138,7 +144,10 @@ export async function* verifyFile(root: CID, blocks: AsyncGenerator<Block>): Asy
     yield* expand(expected, block.bytes);
   }
   yield* replayKept();
-  if (stack.length > 0) throw new IpfsReadError(id, `the gateway's CAR for ${root} ended early`, { details: `next missing block ${stack.at(-1)}` });
+  if (stack.length > 0)
+    throw new IpfsReadError(id, `the gateway's CAR for ${root} ended early`, {
+      details: `next missing block ${stack.at(-1)}`,
+    });
 }
 
 function toStream(source: AsyncGenerator<Uint8Array>): ReadableStream<Uint8Array> {

@@ -28,7 +28,9 @@ afterAll(async () => {
   await dir?.remove();
 });
 
-async function publish<T extends { root: { toString(): string } }>(car: T & Parameters<typeof uploadCar>[1]): Promise<string> {
+async function publish<T extends { root: { toString(): string } }>(
+  car: T & Parameters<typeof uploadCar>[1],
+): Promise<string> {
   await uploadCar(kuboAdapter({ url: node.url }), car);
   return car.root.toString();
 }
@@ -55,20 +57,27 @@ describe("verified reads", () => {
   it("rejects content from a gateway that tampers with it", async () => {
     const cid = await publish(await packJson({ honest: true }));
     const lied = liar.tampered;
-    const error = await verifiedRead(cid, { gateways: [liar.url], signal: AbortSignal.timeout(3_000) }).catch((e: unknown) => e);
+    const error = await verifiedRead(cid, { gateways: [liar.url], signal: AbortSignal.timeout(3_000) }).catch(
+      (e: unknown) => e,
+    );
     expect(liar.tampered).toBeGreaterThan(lied);
     expect(error).toBeInstanceOf(IpfsVerificationError);
   });
 
   it("rejects a tampered block deep inside a large file", async () => {
     const cid = await publish(await packFile(bytesOf(3 * 1024 * 1024)));
-    const error = await verifiedRead(cid, { gateways: [liar.url], signal: AbortSignal.timeout(3_000) }).catch((e: unknown) => e);
+    const error = await verifiedRead(cid, { gateways: [liar.url], signal: AbortSignal.timeout(3_000) }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(IpfsVerificationError);
   });
 
   it("falls through to the next gateway when the first is down", async () => {
     const cid = await publish(await packJson({ fallback: 1 }));
-    const bytes = await verifiedRead(cid, { gateways: ["http://127.0.0.1:9", node.gatewayUrl], signal: AbortSignal.timeout(5_000) });
+    const bytes = await verifiedRead(cid, {
+      gateways: ["http://127.0.0.1:9", node.gatewayUrl],
+      signal: AbortSignal.timeout(5_000),
+    });
     expect(JSON.parse(new TextDecoder().decode(bytes))).toEqual({ fallback: 1 });
   });
 
@@ -82,7 +91,9 @@ describe("verified reads", () => {
 
 describe("verified file streams (one CAR per file)", () => {
   const read = async (cid: string, gateways: string[]) =>
-    new Uint8Array(await new Response(await verifiedFileStream(cid, { gateways, signal: AbortSignal.timeout(5_000) })).arrayBuffer());
+    new Uint8Array(
+      await new Response(await verifiedFileStream(cid, { gateways, signal: AbortSignal.timeout(5_000) })).arrayBuffer(),
+    );
 
   it("streams a multi-block file, checked block by block", async () => {
     const big = bytesOf(5 * 1024 * 1024 + 17);

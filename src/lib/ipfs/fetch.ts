@@ -63,13 +63,22 @@ export async function createVerifiedReader(options: VerifiedReaderOptions): Prom
     const rejected = new AbortController();
     let lies = 0;
     const unwatch = mismatches.watch(id, () => {
-      if (++lies >= options.gateways.length) rejected.abort(new IpfsVerificationError(id, { details: `every gateway (${options.gateways.join(", ")}) served a block that does not match its CID` }));
+      if (++lies >= options.gateways.length)
+        rejected.abort(
+          new IpfsVerificationError(id, {
+            details: `every gateway (${options.gateways.join(", ")}) served a block that does not match its CID`,
+          }),
+        );
     });
     const signal = AbortSignal.any([readOptions.signal ?? AbortSignal.timeout(timeoutMs), rejected.signal]);
     const fail = (text: string, cause?: unknown): Error => {
       unwatch();
       if (rejected.signal.aborted) return rejected.signal.reason as Error;
-      if (lies > 0) return new IpfsVerificationError(id, { details: `a gateway served a block that does not match its CID; ${text}`, cause });
+      if (lies > 0)
+        return new IpfsVerificationError(id, {
+          details: `a gateway served a block that does not match its CID; ${text}`,
+          cause,
+        });
       return classify(id, text, signal, cause);
     };
     let response: Response;
@@ -165,7 +174,10 @@ const readers = new Map<string, Promise<VerifiedReader>>();
  * call with the same gateways.
  * @example const bytes = await verifiedRead(cid, { gateways, signal: AbortSignal.timeout(10_000) })
  */
-export async function verifiedRead(cid: CID | string, options: ReadOptions & VerifiedReaderOptions): Promise<Uint8Array> {
+export async function verifiedRead(
+  cid: CID | string,
+  options: ReadOptions & VerifiedReaderOptions,
+): Promise<Uint8Array> {
   const key = options.gateways.join(" ");
   let reader = readers.get(key);
   if (reader === undefined) {

@@ -37,7 +37,9 @@ function rootFromAnswer(endpoint: string, status: number, body: string): CID {
     } catch {
       // not JSON: keep the text
     }
-    throw new IpfsUploadError(NAME, `the node refused the upload (HTTP ${status})`, { details: `${message} — ${endpoint}` });
+    throw new IpfsUploadError(NAME, `the node refused the upload (HTTP ${status})`, {
+      details: `${message} — ${endpoint}`,
+    });
   }
   for (const line of body.split("\n")) {
     if (line.trim() === "") continue;
@@ -49,7 +51,8 @@ function rootFromAnswer(endpoint: string, status: number, body: string): CID {
     }
     const root = parsed.Root;
     if (root === undefined) continue;
-    if (root.PinErrorMsg) throw new IpfsUploadError(NAME, "the node could not pin the root", { details: root.PinErrorMsg });
+    if (root.PinErrorMsg)
+      throw new IpfsUploadError(NAME, "the node could not pin the root", { details: root.PinErrorMsg });
     try {
       return CID.parse(root.Cid?.["/"] ?? "");
     } catch (cause) {
@@ -65,12 +68,18 @@ interface Answer {
 }
 
 /** Browsers: XHR, because it reports upload progress and sends a Blob without buffering it. */
-function sendWithXhr(endpoint: string, car: PackedCar, headers: Record<string, string>, options: UploadOptions): Promise<Answer> {
+function sendWithXhr(
+  endpoint: string,
+  car: PackedCar,
+  headers: Record<string, string>,
+  options: UploadOptions,
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", endpoint);
     for (const [key, value] of Object.entries(headers)) xhr.setRequestHeader(key, value);
-    xhr.upload.onprogress = (event) => options.onProgress?.({ loaded: Math.min(event.loaded, car.size), total: car.size });
+    xhr.upload.onprogress = (event) =>
+      options.onProgress?.({ loaded: Math.min(event.loaded, car.size), total: car.size });
     xhr.onload = () => {
       options.onProgress?.({ loaded: car.size, total: car.size });
       resolve({ status: xhr.status, body: xhr.responseText });
@@ -85,7 +94,12 @@ function sendWithXhr(endpoint: string, car: PackedCar, headers: Record<string, s
 }
 
 /** Node and workers: fetch with a streamed multipart body, counting bytes as they leave. */
-async function sendWithFetch(endpoint: string, car: PackedCar, headers: Record<string, string>, options: UploadOptions): Promise<Answer> {
+async function sendWithFetch(
+  endpoint: string,
+  car: PackedCar,
+  headers: Record<string, string>,
+  options: UploadOptions,
+): Promise<Answer> {
   const boundary = `hexs-${crypto.randomUUID()}`;
   const encoder = new TextEncoder();
   const head = encoder.encode(

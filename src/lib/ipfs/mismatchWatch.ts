@@ -45,5 +45,7 @@ export function mismatchWatch(): MismatchWatch {
 }
 
 function isHashMismatch(value: unknown): boolean {
-  return value instanceof Error && (value.name === "InvalidMultihashError" || /did not match multihash/.test(value.message));
+  return (
+    value instanceof Error && (value.name === "InvalidMultihashError" || /did not match multihash/.test(value.message))
+  );
 }

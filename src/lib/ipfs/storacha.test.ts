@@ -39,7 +39,10 @@ describe("storacha adapter", () => {
 
   it("reports a failure when the service registers another root", async () => {
     const other = (await packJson({ other: true })).root.toString();
-    const error = await uploadCar(storachaAdapter(recordingUploader(() => other)), await packJson({ mine: true })).catch((e: unknown) => e);
+    const error = await uploadCar(
+      storachaAdapter(recordingUploader(() => other)),
+      await packJson({ mine: true }),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IpfsCidMismatchError);
     expect((error as IpfsCidMismatchError).actual).toBe(other);
   });

@@ -31,7 +31,8 @@ export function storachaAdapter(client: StorachaUploader): UploadAdapter {
         root = await client.uploadCAR(car.blob(), {
           ...(options.signal ? { signal: options.signal } : {}),
           // Storacha reports progress per shard request; sum the shards into one figure.
-          onUploadProgress: ({ loaded }) => options.onProgress?.({ loaded: Math.min(sent + loaded, car.size), total: car.size }),
+          onUploadProgress: ({ loaded }) =>
+            options.onProgress?.({ loaded: Math.min(sent + loaded, car.size), total: car.size }),
         });
         sent = car.size;
         options.onProgress?.({ loaded: sent, total: car.size });
@@ -42,7 +43,10 @@ export function storachaAdapter(client: StorachaUploader): UploadAdapter {
       try {
         return CID.parse(root.toString());
       } catch (cause) {
-        throw new IpfsUploadError(NAME, "the service answered an invalid root CID", { details: root.toString(), cause });
+        throw new IpfsUploadError(NAME, "the service answered an invalid root CID", {
+          details: root.toString(),
+          cause,
+        });
       }
     },
   };
@@ -85,9 +89,11 @@ export type SpaceCreation = NonNullable<Parameters<Client["createSpace"]>[1]>;
 /** Makes `wanted` (a DID or a name) the current space; creates a "hexs" space when there is none. */
 export async function selectSpace(client: Client, wanted?: string, create: SpaceCreation = {}): Promise<string> {
   const spaces = client.spaces();
-  let space = wanted === undefined ? spaces[0] : spaces.find((one) => one.did() === wanted || one.name === wanted);
+  const space = wanted === undefined ? spaces[0] : spaces.find((one) => one.did() === wanted || one.name === wanted);
   if (space === undefined && wanted !== undefined && wanted.startsWith("did:")) {
-    throw new IpfsUploadError(NAME, "this account has no such space", { details: `${wanted}; spaces: ${spaces.map((one) => one.did()).join(", ") || "none"}` });
+    throw new IpfsUploadError(NAME, "this account has no such space", {
+      details: `${wanted}; spaces: ${spaces.map((one) => one.did()).join(", ") || "none"}`,
+    });
   }
   if (space === undefined) {
     const created = await client.createSpace(wanted ?? "hexs", create);

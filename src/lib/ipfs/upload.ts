@@ -33,7 +33,11 @@ export interface UploadResult {
  * @throws IpfsCidMismatchError when the service reports another CID; IpfsUploadError on failure.
  * @example const { cid } = await uploadCar(kuboAdapter({ url }), await packJson(card), { onProgress })
  */
-export async function uploadCar(adapter: UploadAdapter, car: PackedCar, options: UploadOptions = {}): Promise<UploadResult> {
+export async function uploadCar(
+  adapter: UploadAdapter,
+  car: PackedCar,
+  options: UploadOptions = {},
+): Promise<UploadResult> {
   const reported = (await adapter.upload(car, options)).toString();
   const expected = car.root.toString();
   if (reported !== expected) throw new IpfsCidMismatchError(adapter.name, expected, reported);

@@ -34,5 +34,8 @@ export class SchemaValidationError extends HexsError {
 }
 
 function fieldPath(path: (string | number)[]): string {
-  return path.reduce<string>((out, key) => (typeof key === "number" ? `${out}[${key}]` : out ? `${out}.${key}` : key), "");
+  return path.reduce<string>(
+    (out, key) => (typeof key === "number" ? `${out}[${key}]` : out ? `${out}.${key}` : key),
+    "",
+  );
 }

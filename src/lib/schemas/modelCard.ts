@@ -9,20 +9,62 @@ const id = z.string().trim().min(1).max(LIMITS.idChars);
 const list = <T extends z.ZodTypeAny>(item: T) => z.array(item).max(LIMITS.listItems);
 const oneOrMany = <T extends z.ZodTypeAny>(item: T) => z.union([item, list(item)]);
 /** A Hugging Face repo id: `name` or `org/name`. */
-const repoId = z.string().max(LIMITS.idChars).regex(/^[\w.-]+(\/[\w.-]+)?$/, "expected a Hugging Face id such as org/name");
-const httpUrl = z.string().max(LIMITS.urlChars).url().refine((url) => /^https?:\/\//.test(url), "expected an http(s) URL");
+const repoId = z
+  .string()
+  .max(LIMITS.idChars)
+  .regex(/^[\w.-]+(\/[\w.-]+)?$/, "expected a Hugging Face id such as org/name");
+const httpUrl = z
+  .string()
+  .max(LIMITS.urlChars)
+  .url()
+  .refine((url) => /^https?:\/\//.test(url), "expected an http(s) URL");
 
 /** Hugging Face pipeline tags (the task a model does); the list the Hub's filter offers. */
 export const PIPELINE_TAGS = [
-  "text-generation", "text2text-generation", "text-classification", "token-classification", "question-answering",
-  "table-question-answering", "zero-shot-classification", "translation", "summarization", "feature-extraction",
-  "fill-mask", "sentence-similarity", "text-ranking", "conversational", "image-text-to-text", "visual-question-answering",
-  "document-question-answering", "image-classification", "object-detection", "image-segmentation", "image-to-text",
-  "text-to-image", "image-to-image", "unconditional-image-generation", "depth-estimation", "video-classification",
-  "text-to-video", "zero-shot-image-classification", "mask-generation", "zero-shot-object-detection",
-  "automatic-speech-recognition", "audio-classification", "text-to-speech", "text-to-audio", "audio-to-audio",
-  "voice-activity-detection", "tabular-classification", "tabular-regression", "time-series-forecasting",
-  "reinforcement-learning", "robotics", "graph-ml", "any-to-any", "other",
+  "text-generation",
+  "text2text-generation",
+  "text-classification",
+  "token-classification",
+  "question-answering",
+  "table-question-answering",
+  "zero-shot-classification",
+  "translation",
+  "summarization",
+  "feature-extraction",
+  "fill-mask",
+  "sentence-similarity",
+  "text-ranking",
+  "conversational",
+  "image-text-to-text",
+  "visual-question-answering",
+  "document-question-answering",
+  "image-classification",
+  "object-detection",
+  "image-segmentation",
+  "image-to-text",
+  "text-to-image",
+  "image-to-image",
+  "unconditional-image-generation",
+  "depth-estimation",
+  "video-classification",
+  "text-to-video",
+  "zero-shot-image-classification",
+  "mask-generation",
+  "zero-shot-object-detection",
+  "automatic-speech-recognition",
+  "audio-classification",
+  "text-to-speech",
+  "text-to-audio",
+  "audio-to-audio",
+  "voice-activity-detection",
+  "tabular-classification",
+  "tabular-regression",
+  "time-series-forecasting",
+  "reinforcement-learning",
+  "robotics",
+  "graph-ml",
+  "any-to-any",
+  "other",
 ] as const;
 
 const metricResult = z.object({
@@ -56,10 +98,24 @@ const modelIndex = list(
 export const modelCardMetadataSchema = z
   .object({
     model_name: z.string().trim().min(1).max(LIMITS.nameChars).optional(),
-    language: oneOrMany(z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "expected an ISO 639 code such as en or pt-BR")).optional(),
-    license: z.string().regex(/^[a-z0-9][a-z0-9.+-]*$/i, "expected a license id such as apache-2.0, mit or other").max(LIMITS.idChars).optional(),
+    language: oneOrMany(
+      z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "expected an ISO 639 code such as en or pt-BR"),
+    ).optional(),
+    license: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.+-]*$/i, "expected a license id such as apache-2.0, mit or other")
+      .max(LIMITS.idChars)
+      .optional(),
     license_name: id.optional(),
-    license_link: z.union([httpUrl, z.string().regex(/^[\w./-]+$/).max(LIMITS.idChars)]).optional(),
+    license_link: z
+      .union([
+        httpUrl,
+        z
+          .string()
+          .regex(/^[\w./-]+$/)
+          .max(LIMITS.idChars),
+      ])
+      .optional(),
     library_name: id.optional(),
     tags: list(id).optional(),
     base_model: oneOrMany(repoId).optional(),

@@ -23,7 +23,13 @@ const card: ModelCard = {
     "model-index": [
       {
         name: "tiny-gpt-poetry",
-        results: [{ task: { type: "text-generation" }, dataset: { type: "hexs/poems", name: "Poems" }, metrics: [{ type: "perplexity", value: 12.5 }] }],
+        results: [
+          {
+            task: { type: "text-generation" },
+            dataset: { type: "hexs/poems", name: "Poems" },
+            metrics: [{ type: "perplexity", value: 12.5 }],
+          },
+        ],
       },
     ],
   },
@@ -107,13 +113,18 @@ describe("weights manifest", () => {
   });
 
   it("rejects too many files", () => {
-    const files = Array.from({ length: LIMITS.manifestFiles + 1 }, (_, i) => ({ path: `f${i}`, size: 1, format: "other", cid: CID_A }));
+    const files = Array.from({ length: LIMITS.manifestFiles + 1 }, (_, i) => ({
+      path: `f${i}`,
+      size: 1,
+      format: "other",
+      cid: CID_A,
+    }));
     expect(issueOf(() => validateWeightsManifest({ ...manifest, files })).issues[0]!.field).toBe("files");
   });
 
   it("guesses formats from file names", () => {
-    expect(["a.onnx", "b.safetensors", "c.gguf", "d.bin", "tokenizer.json", "config.json", "x.txt"].map(formatOf)).toEqual([
-      "onnx", "safetensors", "gguf", "pytorch", "tokenizer", "config", "other",
-    ]);
+    expect(
+      ["a.onnx", "b.safetensors", "c.gguf", "d.bin", "tokenizer.json", "config.json", "x.txt"].map(formatOf),
+    ).toEqual(["onnx", "safetensors", "gguf", "pytorch", "tokenizer", "config", "other"]);
   });
 });

@@ -7,14 +7,17 @@ import { parseJsonDocument, validate } from "./parse.ts";
 
 export const WEIGHT_FORMATS = ["onnx", "safetensors", "gguf", "pytorch", "tokenizer", "config", "other"] as const;
 
-const cid = z.string().max(LIMITS.idChars).refine((text) => {
-  try {
-    CID.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
-}, "expected a CID");
+const cid = z
+  .string()
+  .max(LIMITS.idChars)
+  .refine((text) => {
+    try {
+      CID.parse(text);
+      return true;
+    } catch {
+      return false;
+    }
+  }, "expected a CID");
 
 const relativePath = z
   .string()
@@ -46,7 +49,12 @@ export const weightsManifestSchema = z
   .superRefine((manifest, ctx) => {
     const seen = new Set<string>();
     manifest.files.forEach((file, index) => {
-      if (seen.has(file.path)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["files", index, "path"], message: `duplicate path "${file.path}"` });
+      if (seen.has(file.path))
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ["files", index, "path"],
+          message: `duplicate path "${file.path}"`,
+        });
       seen.add(file.path);
     });
   });
