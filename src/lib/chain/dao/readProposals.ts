@@ -21,6 +21,8 @@ export interface Proposal {
   quorum: bigint | undefined;
   /** Whether the connected account has voted (undefined when none is connected). */
   hasVoted: boolean | undefined;
+  /** The connected account's votes at the snapshot, once the snapshot has passed. */
+  voterWeight: bigint | undefined;
 }
 
 /**
@@ -52,11 +54,16 @@ export async function readProposals(config: Config, chainId: number, dao: Addres
         readContract(config, { ...at, functionName: "proposalProposer", args: [id] }),
         voter ? readContract(config, { ...at, functionName: "hasVoted", args: [id, voter] }) : undefined,
       ]);
-      // The quorum is the total supply of votes at the snapshot, unknown until the snapshot passed.
-      const quorum =
-        snapshot < latest.timestamp
-          ? await readContract(config, { ...at, functionName: "quorum", args: [snapshot] }).catch(() => undefined)
-          : undefined;
+      // Both read past checkpoints: unknown (the call reverts) until the snapshot has passed.
+      const past = snapshot < latest.timestamp;
+      const [quorum, voterWeight] = await Promise.all([
+        past
+          ? readContract(config, { ...at, functionName: "quorum", args: [snapshot] }).catch(() => undefined)
+          : undefined,
+        past && voter
+          ? readContract(config, { ...at, functionName: "getVotes", args: [voter, snapshot] }).catch(() => undefined)
+          : undefined,
+      ]);
       return {
         id,
         description: descriptions.get(id),
@@ -69,6 +76,7 @@ export async function readProposals(config: Config, chainId: number, dao: Addres
         deadline,
         quorum,
         hasVoted,
+        voterWeight,
       };
     }),
   );
