@@ -10,7 +10,7 @@ import * as dagPb from "@ipld/dag-pb";
 import { UnixFS } from "ipfs-unixfs";
 import { equals } from "multiformats/bytes";
 import { CID } from "multiformats/cid";
-import { IpfsInvalidCidError, IpfsReadError, IpfsVerificationError } from "./errors.ts";
+import { IpfsInvalidCidError, IpfsNotFoundError, IpfsReadError, IpfsVerificationError } from "./errors.ts";
 import { DAG_PB_CODE, RAW_CODE, SHA2_256_CODE, sha256 } from "./hash.ts";
 
 export interface FileStreamOptions {
@@ -37,6 +37,7 @@ export async function verifiedFileStream(
 ): Promise<ReadableStream<Uint8Array>> {
   const root = typeof cid === "string" ? parseCid(cid) : cid;
   const failures: string[] = [];
+  let notFound = 0;
   for (const gateway of options.gateways) {
     const url = `${gateway.replace(/\/+$/, "")}/ipfs/${root}?format=car&dag-scope=all`;
     let response: Response;
@@ -52,12 +53,17 @@ export async function verifiedFileStream(
     }
     if (!response.ok || response.body === null) {
       failures.push(`${gateway}: HTTP ${response.status}`);
+      if (response.status === 404) notFound++;
       await response.body?.cancel();
       continue;
     }
     return toStream(verifyFile(root, blocksOf(response.body)));
   }
-  throw new IpfsReadError(root.toString(), `no gateway returned ${root}`, { details: failures.join("; ") });
+  const details = failures.join("; ");
+  if (notFound > 0 && notFound === options.gateways.length) {
+    throw new IpfsNotFoundError(root.toString(), `no gateway has ${root}`, { details });
+  }
+  throw new IpfsReadError(root.toString(), `no gateway returned ${root}`, { details });
 }
 
 async function* blocksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Block> {

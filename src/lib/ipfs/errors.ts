@@ -70,3 +70,8 @@ export class IpfsReadError extends IpfsError {
     this.cid = cid;
   }
 }
+
+/** Thrown when every gateway answered that it does not have the content (HTTP 404). */
+export class IpfsNotFoundError extends IpfsReadError {
+  override name = "IpfsNotFoundError";
+}

@@ -4,7 +4,7 @@ import { startIpfsNode, type IpfsNode } from "../../../dev/ipfs/node.ts";
 import { startTamperingGateway, type TamperingGateway } from "../../../dev/ipfs/tamperingGateway.ts";
 import { tempDir } from "../../../dev/ipfs/testing.ts";
 import { packFile, packFiles, packJson } from "./car.ts";
-import { IpfsInvalidCidError, IpfsReadError, IpfsVerificationError } from "./errors.ts";
+import { IpfsInvalidCidError, IpfsNotFoundError, IpfsReadError, IpfsVerificationError } from "./errors.ts";
 import { verifiedFileStream } from "./carRead.ts";
 import { createVerifiedReader, verifiedRead, type VerifiedReader } from "./fetch.ts";
 import { kuboAdapter } from "./kubo.ts";
@@ -54,22 +54,32 @@ describe("verified reads", () => {
     expect(await reader.json(cid, { path: "weights/config.json" })).toEqual({ layers: 2 });
   });
 
-  it("rejects content from a gateway that tampers with it", async () => {
+  it("rejects content from a gateway that tampers with it, through verified-fetch", async () => {
     const cid = await publish(await packJson({ honest: true }));
     const lied = liar.tampered;
-    const error = await verifiedRead(cid, { gateways: [liar.url], signal: AbortSignal.timeout(3_000) }).catch(
-      (e: unknown) => e,
-    );
+    const lying = await createVerifiedReader({ gateways: [liar.url], timeoutMs: 3_000 });
+    try {
+      await expect(lying.bytes(cid)).rejects.toBeInstanceOf(IpfsVerificationError);
+      const big = await publish(await packFile(bytesOf(3 * 1024 * 1024)));
+      await expect(lying.bytes(big)).rejects.toBeInstanceOf(IpfsVerificationError);
+    } finally {
+      await lying.stop();
+    }
     expect(liar.tampered).toBeGreaterThan(lied);
-    expect(error).toBeInstanceOf(IpfsVerificationError);
   });
 
-  it("rejects a tampered block deep inside a large file", async () => {
-    const cid = await publish(await packFile(bytesOf(3 * 1024 * 1024)));
-    const error = await verifiedRead(cid, { gateways: [liar.url], signal: AbortSignal.timeout(3_000) }).catch(
-      (e: unknown) => e,
+  it("rejects tampered content in verifiedRead, whole files and paths alike", async () => {
+    const file = await publish(await packFile(bytesOf(3 * 1024 * 1024)));
+    const signal = () => AbortSignal.timeout(3_000);
+    await expect(verifiedRead(file, { gateways: [liar.url], signal: signal() })).rejects.toBeInstanceOf(
+      IpfsVerificationError,
     );
-    expect(error).toBeInstanceOf(IpfsVerificationError);
+    const folder = await publish(await packFiles([{ path: "card.json", content: '{"a":1}' }]));
+    await expect(
+      verifiedRead(folder, { gateways: [liar.url], path: "card.json", signal: signal() }),
+    ).rejects.toBeInstanceOf(IpfsVerificationError);
+    const bytes = await verifiedRead(folder, { gateways: [node.gatewayUrl], path: "card.json", signal: signal() });
+    expect(new TextDecoder().decode(bytes)).toBe('{"a":1}');
   });
 
   it("falls through to the next gateway when the first is down", async () => {
@@ -86,6 +96,10 @@ describe("verified reads", () => {
     const error = await reader.bytes(unknown, { signal: AbortSignal.timeout(1_000) }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IpfsReadError);
     await expect(reader.bytes("nope")).rejects.toBeInstanceOf(IpfsInvalidCidError);
+    // Every gateway answering 404 fails at once rather than at the timeout.
+    const started = performance.now();
+    await expect(verifiedRead(unknown, { gateways: [node.gatewayUrl] })).rejects.toBeInstanceOf(IpfsNotFoundError);
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 });
 
