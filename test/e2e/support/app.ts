@@ -20,11 +20,15 @@ export function testSettings() {
 
 /**
  * Opens the built site at `route` (a hash route such as "#/account"), with its settings pointing
- * at the test chain and IPFS node the way a user would set them on /settings.
+ * at the test chain and IPFS node the way a user would set them on /settings; `overrides` sets
+ * more of them (e.g. `{ hubUrl }`).
  */
-export async function openApp(page: Page, route = "#/"): Promise<void> {
-  await page.addInitScript((settings) => {
-    localStorage.setItem("hexs:settings", JSON.stringify(settings));
-  }, testSettings());
+export async function openApp(page: Page, route = "#/", overrides: Record<string, unknown> = {}): Promise<void> {
+  await page.addInitScript(
+    (settings) => {
+      localStorage.setItem("hexs:settings", JSON.stringify(settings));
+    },
+    { ...testSettings(), ...overrides },
+  );
   await page.goto(`${e2eEnv().siteUrl}${route}`);
 }
