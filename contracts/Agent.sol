@@ -36,6 +36,8 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
     uint256 public constant REFUND_NOTICE_PERIOD = 1 days;
 
     uint8 private constant ALL_POWERS = 31;
+    /// @dev The `power` of owner-or-DAO actions the DAO cannot take over: the owner keeps them.
+    uint8 private constant NO_POWER = 0;
     uint256 private constant BPS = 10_000;
     uint256 private constant PRECISION = 1e27;
 
@@ -223,7 +225,7 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
         emit RoyaltyReceived(msg.sender, msg.value);
     }
 
-    // ─── Ratings and versions ─────────────────────────────────────────────────────────────────
+    // ─── Ratings, versions and metrics ────────────────────────────────────────────────────────
 
     /// @inheritdoc IAgent
     function rate(uint8 stars) external {
@@ -251,6 +253,18 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
         (uint256 version, uint256 sharesMinted) = _ledger().recordVersion(weightsCid_, record);
         _latestWeightsCid = weightsCid_;
         emit VersionPublished(version, contributor, weightsCid_, sharesMinted);
+    }
+
+    /// @inheritdoc IAgent
+    function recordMetric(
+        string calldata benchmarkSetCid,
+        string calldata weightsCid_,
+        string calldata resultCid
+    ) external onlyOwnerOrDao(NO_POWER) {
+        if (bytes(benchmarkSetCid).length == 0) revert AgentEmptyBenchmarkSetCid();
+        if (bytes(weightsCid_).length == 0) revert AgentEmptyWeightsCid();
+        if (bytes(resultCid).length == 0) revert AgentEmptyResultCid();
+        _ledger().recordMetric(msg.sender, benchmarkSetCid, weightsCid_, resultCid);
     }
 
     // ─── Sale ─────────────────────────────────────────────────────────────────────────────────

@@ -20,7 +20,8 @@ import {Score} from "./libraries/Score.sol";
  *
  * Training records keep the fields contracts and list views need in storage ({VersionHeader}) and
  * the rest (dataset, metrics, lease) in the {VersionRecorded} event: an append-only record that no
- * contract reads is what logs are for, and it keeps `createAgent` within its gas budget.
+ * contract reads is what logs are for, and it keeps `createAgent` within its gas budget. Benchmark
+ * results ({MetricRecorded}) are kept the same way, with only their count in storage.
  */
 contract AgentLedger is Initializable, VotesUpgradeable, IAgentLedger {
     /// @inheritdoc IAgentLedger
@@ -54,6 +55,8 @@ contract AgentLedger is Initializable, VotesUpgradeable, IAgentLedger {
     Metrics private _metrics;
     mapping(address account => AccountState) private _accounts;
     mapping(uint256 version => VersionHeader) private _versions;
+    /// @dev Not in {Metrics} (a full slot): written by the first record, never at creation.
+    uint256 private _metricCount;
 
     constructor() {
         _disableInitializers();
@@ -137,6 +140,17 @@ contract AgentLedger is Initializable, VotesUpgradeable, IAgentLedger {
     }
 
     /// @inheritdoc IAgentLedger
+    function recordMetric(
+        address recorder,
+        string calldata benchmarkSetCid,
+        string calldata weightsCid,
+        string calldata resultCid
+    ) external onlyAgent returns (uint256 index) {
+        index = _metricCount++;
+        emit MetricRecorded(index, recorder, benchmarkSetCid, weightsCid, resultCid);
+    }
+
+    /// @inheritdoc IAgentLedger
     function moveShares(address from, address to) external onlyAgent returns (uint256 amount) {
         if (!_accounts[to].member) _addMember(to);
         amount = _accounts[from].shares;
@@ -217,6 +231,11 @@ contract AgentLedger is Initializable, VotesUpgradeable, IAgentLedger {
     /// @inheritdoc IAgentLedger
     function versionCount() external view returns (uint256) {
         return _metrics.versions;
+    }
+
+    /// @inheritdoc IAgentLedger
+    function metricCount() external view returns (uint256) {
+        return _metricCount;
     }
 
     /// @inheritdoc IAgentLedger

@@ -16,7 +16,8 @@ import {IAgentLedger} from "./IAgentLedger.sol";
  * that power over ({setDaoPowers}). At creation the DAO holds {POWER_ROYALTY}, so the owner of a
  * derived agent cannot cut the parent's royalty alone. Only the DAO can change the score
  * parameters and the DAO powers, and accept a version contributed by someone other than the owner.
- * Only the owner can list the agent for sale.
+ * Only the owner can list the agent for sale. Recording a benchmark result ({recordMetric}) is open
+ * to the owner and the DAO alike and is not a power the DAO can take over.
  *
  * Money: credits are a prepaid balance held here until usage is settled; settled value pays the
  * protocol fee, then the parent's royalty (pushed to the parent agent), then the shareholders
@@ -202,6 +203,10 @@ interface IAgent {
     error AgentEmptyWeightsCid();
     /// @notice Thrown when a settlement batch is empty.
     error AgentEmptySettlement();
+    /// @notice Thrown when a metric record has no benchmark set CID.
+    error AgentEmptyBenchmarkSetCid();
+    /// @notice Thrown when a metric record has no result CID.
+    error AgentEmptyResultCid();
 
     /**
      * @notice Sets up a new agent; called once by the factory in the creation transaction.
@@ -261,6 +266,26 @@ interface IAgent {
      * shares. The owner publishes its own versions; the DAO accepts versions by anyone.
      */
     function publishVersion(string calldata weightsCid, IAgentLedger.TrainingRecord calldata record) external;
+
+    /**
+     * @notice Owner-or-DAO: records a benchmark result in the ledger, which emits
+     * {IAgentLedger-MetricRecorded} with the caller as recorder and counts it in
+     * {IAgentLedger-metricCount}. Reverts with {AgentEmptyBenchmarkSetCid}, {AgentEmptyWeightsCid} or
+     * {AgentEmptyResultCid} when a CID is empty.
+     * @dev Not one of the DAO powers (`power` is 0 in {AgentNotOwnerOrDao}): the owner and the DAO
+     * can always record. A record moves no value and changes no setting or score; it is a claim
+     * signed by its recorder that anyone can re-check by running the benchmark set on the weights,
+     * so there is nothing for the DAO to guard, and the owner must stay able to publish results of
+     * its own weights. The weights need not be a published version's.
+     * @param benchmarkSetCid IPFS CID of the fixed benchmark set that was run
+     * @param weightsCid IPFS CID of the weights that were measured
+     * @param resultCid IPFS CID of the result document (JSON naming both CIDs, with the scores)
+     */
+    function recordMetric(
+        string calldata benchmarkSetCid,
+        string calldata weightsCid,
+        string calldata resultCid
+    ) external;
 
     /// @notice Owner only: lists the agent for sale at `price` wei (replacing an earlier listing).
     function listForSale(uint256 price) external;

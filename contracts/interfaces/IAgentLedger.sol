@@ -82,6 +82,18 @@ interface IAgentLedger is IERC5805 {
     event PurchaseRecorded(address indexed buyer, uint256 purchases);
     /// @notice The DAO changed the score parameters.
     event ScoreParamsChanged(ScoreParams params);
+    /**
+     * @notice Benchmark result number `index` was recorded by `recorder` (the agent's owner or DAO):
+     * the benchmark set `benchmarkSetCid` run on the weights `weightsCid` gave the result document
+     * `resultCid`. The record lives only in this event; {metricCount} counts them.
+     */
+    event MetricRecorded(
+        uint256 indexed index,
+        address indexed recorder,
+        string benchmarkSetCid,
+        string weightsCid,
+        string resultCid
+    );
 
     /// @notice Thrown when anyone but the agent calls a recording function.
     error AgentLedgerUnauthorized(address caller);
@@ -123,6 +135,18 @@ interface IAgentLedger is IERC5805 {
         string calldata weightsCid,
         TrainingRecord calldata record
     ) external returns (uint256 version, uint256 sharesMinted);
+
+    /**
+     * @notice Appends a benchmark result by `recorder` ({MetricRecorded}); the agent checks the
+     * caller's role and that no CID is empty.
+     * @return index the record's index, from 0
+     */
+    function recordMetric(
+        address recorder,
+        string calldata benchmarkSetCid,
+        string calldata weightsCid,
+        string calldata resultCid
+    ) external returns (uint256 index);
 
     /// @notice Moves all of `from`'s shares to `to` (a sale); `to` becomes a member if it was not.
     /// @return amount the shares moved
@@ -169,6 +193,9 @@ interface IAgentLedger is IERC5805 {
 
     /// @notice How many versions have been recorded (version 0 is the one created with the agent).
     function versionCount() external view returns (uint256);
+
+    /// @notice How many benchmark results have been recorded ({MetricRecorded}).
+    function metricCount() external view returns (uint256);
 
     /// @notice The stored header of `version`.
     function versionHeader(uint256 version) external view returns (VersionHeader memory);

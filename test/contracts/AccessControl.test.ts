@@ -98,6 +98,15 @@ const AGENT_ROWS: Row[] = [
     args: ownerOrDao(0),
   },
   {
+    name: "recordMetric",
+    allowed: ["owner", "dao"],
+    call: (m, c) =>
+      m.paid.agent.write.recordMetric([testCid("set"), testCid("weights"), testCid("result")], { account: c }),
+    contract: agent,
+    error: "AgentNotOwnerOrDao",
+    args: ownerOrDao(0),
+  },
+  {
     name: "listForSale",
     allowed: ["owner"],
     call: (m, c) => m.paid.agent.write.listForSale([1n], { account: c }),
@@ -173,6 +182,15 @@ const LEDGER_ROWS: Row[] = [
     name: "ledger.recordVersion",
     allowed: [],
     call: (m, c) => m.paid.ledger.write.recordVersion([testCid("v"), trainingRecord(c, "v", 0)], { account: c }),
+    contract: ledger,
+    error: "AgentLedgerUnauthorized",
+    args: onlyAgent,
+  },
+  {
+    name: "ledger.recordMetric",
+    allowed: [],
+    call: (m, c) =>
+      m.paid.ledger.write.recordMetric([c, testCid("set"), testCid("weights"), testCid("result")], { account: c }),
     contract: ledger,
     error: "AgentLedgerUnauthorized",
     args: onlyAgent,

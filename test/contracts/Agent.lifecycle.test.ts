@@ -1,5 +1,5 @@
-// Journeys: rate and re-rate, publish versions (shares by the formula), a derived agent paying
-// royalty to its parent, and list / buy / cancel a sale.
+// Journeys: rate and re-rate, publish versions (shares by the formula), record benchmark results,
+// a derived agent paying royalty to its parent, and list / buy / cancel a sale.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { network } from "hardhat";
@@ -127,6 +127,77 @@ describe("Agent versions", () => {
     const earned = await paid.agent.read.withdrawable([alice]);
     await paid.agent.write.publishVersion([testCid("v1"), trainingRecord(alice, "v1", 0)], { account: alice });
     assert.equal(await paid.agent.read.withdrawable([alice]), earned);
+  });
+});
+
+describe("Agent metric records", () => {
+  /** The CIDs of one published benchmark result, as the playground pins them. */
+  const metric = (label: string) =>
+    [testCid(`${label}/set`), testCid(`${label}/weights`), testCid(`${label}/result`)] as const;
+
+  it("lets the owner record benchmark results, numbered from 0, in the ledger's events", async () => {
+    const { paid, alice } = await networkHelpers.loadFixture(fixture);
+    const [scoreBefore] = await paid.ledger.read.score();
+    assert.equal(await paid.ledger.read.metricCount(), 0n);
+    await viem.assertions.emitWithArgs(
+      paid.agent.write.recordMetric([...metric("run-0")], { account: alice }),
+      paid.ledger,
+      "MetricRecorded",
+      [0n, getAddress(alice), ...metric("run-0")],
+    );
+    await viem.assertions.emitWithArgs(
+      paid.agent.write.recordMetric([...metric("run-1")], { account: alice }),
+      paid.ledger,
+      "MetricRecorded",
+      [1n, getAddress(alice), ...metric("run-1")],
+    );
+    assert.equal(await paid.ledger.read.metricCount(), 2n);
+    const [scoreAfter] = await paid.ledger.read.score();
+    assert.equal(scoreAfter, scoreBefore, "a record changes no score");
+    assert.equal(await paid.ledger.read.versionCount(), 1n, "nor the versions");
+  });
+
+  it("refuses anyone but the owner or the DAO, and empty CIDs", async () => {
+    const { paid, alice, carol, frank } = await networkHelpers.loadFixture(fixture);
+    for (const caller of [carol, frank]) {
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        paid.agent.write.recordMetric([...metric("x")], { account: caller }),
+        paid.agent,
+        "AgentNotOwnerOrDao",
+        [getAddress(caller), 0],
+      );
+    }
+    const [set, weights, result] = metric("x");
+    for (const [args, error] of [
+      [["", weights, result], "AgentEmptyBenchmarkSetCid"],
+      [[set, "", result], "AgentEmptyWeightsCid"],
+      [[set, weights, ""], "AgentEmptyResultCid"],
+    ] as const) {
+      await viem.assertions.revertWithCustomError(
+        paid.agent.write.recordMetric([...args], { account: alice }),
+        paid.agent,
+        error,
+      );
+    }
+    assert.equal(await paid.ledger.read.metricCount(), 0n);
+  });
+
+  it("follows the owner role through a sale", async () => {
+    const { paid, alice, dave } = await networkHelpers.loadFixture(fixture);
+    await paid.agent.write.listForSale([1n], { account: alice });
+    await paid.agent.write.buyAgent({ account: dave, value: 1n });
+    await viem.assertions.emitWithArgs(
+      paid.agent.write.recordMetric([...metric("dave")], { account: dave }),
+      paid.ledger,
+      "MetricRecorded",
+      [0n, getAddress(dave), ...metric("dave")],
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      paid.agent.write.recordMetric([...metric("alice")], { account: alice }),
+      paid.agent,
+      "AgentNotOwnerOrDao",
+      [getAddress(alice), 0],
+    );
   });
 });
 

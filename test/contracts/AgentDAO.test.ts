@@ -1,5 +1,5 @@
 // Journey: a full DAO proposal → vote → execute for each Agent setter, a contributed version,
-// a treasury transfer and the DAO's own settings; proposals are listable on chain.
+// a benchmark result, a treasury transfer and the DAO's own settings; proposals are listable on chain.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { network } from "hardhat";
@@ -143,6 +143,39 @@ describe("AgentDAO", () => {
       "No one",
     );
     await viem.assertions.revertWithCustomErrorWithArgs(execute, paid.agent, "AgentInvalidContributor", [zeroAddress]);
+  });
+
+  it("records a benchmark result as its recorder, and taking every power leaves recording to the owner too", async () => {
+    const m = await networkHelpers.loadFixture(fixture);
+    const { paid, alice } = m;
+    const cids = (label: string): [string, string, string] => [
+      testCid(`${label}/set`),
+      testCid(`${label}/weights`),
+      testCid(`${label}/result`),
+    ];
+    const { execute } = await pass(
+      m,
+      paid,
+      [
+        agentCall(paid, encode(paid, "recordMetric", cids("dao-run"))),
+        agentCall(paid, encode(paid, "setDaoPowers", [31])),
+      ],
+      "Publish the community benchmark and take every power",
+      m.carol,
+    );
+    await viem.assertions.emitWithArgs(execute, paid.ledger, "MetricRecorded", [
+      0n,
+      paid.dao.address,
+      ...cids("dao-run"),
+    ]);
+    assert.equal(await paid.agent.read.daoPowers(), 31);
+    await viem.assertions.emitWithArgs(
+      paid.agent.write.recordMetric(cids("owner-run"), { account: alice }),
+      paid.ledger,
+      "MetricRecorded",
+      [1n, getAddress(alice), ...cids("owner-run")],
+    );
+    assert.equal(await paid.ledger.read.metricCount(), 2n);
   });
 
   it("changes the score parameters, and refuses invalid ones", async () => {

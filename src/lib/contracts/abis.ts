@@ -1158,6 +1158,16 @@ export const agentAbi = [
   },
   {
     "inputs": [],
+    "name": "AgentEmptyBenchmarkSetCid",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "AgentEmptyResultCid",
+    "type": "error"
+  },
+  {
+    "inputs": [],
     "name": "AgentEmptySettlement",
     "type": "error"
   },
@@ -2454,6 +2464,29 @@ export const agentAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "string",
+        "name": "benchmarkSetCid",
+        "type": "string"
+      },
+      {
+        "internalType": "string",
+        "name": "weightsCid_",
+        "type": "string"
+      },
+      {
+        "internalType": "string",
+        "name": "resultCid",
+        "type": "string"
+      }
+    ],
+    "name": "recordMetric",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "registryIndex",
     "outputs": [
@@ -3133,6 +3166,43 @@ export const agentLedgerAbi = [
     "inputs": [
       {
         "indexed": true,
+        "internalType": "uint256",
+        "name": "index",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "recorder",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "string",
+        "name": "benchmarkSetCid",
+        "type": "string"
+      },
+      {
+        "indexed": false,
+        "internalType": "string",
+        "name": "weightsCid",
+        "type": "string"
+      },
+      {
+        "indexed": false,
+        "internalType": "string",
+        "name": "resultCid",
+        "type": "string"
+      }
+    ],
+    "name": "MetricRecorded",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
         "internalType": "address",
         "name": "buyer",
         "type": "address"
@@ -3638,6 +3708,19 @@ export const agentLedgerAbi = [
   },
   {
     "inputs": [],
+    "name": "metricCount",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "metrics",
     "outputs": [
       {
@@ -3777,6 +3860,40 @@ export const agentLedgerAbi = [
     ],
     "name": "recordCalls",
     "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "recorder",
+        "type": "address"
+      },
+      {
+        "internalType": "string",
+        "name": "benchmarkSetCid",
+        "type": "string"
+      },
+      {
+        "internalType": "string",
+        "name": "weightsCid",
+        "type": "string"
+      },
+      {
+        "internalType": "string",
+        "name": "resultCid",
+        "type": "string"
+      }
+    ],
+    "name": "recordMetric",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "index",
+        "type": "uint256"
+      }
+    ],
     "stateMutability": "nonpayable",
     "type": "function"
   },
