@@ -26,18 +26,20 @@ const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 
-/** Creates agents until the registry holds `total`, from the node's unlocked accounts, in flight together. */
+/**
+ * Creates agents until the registry holds `total`, from the node's first unlocked account. Sent
+ * one after another: an automining Hardhat node refuses a nonce that arrives ahead of its turn.
+ */
 async function fillRegistry(rpcUrl: string, factory: Address, total: number): Promise<void> {
   const transport = http(rpcUrl);
   const publicClient = createPublicClient({ chain: hardhat, transport });
-  const [creator] = await publicClient.request({ method: "eth_accounts" });
-  const wallet = createWalletClient({ account: creator!, chain: hardhat, transport });
+  const [creator] = await createWalletClient({ chain: hardhat, transport }).getAddresses();
+  if (!creator) throw new Error("the node has no unlocked account");
+  const wallet = createWalletClient({ account: creator, chain: hardhat, transport });
   const have = Number(await publicClient.readContract({ address: factory, abi: hexsFactoryAbi, functionName: "agentCount" }));
-  let nonce = await publicClient.getTransactionCount({ address: creator! });
-  const pending: Promise<unknown>[] = [];
+  let nonce = await publicClient.getTransactionCount({ address: creator });
   for (let i = have; i < total; i++) {
-    pending.push(
-      wallet.writeContract({
+    await wallet.writeContract({
         address: factory,
         abi: hexsFactoryAbi,
         functionName: "createAgent",
@@ -54,19 +56,15 @@ async function fillRegistry(rpcUrl: string, factory: Address, total: number): Pr
               initialWeightsCid: "bafybeibenchmarkweights",
             },
             parent: zeroAddress,
-            settings: { mode: i % 3 === 0 ? 0 : 1, pricePerCredit: i % 3 === 0 ? 0n : BigInt(1e12 + i), royaltyBps: 0, operator: creator!, endpoint: "" },
-            firstVersion: { contributor: creator!, baseVersion: 0, datasetCid: "", metricsCid: "", leaseProvider: "", leaseDseq: 0n, leaseCost: 0n },
+            settings: { mode: i % 3 === 0 ? 0 : 1, pricePerCredit: i % 3 === 0 ? 0n : BigInt(1e12 + i), royaltyBps: 0, operator: creator, endpoint: "" },
+            firstVersion: { contributor: creator, baseVersion: 0, datasetCid: "", metricsCid: "", leaseProvider: "", leaseDseq: 0n, leaseCost: 0n },
             votingDelay: 0,
             votingPeriod: 3600,
             quorumPercent: 4,
           },
         ],
-      }),
-    );
-    // Bounded in flight, so the node's queue and this process's memory stay small.
-    if (pending.length >= 200) await Promise.all(pending.splice(0));
+      });
   }
-  await Promise.all(pending);
   const count = await publicClient.readContract({ address: factory, abi: hexsFactoryAbi, functionName: "agentCount" });
   if (Number(count) !== total) throw new Error(`registry holds ${count} agents, expected ${total}`);
 }
@@ -92,7 +90,10 @@ async function measurePageLoad(siteUrl: string, rpcUrl: string): Promise<PageLoa
       if (response.url().endsWith(".js")) bodies.push(response.body().then((body) => void (jsGzipBytes += gzipSync(body).length)));
     });
     await page.goto(siteUrl);
-    await page.getByTestId("agent-card").first().waitFor({ timeout: 120_000 });
+    const firstCard = page.getByTestId("agent-card").first();
+    const failure = page.getByTestId("marketplace-error");
+    await firstCard.or(failure).waitFor({ timeout: 120_000 });
+    if (await failure.isVisible()) throw new Error(`the marketplace failed: ${await failure.textContent()}`);
     const firstCardMs = await page.evaluate(() => performance.now());
     await page.waitForLoadState("networkidle");
     await Promise.all(bodies);
