@@ -57,7 +57,15 @@ export async function verifiedFileStream(
       await response.body?.cancel();
       continue;
     }
-    return toStream(verifyFile(root, blocksOf(response.body)));
+    // The walk below needs blocks in depth-first order; a gateway that does not say it sends
+    // them so is skipped (verified-fetch can still read from it, block by block).
+    const type = carParameters(response.headers.get("content-type"));
+    if (type.order !== "dfs") {
+      failures.push(`${gateway}: CAR order "${type.order ?? "unknown"}", not dfs`);
+      await response.body.cancel();
+      continue;
+    }
+    return toStream(verifyFile(root, blocksOf(response.body), { duplicates: type.dups === "y" }));
   }
   const details = failures.join("; ");
   if (notFound > 0 && notFound === options.gateways.length) {
@@ -98,8 +106,26 @@ async function* hashedAhead(blocks: AsyncGenerator<Block>): AsyncGenerator<Block
   }
 }
 
-/** Walks the DAG in the order a depth-first CAR sends it; emits file bytes once verified. */
-export async function* verifyFile(root: CID, blocks: AsyncGenerator<Block>): AsyncGenerator<Uint8Array> {
+function carParameters(contentType: string | null): { order?: string; dups?: string } {
+  const out: Record<string, string> = {};
+  const [type, ...parameters] = (contentType ?? "").split(";").map((part) => part.trim().toLowerCase());
+  if (type !== "application/vnd.ipld.car") return {};
+  for (const parameter of parameters) {
+    const [key, value] = parameter.split("=");
+    if (key && value) out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * Walks the DAG in the order a depth-first CAR sends it; emits file bytes once verified.
+ * `duplicates`: the CAR repeats a block each time it is referenced (`dups=y`).
+ */
+export async function* verifyFile(
+  root: CID,
+  blocks: AsyncGenerator<Block>,
+  { duplicates = false }: { duplicates?: boolean } = {},
+): AsyncGenerator<Uint8Array> {
   const id = root.toString();
   const stack: CID[] = [root];
   // With `dups=n` a block referenced twice (two identical chunks) is sent once: keep it while
@@ -110,7 +136,7 @@ export async function* verifyFile(root: CID, blocks: AsyncGenerator<Block>): Asy
   function* expand(cid: CID, bytes: Uint8Array): Generator<Uint8Array> {
     const key = cid.toString();
     const left = (remaining.get(key) ?? 1) - 1;
-    if (left > 0) kept.set(key, bytes);
+    if (left > 0 && !duplicates) kept.set(key, bytes);
     else kept.delete(key);
     remaining.set(key, left);
     if (cid.code === RAW_CODE) return yield bytes;
