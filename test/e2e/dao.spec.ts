@@ -2,7 +2,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { formatEther, parseEther } from "viem";
 import { openApp, seededAgents } from "./support/app.ts";
-import { chainClient, devAccount, devAccountIndexOf } from "./support/agents.ts";
+import { chainClient, createAgentWithCard, devAccount, devAccountIndexOf, pinJson } from "./support/agents.ts";
 import { connectDevWallet } from "./support/devWallet.ts";
 
 /** The seed leaves one proposal Active on agent 0 (a price change); its description is in the summary. */
@@ -121,6 +121,55 @@ test.describe("a DAO member", () => {
     await expect(proposal.getByTestId("proposal-state")).toHaveText("Executed");
     await expect(page.getByTestId("treasury")).toContainText(`${formatEther(start)} ETH`);
     expect(await chainClient().getBalance({ address: recipient })).toBe(received + parseEther("1"));
+  });
+
+  test("accepts a version contributed by someone else, minting the contributor's shares", async ({ page }) => {
+    test.setTimeout(90_000);
+    const card = await pinJson({ schema: "hexs.model-card/1", metadata: { license: "mit" }, readme: "# Open model" });
+    // A fresh agent (owner: dev account #9, one-hour votes), so the seeded agents' weights stay as they are.
+    const agent = await createAgentWithCard("Open Contributions", card);
+    const contributor = devAccount(6).address;
+    await openApp(page, `#/agent/${agent}/dao`);
+    await connectDevWallet(page, 9);
+    await expect(page.getByTestId("member-row")).toHaveCount(1);
+    // The time control is prefilled with one second past this DAO's voting period (one hour).
+    const seconds = page.getByLabel(/^Seconds to advance/);
+    await expect(seconds).toHaveValue("3601");
+    // Proposing counts the votes held one second ago, before this agent existed: let a second pass.
+    await seconds.fill("1");
+    await page.getByRole("button", { name: "Advance time and mine a block" }).click();
+    await expect(page.getByTestId("dev-time-status")).toContainText("Mined a block");
+
+    await page.getByLabel("Template").selectOption({ label: "Accept a contributed version" });
+    await page.getByLabel("Weights CID").fill(card);
+    await page.getByLabel("Contributor (receives the shares)").fill(contributor);
+    await page.getByLabel("Dataset CID").fill(card);
+    await expect(page.getByTestId("proposal-preview")).toContainText(
+      `Accept version ${card} contributed by ${contributor}`,
+    );
+    await page.getByRole("button", { name: "Propose" }).click();
+
+    const proposal = page.getByTestId("proposal").first();
+    await expect(proposal).toContainText(`Accept version ${card} of Open Contributions contributed by ${contributor}`);
+    await openVote(page, proposal);
+    await proposal.getByRole("group", { name: "Your vote" }).getByRole("button", { name: "Vote" }).click();
+    await expect(proposal.getByTestId("has-voted")).toBeVisible();
+    await seconds.fill("3601");
+    await page.getByRole("button", { name: "Advance time and mine a block" }).click();
+    await proposal.getByRole("button", { name: "Execute" }).click();
+    await expect(proposal.getByTestId("proposal-state")).toHaveText("Executed");
+
+    // The contributor became a member holding newly minted shares, so it votes from now on.
+    await expect(page.getByTestId("member-row")).toHaveCount(2);
+    const shares = page
+      .getByTestId("member-row")
+      .filter({ hasText: contributor.slice(0, 6) })
+      .locator("td")
+      .nth(1);
+    await expect(shares).not.toHaveText("0");
+    await page.getByRole("link", { name: "Back to the agent" }).click();
+    await expect(page.getByTestId("versions").locator("li")).toHaveCount(2);
+    await expect(page.getByTestId("versions").locator("li").nth(1)).toContainText(contributor.slice(0, 6));
   });
 
   test("the DAO page has no serious or critical accessibility violation", async ({ page }) => {
