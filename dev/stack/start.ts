@@ -1,8 +1,10 @@
 // `npm start`: the embedded default. Brings up, on 127.0.0.1 only, the local chain with the
-// contracts deployed, the local IPFS node, the seeded demo marketplace, and the dApp pointed at
-// them. Ctrl-C stops everything it started.
+// contracts deployed, the local IPFS node, the stand-ins for the Hugging Face hub and Akash, the
+// seeded demo marketplace, and the dApp pointed at them. Ctrl-C stops everything it started.
 import { join } from "node:path";
 import { startIpfsNode } from "../ipfs/node.ts";
+import { startAkashStandIn } from "../standins/akash/server.ts";
+import { startHubStandIn } from "../standins/hub/server.ts";
 import { startApp } from "./app.ts";
 import { startChain } from "./chain.ts";
 import { deployContracts } from "./deploy.ts";
@@ -13,6 +15,8 @@ import { seedLocalMarketplace } from "./seed.ts";
 const ports = {
   chain: portFromEnv("HEXS_CHAIN_PORT", 8545),
   ipfs: portFromEnv("HEXS_IPFS_PORT", 5001),
+  hub: portFromEnv("HEXS_HUB_PORT", 8091),
+  akash: portFromEnv("HEXS_AKASH_PORT", 8090),
   app: portFromEnv("HEXS_APP_PORT", 5173),
 };
 
@@ -34,6 +38,8 @@ process.on("SIGTERM", () => void stopAll(0));
 try {
   await assertPortFree(ports.chain, "local chain", "HEXS_CHAIN_PORT");
   await assertPortFree(ports.ipfs, "local IPFS node", "HEXS_IPFS_PORT");
+  await assertPortFree(ports.hub, "Hugging Face hub stand-in", "HEXS_HUB_PORT");
+  await assertPortFree(ports.akash, "Akash stand-in", "HEXS_AKASH_PORT");
   await assertPortFree(ports.app, "dApp", "HEXS_APP_PORT");
 
   // Blocks and pins persist between runs; the chain starts fresh each time.
@@ -42,6 +48,10 @@ try {
     port: ports.ipfs,
   });
   running.push({ name: "ipfs", url: ipfs.url, stop: ipfs.stop });
+  const hub = await startHubStandIn({ port: ports.hub, host: "127.0.0.1" });
+  running.push({ name: "hub", url: hub.url, stop: hub.stop });
+  const akash = await startAkashStandIn({ port: ports.akash, ipfsApiUrl: ipfs.url, hfEndpoint: hub.url });
+  running.push({ name: "akash", url: akash.nodeUrl, stop: akash.stop });
 
   const chain = await startChain(ports.chain);
   running.push(chain);
@@ -55,6 +65,9 @@ try {
     VITE_HEXS_RPC_URL: chain.url,
     VITE_HEXS_IPFS_API_URL: ipfs.url,
     VITE_HEXS_IPFS_GATEWAYS: ipfs.gatewayUrl,
+    VITE_HEXS_HUB_URL: hub.url,
+    VITE_HEXS_AKASH_REST_URL: akash.nodeUrl,
+    VITE_HEXS_AKASH_CHAIN_ID: akash.chainId,
   });
   running.push(app);
 
@@ -63,6 +76,8 @@ HEXS is running (embedded default, everything on 127.0.0.1):
   dApp         ${app.url}
   local chain  ${chain.url}  (chain id 31337; the dApp's dev wallet holds its funded accounts)
   IPFS node    ${ipfs.url}/api/v0  (Kubo RPC subset)  ·  gateway ${ipfs.gatewayUrl}/ipfs/<cid>
+  hub          ${hub.url}  (stand-in for the Hugging Face hub API, serving the repo's tiny models)
+  Akash        ${akash.nodeUrl}  (stand-in for an Akash node and its providers; runs fine-tunes on this machine)
   marketplace  ${seeded.agents.length} demo agents; open DAO proposal on "${seeded.agents[0]?.name}"
 
 Press Ctrl-C to stop.`);
