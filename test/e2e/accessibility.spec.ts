@@ -12,6 +12,10 @@ function routes() {
       route: `#/agent/${agent.agent}`,
       ready: (page: Page) => page.getByTestId("model-card").getByRole("heading").nth(1),
     },
+    { route: `#/agent/${agent.agent}/dao`, ready: (page: Page) => page.getByRole("heading", { level: 1 }) },
+    { route: "#/create", ready: (page: Page) => page.getByRole("heading", { name: "Publish an agent" }) },
+    { route: "#/train", ready: (page: Page) => page.getByRole("heading", { level: 1 }) },
+    { route: "#/playground", ready: (page: Page) => page.getByRole("heading", { level: 1 }) },
     { route: "#/account", ready: (page: Page) => page.getByRole("heading", { name: "Send ETH" }) },
     { route: "#/settings", ready: (page: Page) => page.getByRole("button", { name: "Save and reload" }) },
   ];
@@ -26,9 +30,8 @@ async function seriousViolations(page: Page) {
 
 test.describe("accessibility", () => {
   for (const { route, ready } of routes()) {
-    test(`axe finds no serious or critical violation on ${route.split("/").slice(0, 2).join("/")}`, async ({
-      page,
-    }) => {
+    const name = route.replace(/0x[0-9a-fA-F]{40}/, "<address>");
+    test(`axe finds no serious or critical violation on ${name}`, async ({ page }) => {
       await openApp(page, route);
       await connectDevWallet(page, 5);
       await expect(ready(page)).toBeVisible();
@@ -52,7 +55,9 @@ test.describe("accessibility", () => {
         ),
       );
     }
-    for (const label of ["Marketplace", "Account", "Settings", "Connect wallet"]) expect(reached).toContain(label);
+    for (const label of ["Marketplace", "Publish", "Train", "Playground", "Account", "Settings", "Connect wallet"]) {
+      expect(reached).toContain(label);
+    }
     await page.getByRole("button", { name: "Connect wallet" }).focus();
     await page.keyboard.press("Enter");
     await expect(page.getByRole("list", { name: "Wallets" })).toBeVisible();

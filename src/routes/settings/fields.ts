@@ -1,0 +1,65 @@
+import type { Settings } from "#lib/state/settings.svelte.ts";
+
+/** How a setting is typed in: one line of text, a number, or a list with one item per line. */
+type FieldKind = "text" | "number" | "list";
+
+export interface SettingField {
+  key: keyof Settings;
+  label: string;
+  kind: FieldKind;
+  /** Empty allowed (the setting is optional). */
+  optional?: boolean;
+}
+
+export const SETTING_GROUPS: { legend: string; fields: SettingField[] }[] = [
+  {
+    legend: "Chain",
+    fields: [
+      { key: "chainId", label: "Chain id", kind: "number" },
+      { key: "rpcUrl", label: "RPC URL", kind: "text" },
+    ],
+  },
+  {
+    legend: "IPFS",
+    fields: [
+      { key: "ipfsApiUrl", label: "Upload target (Kubo RPC URL)", kind: "text" },
+      {
+        key: "ipfsGateways",
+        label: "Gateways, one per line, nearest first (every byte read is verified against its CID)",
+        kind: "list",
+      },
+    ],
+  },
+  { legend: "Hugging Face", fields: [{ key: "hubUrl", label: "Hub URL", kind: "text" }] },
+  {
+    legend: "Akash",
+    fields: [
+      { key: "akashRestUrl", label: "Node REST URL", kind: "text" },
+      { key: "akashRpcUrl", label: "Node RPC URL (for Keplr)", kind: "text" },
+      { key: "akashChainId", label: "Chain id", kind: "text" },
+      {
+        key: "akashProviderProxyUrl",
+        label: "Provider proxy URL (for mTLS-only providers)",
+        kind: "text",
+        optional: true,
+      },
+    ],
+  },
+];
+
+/** The text a form shows for a setting's current value. */
+export function toText(settings: Settings, field: SettingField): string {
+  const value = settings[field.key];
+  return Array.isArray(value) ? value.join("\n") : String(value);
+}
+
+/** The value a form's text stands for; the settings schema then checks it. */
+export function fromText(text: string, field: SettingField): unknown {
+  if (field.kind === "number") return Number(text);
+  if (field.kind === "list")
+    return text
+      .split("\n")
+      .map((line) => line.trim())
+      .filter(Boolean);
+  return text.trim();
+}
