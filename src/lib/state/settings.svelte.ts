@@ -13,6 +13,13 @@ const settingsSchema = z.object({
   ipfsGateways: z.array(z.string().url()).min(1),
   /** Hugging Face hub (or a stand-in speaking its API) base models are searched on. */
   hubUrl: z.string().url(),
+  /** Akash node REST (gRPC-gateway) URL: queries and transaction broadcast. */
+  akashRestUrl: z.string().url(),
+  /** Akash node RPC URL, only for wallets that ask for it when a chain is suggested (Keplr). */
+  akashRpcUrl: z.string().url(),
+  akashChainId: z.string().min(1),
+  /** Provider proxy for providers a browser cannot reach directly (mTLS only, self-signed TLS, no CORS); empty: direct. */
+  akashProviderProxyUrl: z.union([z.string().url(), z.literal("")]),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -25,6 +32,11 @@ export const defaultSettings: Settings = settingsSchema.parse({
   ipfsApiUrl: import.meta.env.VITE_HEXS_IPFS_API_URL ?? "http://127.0.0.1:5001",
   ipfsGateways: splitList(import.meta.env.VITE_HEXS_IPFS_GATEWAYS ?? "http://127.0.0.1:5001"),
   hubUrl: import.meta.env.VITE_HEXS_HUB_URL ?? "https://huggingface.co",
+  akashRestUrl: import.meta.env.VITE_HEXS_AKASH_REST_URL ?? "http://127.0.0.1:8090",
+  akashRpcUrl:
+    import.meta.env.VITE_HEXS_AKASH_RPC_URL ?? import.meta.env.VITE_HEXS_AKASH_REST_URL ?? "http://127.0.0.1:8090",
+  akashChainId: import.meta.env.VITE_HEXS_AKASH_CHAIN_ID ?? "hexs-akash-standin-1",
+  akashProviderProxyUrl: import.meta.env.VITE_HEXS_AKASH_PROVIDER_PROXY_URL ?? "",
 });
 
 /** Checks a settings patch; throws a ZodError that names the wrong field. */

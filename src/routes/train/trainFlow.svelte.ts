@@ -1,0 +1,271 @@
+// The /train page's state: one fine-tuning run from the Cosmos wallet connection to the closed
+// deployment, persisted step by step (src/lib/akash/inflight.ts) so a reload can resume it.
+import { leaseBlocks, leaseCost } from "#lib/akash/cost.ts";
+import type { PreparedDeployment } from "#lib/akash/deployment.ts";
+import { AkashNoBidsError } from "#lib/akash/errors.ts";
+import { clearInflight, loadInflight, saveInflight, type InflightDeployment } from "#lib/akash/inflight.ts";
+import type { BidView } from "#lib/akash/lease.ts";
+import type { ProgressEvent } from "#lib/akash/progress.ts";
+import type { LogStream } from "#lib/akash/provider.ts";
+import type { JwtSource } from "#lib/akash/providerAuth.ts";
+import type { CosmosAccount } from "#lib/akash/wallet.ts";
+import { HexsError } from "#lib/errors.ts";
+import { settings } from "#lib/state/settings.svelte.ts";
+
+export type Phase = "setup" | "deploying" | "bidding" | "leasing" | "running" | "closing" | "ended";
+
+export interface LossPoint {
+  step: number;
+  trainLoss: number;
+}
+
+/** The Akash modules, loaded when the page first needs them (they weigh ~300 KiB gzip). */
+const akash = () =>
+  Promise.all([
+    import("#lib/akash/lease.ts"),
+    import("#lib/akash/provider.ts"),
+    import("#lib/akash/providerAuth.ts"),
+    import("#lib/akash/progress.ts"),
+    import("#lib/akash/node.ts"),
+    import("#lib/akash/txClient.ts"),
+  ]).then(([lease, provider, auth, progress, node, tx]) => ({
+    ...lease,
+    ...provider,
+    ...auth,
+    ...progress,
+    ...node,
+    ...tx,
+  }));
+
+export class TrainFlow {
+  phase = $state<Phase>("setup");
+  busy = $state(false);
+  error = $state<string>();
+  account = $state.raw<CosmosAccount>();
+  inflight = $state<InflightDeployment | undefined>(loadInflightSafe());
+  bids = $state.raw<BidView[]>([]);
+  logs = $state<string[]>([]);
+  losses = $state<LossPoint[]>([]);
+  #jwt: JwtSource | undefined;
+  #stream: LogStream | undefined;
+
+  readonly resumable = $derived(this.inflight !== undefined && this.phase === "setup");
+
+  async connect(kind: "keplr" | "dev"): Promise<void> {
+    await this.#run(async () => {
+      const { akashChainInfo, connectCosmosWallet, injectedKeplr } = await import("#lib/akash/wallet.ts");
+      const s = settings.current;
+      const info = akashChainInfo({
+        chainId: s.akashChainId,
+        chainName: `Akash (${s.akashChainId})`,
+        rpcUrl: s.akashRpcUrl,
+        restUrl: s.akashRestUrl,
+      });
+      let wallet;
+      if (kind === "dev") {
+        const { DevCosmosKey } = await import("#lib/akash/devKey.ts");
+        wallet = new DevCosmosKey();
+      } else {
+        wallet = injectedKeplr();
+        if (!wallet)
+          throw new HexsError("Keplr is not installed in this browser", { details: "https://www.keplr.app" });
+      }
+      this.account = await connectCosmosWallet(wallet, kind === "dev" ? "HEXS dev key" : "Keplr", info);
+      const { providerJwt } = await akash();
+      this.#jwt = providerJwt(this.account);
+    });
+  }
+
+  async #context() {
+    const a = await akash();
+    const account = this.account;
+    if (!account) throw new HexsError("Connect a Cosmos wallet first");
+    const restUrl = settings.current.akashRestUrl;
+    const node = a.akashNode(restUrl);
+    const tx = a.createTxClient({
+      node,
+      restUrl,
+      chainId: account.chainId,
+      address: account.address,
+      signer: account.signer,
+    });
+    return { a, ctx: { node, restUrl, tx }, account };
+  }
+
+  /** Creates the deployment with its deposit, then waits for bids. */
+  async deploy(
+    prepared: PreparedDeployment,
+    deposit: bigint,
+    job: { datasetCid: string; base: InflightDeployment["base"] },
+  ): Promise<void> {
+    await this.#run(async () => {
+      const { a, ctx, account } = await this.#context();
+      this.phase = "deploying";
+      try {
+        const { dseq } = await a.createDeployment(ctx, prepared, { denom: "uakt", amount: deposit.toString() });
+        this.#save({
+          chainId: account.chainId,
+          owner: account.address,
+          dseq,
+          deposit: deposit.toString(),
+          manifestJson: prepared.manifestJson,
+          datasetCid: job.datasetCid,
+          base: job.base,
+          createdAt: Date.now(),
+          manifestSent: false,
+        });
+      } catch (error) {
+        this.phase = "setup";
+        throw error;
+      }
+      await this.#waitBids();
+    });
+  }
+
+  async #waitBids(): Promise<void> {
+    const { a, ctx } = await this.#context();
+    const inflight = this.#current();
+    this.phase = "bidding";
+    try {
+      await a.waitForBids(ctx, inflight.owner, inflight.dseq, {
+        settleMs: 2000,
+        timeoutMs: 60_000,
+        onBids: (bids) => (this.bids = bids),
+      });
+    } catch (error) {
+      if (error instanceof AkashNoBidsError) this.error = `${error.shortMessage}. ${error.details ?? ""}`;
+      else throw error;
+    }
+  }
+
+  /** Accepts a bid (creates the lease), sends the manifest and follows the job. */
+  async accept(bid: BidView): Promise<void> {
+    await this.#run(async () => {
+      const { a, ctx } = await this.#context();
+      this.phase = "leasing";
+      await a.acceptBid(ctx, bid.ref);
+      this.#save({ ...this.#current(), lease: bid.ref, hostUri: bid.hostUri });
+      await this.#sendManifestAndFollow();
+    });
+  }
+
+  async #sendManifestAndFollow(): Promise<void> {
+    const { a } = await this.#context();
+    const inflight = this.#current();
+    const endpoint = this.#endpoint();
+    if (!inflight.manifestSent) {
+      await a.sendManifest(endpoint, this.#jwt!, inflight.dseq, inflight.manifestJson);
+      this.#save({ ...inflight, manifestSent: true });
+    }
+    this.phase = "running";
+    this.logs = [];
+    this.losses = [];
+    this.#stream = await a.followLogs(endpoint, this.#jwt!, inflight.lease!, (line) =>
+      this.#onLine(line.message, a.parseProgress(line.message)),
+    );
+    await this.#stream.closed;
+    const current = this.#current();
+    if (!current.result && !current.failure)
+      this.#save({ ...current, failure: "The job ended without a result line." });
+    // Stop paying as soon as the job has ended, whatever its outcome.
+    await this.close();
+  }
+
+  #onLine(message: string, event: ProgressEvent | undefined): void {
+    this.logs.push(message);
+    if (event?.event === "step") this.losses.push({ step: event.step, trainLoss: event.trainLoss });
+    if (event?.event === "result")
+      this.#save({
+        ...this.#current(),
+        result: { weightsCid: event.weightsCid, metricsCid: event.metricsCid, metrics: event.metrics },
+      });
+    if (event?.event === "failed") this.#save({ ...this.#current(), failure: event.error });
+  }
+
+  /** Closes the deployment: the lease ends, the provider is paid, the rest of the deposit returns. */
+  async close(): Promise<void> {
+    await this.#run(async () => {
+      const { a, ctx } = await this.#context();
+      const inflight = this.#current();
+      this.#stream?.close();
+      this.phase = "closing";
+      const state = await a.readDeploymentState(ctx, inflight.owner, inflight.dseq);
+      let height = Number(await a.latestHeight(ctx));
+      if (state === "active") height = (await a.closeDeployment(ctx, inflight.dseq)).height;
+      let cost = 0n;
+      if (inflight.lease) {
+        const lease = await a.readLease(ctx, inflight.lease);
+        if (lease)
+          cost = leaseCost(
+            lease.price.amount,
+            leaseBlocks(lease.createdAt, lease.closedOn > 0n ? lease.closedOn : BigInt(height)),
+          );
+      }
+      this.#save({ ...this.#current(), closed: { cost: cost.toString(), height } });
+      this.phase = "ended";
+    });
+  }
+
+  /** After a reload: follow the job again (its logs replay from the start), or pick a bid. */
+  async resume(): Promise<void> {
+    await this.#run(async () => {
+      const inflight = this.#current();
+      if (this.account?.address !== inflight.owner)
+        throw new HexsError(`Connect the Cosmos account that owns deployment ${inflight.dseq}`, {
+          details: inflight.owner,
+        });
+      if (inflight.closed) {
+        this.phase = "ended";
+        return;
+      }
+      if (inflight.lease) await this.#sendManifestAndFollow();
+      else await this.#waitBids();
+    });
+  }
+
+  /** Forgets the run (after publishing, or when the user dismisses a closed run). */
+  dismiss(): void {
+    clearInflight();
+    this.inflight = undefined;
+    this.phase = "setup";
+    this.bids = [];
+    this.logs = [];
+    this.losses = [];
+    this.error = undefined;
+  }
+
+  #endpoint() {
+    const inflight = this.#current();
+    const proxy = settings.current.akashProviderProxyUrl;
+    return { hostUri: inflight.hostUri ?? "", ...(proxy ? { proxyUrl: proxy } : {}) };
+  }
+
+  #current(): InflightDeployment {
+    if (!this.inflight) throw new HexsError("No deployment in flight");
+    return this.inflight;
+  }
+
+  #save(next: InflightDeployment): void {
+    saveInflight(next);
+    this.inflight = next;
+  }
+
+  async #run(action: () => Promise<void>): Promise<void> {
+    this.error = undefined;
+    this.busy = true;
+    try {
+      await action();
+    } catch (error) {
+      this.error =
+        error instanceof HexsError
+          ? `${error.shortMessage}${error.details ? ` — ${error.details}` : ""}`
+          : String(error);
+    } finally {
+      this.busy = false;
+    }
+  }
+}
+
+function loadInflightSafe(): InflightDeployment | undefined {
+  return typeof localStorage === "undefined" ? undefined : loadInflight();
+}
