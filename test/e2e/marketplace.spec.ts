@@ -1,12 +1,19 @@
 import { expect, test } from "@playwright/test";
+import { hexsFactoryAbi } from "../../src/lib/contracts/abis.ts";
+import { deployments } from "../../src/lib/contracts/deployments.ts";
 import { openApp, seededAgents } from "./support/app.ts";
+import { chainClient } from "./support/agents.ts";
 
 test.describe("browsing the marketplace", () => {
   test("shows a card per seeded agent with its score factors, price, members, usage and rating", async ({ page }) => {
     await openApp(page);
-    const cards = page.getByTestId("agent-card");
+    const search = page.getByRole("searchbox", { name: "Search" });
+    // Other tests add agents; finding each seeded one by name keeps this independent of paging.
     for (const agent of seededAgents()) {
-      const card = cards.filter({ has: page.getByRole("heading", { name: agent.name, exact: true }) });
+      await search.fill(agent.name);
+      const card = page
+        .getByTestId("agent-card")
+        .filter({ has: page.getByRole("heading", { name: agent.name, exact: true }) });
       await expect(card).toHaveCount(1);
       await expect(card.getByTestId("price")).toHaveText(agent.mode === "free" ? "Free" : /ETH \/ credit$/);
       await expect(card.getByTestId("score")).toContainText("Engagement");
@@ -23,11 +30,29 @@ test.describe("browsing the marketplace", () => {
     await expect(page.getByTestId("agent-card")).toContainText("Verse Garden");
 
     await search.fill("tiny-verse-char");
-    await expect(page.getByTestId("agent-card")).toHaveCount(2);
+    const verseCards = page.getByTestId("agent-card");
+    await expect(verseCards.filter({ hasText: "Meadow Verse" })).toHaveCount(1);
+    for (const card of await verseCards.all()) await expect(card).toContainText("tiny-verse-char");
 
     await search.fill("no such model");
     await expect(page.getByTestId("agent-card")).toHaveCount(0);
     await expect(page.getByText("No agent matches")).toBeVisible();
+  });
+
+  test("opens on the newest agents, read from the end of the registry", async ({ page }) => {
+    const client = chainClient();
+    const factory = deployments[31337]!.HexsFactory.address;
+    await openApp(page);
+    await expect(page.getByLabel("Sort by")).toHaveValue("newest");
+    await expect(page.getByTestId("agent-card").first()).toBeVisible();
+    const count = await client.readContract({ address: factory, abi: hexsFactoryAbi, functionName: "agentCount" });
+    const [newest] = await client.readContract({
+      address: factory,
+      abi: hexsFactoryAbi,
+      functionName: "summaries",
+      args: [count - 1n, 1n],
+    });
+    await expect(page.getByTestId("agent-card").first().getByRole("heading")).toHaveText(newest!.name);
   });
 
   test("sorts by price with free agents first, and by usage with the most called first", async ({ page }) => {

@@ -5,26 +5,21 @@ import { factoryAddress } from "./factory.ts";
 /** Summaries per `summaries(offset, limit)` call: small enough for any node's eth_call limits. */
 const CHUNK = 250;
 
-type Summary = Awaited<ReturnType<typeof readSummaryChunk>>[number];
+type Summary = Awaited<ReturnType<typeof readSummaries>>[number];
 export type AgentSummary = Summary & { index: number };
 
-function readSummaryChunk(config: Config, chainId: number, offset: number) {
+function readSummaries(config: Config, chainId: number, offset: number, limit: number) {
   return readContract(config, {
     chainId,
     address: factoryAddress(chainId),
     abi: hexsFactoryAbi,
     functionName: "summaries",
-    args: [BigInt(offset), BigInt(CHUNK)],
+    args: [BigInt(offset), BigInt(limit)],
   });
 }
 
-/**
- * Every agent's summary from the factory's registry. The count comes first; the chunks then
- * leave together in one JSON-RPC batch (the transport batches), so the whole marketplace costs
- * two HTTP requests whatever its size.
- */
-export async function readAgentSummaries(config: Config, chainId: number): Promise<AgentSummary[]> {
-  const total = Number(
+async function readAgentCount(config: Config, chainId: number): Promise<number> {
+  return Number(
     await readContract(config, {
       chainId,
       address: factoryAddress(chainId),
@@ -32,7 +27,29 @@ export async function readAgentSummaries(config: Config, chainId: number): Promi
       functionName: "agentCount",
     }),
   );
+}
+
+/**
+ * Every agent's summary from the factory's registry. The count comes first; the chunks then
+ * leave together in one JSON-RPC batch (the transport batches). Its cost grows with the
+ * registry, so the marketplace needs it only to search or to sort by something but age.
+ */
+export async function readAgentSummaries(config: Config, chainId: number): Promise<AgentSummary[]> {
+  const total = await readAgentCount(config, chainId);
   const offsets = Array.from({ length: Math.ceil(total / CHUNK) }, (_, i) => i * CHUNK);
-  const chunks = await Promise.all(offsets.map((offset) => readSummaryChunk(config, chainId, offset)));
+  const chunks = await Promise.all(offsets.map((offset) => readSummaries(config, chainId, offset, CHUNK)));
   return chunks.flat().map((summary, index) => ({ ...summary, index }));
+}
+
+/**
+ * One page of the newest agents (page 1 is the newest `pageSize`), whatever the registry's
+ * size: the count, then one summaries call.
+ */
+export async function readNewestAgents(config: Config, chainId: number, page: number, pageSize: number) {
+  const total = await readAgentCount(config, chainId);
+  const end = Math.max(0, total - (page - 1) * pageSize);
+  const start = Math.max(0, end - pageSize);
+  const summaries = end > start ? await readSummaries(config, chainId, start, end - start) : [];
+  const agents: AgentSummary[] = summaries.map((summary, i) => ({ ...summary, index: start + i })).reverse();
+  return { total, agents };
 }
