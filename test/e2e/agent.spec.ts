@@ -23,6 +23,17 @@ test.describe("the agent page", () => {
     await expect(page.getByRole("heading", { level: 1, name: "StoryTeller Tiny" })).toBeVisible();
   });
 
+  test("charts usage and ratings over time from the agent's events, agreeing with its counters", async ({ page }) => {
+    const agent = seeded("Fable Engine");
+    await openApp(page, `#/agent/${agent.agent}`);
+    const header = await page.locator("header.agent").textContent();
+    const calls = /(\d+) calls/.exec(header ?? "")?.[1];
+    expect(Number(calls)).toBeGreaterThan(0);
+    const summaries = page.getByTestId("activity").getByTestId("chart-summary");
+    await expect(summaries.first()).toContainText(`Calls (settled usage): ${calls} calls after`);
+    await expect(summaries.nth(1)).toContainText("Average rating: ★");
+  });
+
   test("renders a hostile model card without running any of its script or handlers", async ({ page }) => {
     const cid = await pinJson({
       schema: "hexs.model-card/1",
