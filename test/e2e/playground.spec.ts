@@ -2,7 +2,9 @@ import { expect, test, type Locator, type Page } from "@playwright/test";
 import { readFile } from "node:fs/promises";
 import { documentCid } from "../../src/lib/onnx/documents.ts";
 import { parseBenchmarkSet } from "../../src/lib/onnx/benchmark.ts";
-import { openApp } from "./support/app.ts";
+import { shortAddress } from "../../src/lib/format.ts";
+import { devAccount } from "./support/agents.ts";
+import { e2eEnv, openApp } from "./support/app.ts";
 import { connectDevWallet } from "./support/devWallet.ts";
 import { createAgentWithWeights, demoModelFiles, pinWeights } from "./support/playground.ts";
 
@@ -21,7 +23,7 @@ async function generateAll(page: Page, columns: Locator[]): Promise<string[]> {
 }
 
 test("compares the two demo models, benchmarks them, publishes a result and sees it reproduce", async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   const [stories, verse] = await Promise.all([demoModelFiles("tiny-stories-char"), demoModelFiles("tiny-verse-char")]);
   const [storiesCid, verseCid, brokenCid] = await Promise.all([
     pinWeights(stories),
@@ -97,8 +99,32 @@ test("compares the two demo models, benchmarks them, publishes a result and sees
   await storyRow.getByRole("button", { name: "Record on the ledger" }).click();
   await expect(storyRow.getByTestId("tx-status")).toHaveAttribute("data-step", "confirmed");
 
-  // Anyone re-runs the published result in their own browser: it reproduces.
-  await page.getByLabel("Published result CID").fill(resultCid);
+  // The record is listed under the re-run panel (recorder, set, weights, block); anyone re-runs it
+  // in their own browser from there, without typing a CID: it reproduces.
+  const record = page.getByTestId("published-result").and(page.locator(`[data-result-cid="${resultCid}"]`));
+  await expect(record).toHaveCount(1);
+  await expect(record).toContainText("Playground Stories #0");
+  await expect(record).toContainText(shortAddress(devAccount(OWNER).address));
+  await expect(record).toContainText(setCid);
+  await expect(record).toContainText(storiesCid);
+  await expect(record).toContainText(/block \d+/);
+  await record.getByRole("button", { name: "Re-run" }).click();
+  await expect(page.getByLabel("Published result CID")).toHaveValue(resultCid);
+  await expect(page.getByTestId("reproduction")).toHaveAttribute("data-reproduces", "true", { timeout: 30_000 });
+  await expect(page.getByTestId("reproduction")).toContainText("Reproduces");
+
+  // The agent page lists it too; its link opens the playground with the agent loaded and the CID
+  // pre-filled, and the typed-CID path reproduces as well.
+  await page.goto(`${e2eEnv().siteUrl}#/agent/${storyAgent}`);
+  const published = page.getByRole("region", { name: "Published benchmark results" });
+  await expect(published.getByTestId("metric-record")).toHaveCount(1);
+  await expect(published.getByTestId("metric-record")).toContainText(storiesCid);
+  await published.getByRole("link", { name: "Result #0" }).click();
+  await expect(page).toHaveURL(new RegExp(`#/playground\\?agent=${storyAgent}&result=${resultCid}$`));
+  await expect(page.getByLabel("Published result CID")).toHaveValue(resultCid);
+  await expect(page.getByRole("article", { name: "Playground Stories" })).toHaveAttribute("data-status", "ready", {
+    timeout: 30_000,
+  });
   await page.getByRole("button", { name: "Re-run in this browser" }).click();
   await expect(page.getByTestId("reproduction")).toHaveAttribute("data-reproduces", "true", { timeout: 30_000 });
   await expect(page.getByTestId("reproduction")).toContainText("Reproduces");
