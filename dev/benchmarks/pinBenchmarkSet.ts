@@ -3,6 +3,7 @@
 // the name results and ledger records use for it.
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import { kuboAdapter } from "../../src/lib/ipfs/kubo.ts";
 import { parseBenchmarkSet } from "../../src/lib/onnx/benchmark.ts";
 import { pinDocument } from "../../src/lib/onnx/documents.ts";
 import { TINY_CHAR_SET_PATH } from "./buildTinyCharSet.ts";
@@ -10,7 +11,7 @@ import { TINY_CHAR_SET_PATH } from "./buildTinyCharSet.ts";
 /** Validates and pins the set at `path`; returns its CID. */
 export async function pinBenchmarkSet(ipfsApiUrl: string, path: URL | string = TINY_CHAR_SET_PATH): Promise<string> {
   const set = parseBenchmarkSet(JSON.parse(await readFile(path, "utf8")));
-  return pinDocument(set, ipfsApiUrl);
+  return pinDocument(set, kuboAdapter({ url: ipfsApiUrl }));
 }
 
 if (import.meta.main) {

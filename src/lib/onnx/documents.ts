@@ -1,8 +1,7 @@
 // JSON documents named by their CID: benchmark sets and benchmark results. The CID is computed
 // locally (packJson), the upload must store that same root, and reads are verified.
 import { packJson } from "../ipfs/car.ts";
-import { kuboAdapter } from "../ipfs/kubo.ts";
-import { uploadCar } from "../ipfs/upload.ts";
+import { uploadCar, type UploadAdapter } from "../ipfs/upload.ts";
 
 /** The CID `value` has as a UnixFS JSON file, without uploading anything. */
 export async function documentCid(value: unknown): Promise<string> {
@@ -10,12 +9,12 @@ export async function documentCid(value: unknown): Promise<string> {
 }
 
 /**
- * Pins `value` on a Kubo RPC node and returns its CID (checked against the local one).
- * @example const cid = await pinDocument(benchmarkSet, "http://127.0.0.1:5001")
+ * Pins `value` through an upload adapter and returns its CID (checked against the local one).
+ * @example const cid = await pinDocument(benchmarkSet, kuboAdapter({ url: "http://127.0.0.1:5001" }))
  */
-export async function pinDocument(value: unknown, ipfsApiUrl: string, signal?: AbortSignal): Promise<string> {
+export async function pinDocument(value: unknown, adapter: UploadAdapter, signal?: AbortSignal): Promise<string> {
   const car = await packJson(value);
-  const { cid } = await uploadCar(kuboAdapter({ url: ipfsApiUrl }), car, signal ? { signal } : {});
+  const { cid } = await uploadCar(adapter, car, signal ? { signal } : {});
   return cid.toString();
 }
 

@@ -7,8 +7,14 @@ import { z } from "zod";
 const settingsSchema = z.object({
   chainId: z.number().int().positive(),
   rpcUrl: z.string().url(),
+  /** Where uploads go: a Kubo RPC node (`ipfsApiUrl`) or Storacha (`storachaEmail`'s account). */
+  ipfsUploadTarget: z.enum(["kubo", "storacha"]),
   /** Kubo RPC base URL uploads go to (without `/api/v0`). */
   ipfsApiUrl: z.string().url(),
+  /** Storacha account email the login link is sent to; empty until Storacha is chosen. */
+  storachaEmail: z.union([z.string().email(), z.literal("")]),
+  /** Storacha space DID or name; empty: the account's first space, or a new "hexs" one. */
+  storachaSpace: z.string(),
   /** Trustless gateways verified reads use, in order (local first). */
   ipfsGateways: z.array(z.string().url()).min(1),
   /** Hugging Face hub (or a stand-in speaking its API) base models are searched on. */
@@ -29,7 +35,10 @@ const STORAGE_KEY = "hexs:settings";
 export const defaultSettings: Settings = settingsSchema.parse({
   chainId: Number(import.meta.env.VITE_HEXS_CHAIN_ID ?? 31337),
   rpcUrl: import.meta.env.VITE_HEXS_RPC_URL ?? "http://127.0.0.1:8545",
+  ipfsUploadTarget: import.meta.env.VITE_HEXS_IPFS_UPLOAD_TARGET ?? "kubo",
   ipfsApiUrl: import.meta.env.VITE_HEXS_IPFS_API_URL ?? "http://127.0.0.1:5001",
+  storachaEmail: "",
+  storachaSpace: "",
   ipfsGateways: splitList(import.meta.env.VITE_HEXS_IPFS_GATEWAYS ?? "http://127.0.0.1:5001"),
   hubUrl: import.meta.env.VITE_HEXS_HUB_URL ?? "https://huggingface.co",
   akashRestUrl: import.meta.env.VITE_HEXS_AKASH_REST_URL ?? "http://127.0.0.1:8090",

@@ -3,8 +3,7 @@
 import { parseEther, parseEventLogs, zeroAddress, type Address, type Hex, type TransactionReceipt } from "viem";
 import { hexsFactoryAbi } from "#lib/contracts/abis.ts";
 import { packFile, packFiles, packJson } from "#lib/ipfs/car.ts";
-import { kuboAdapter } from "#lib/ipfs/kubo.ts";
-import { uploadCar, type UploadProgress } from "#lib/ipfs/upload.ts";
+import { uploadCar, type UploadAdapter, type UploadProgress } from "#lib/ipfs/upload.ts";
 import type { ModelCard } from "#lib/schemas/modelCard.ts";
 import { formatOf, validateWeightsManifest, type WeightsManifest } from "#lib/schemas/weightsManifest.ts";
 import type { DraftData } from "./draft.svelte.ts";
@@ -24,11 +23,11 @@ export type UploadPhase = { step: "hashing"; bytes: number; total: number } | ({
 
 /**
  * Packs the files as one UnixFS folder with a weights manifest (each file's own CID, size and
- * format) beside them, uploads it through the Kubo RPC and checks the node stored that root.
+ * format) beside them, uploads it through `adapter` and checks the service stored that root.
  */
 export async function uploadWeights(
   entries: WeightEntry[],
-  ipfsApiUrl: string,
+  adapter: UploadAdapter,
   onProgress: (phase: UploadPhase) => void,
 ) {
   const total = entries.reduce((sum, entry) => sum + entry.content.size, 0);
@@ -43,15 +42,15 @@ export async function uploadWeights(
   }
   const manifest = validateWeightsManifest({ schema: "hexs.weights-manifest/1", files });
   const car = await packFiles([...entries, { path: MANIFEST_PATH, content: JSON.stringify(manifest, null, 2) }]);
-  const { cid } = await uploadCar(kuboAdapter({ url: ipfsApiUrl }), car, {
+  const { cid } = await uploadCar(adapter, car, {
     onProgress: (progress) => onProgress({ step: "uploading", ...progress }),
   });
   return { cid: cid.toString(), files: files.map(({ path, size }) => ({ path, size })) };
 }
 
 /** Uploads the validated card as JSON; resolves with its CID. */
-export async function uploadCard(card: ModelCard, ipfsApiUrl: string): Promise<string> {
-  const { cid } = await uploadCar(kuboAdapter({ url: ipfsApiUrl }), await packJson(card));
+export async function uploadCard(card: ModelCard, adapter: UploadAdapter): Promise<string> {
+  const { cid } = await uploadCar(adapter, await packJson(card));
   return cid.toString();
 }
 

@@ -15,13 +15,22 @@ describe("settings form fields", () => {
     expect(fromText("  http://127.0.0.1:8545 ", field("rpcUrl"))).toBe("http://127.0.0.1:8545");
   });
 
+  it("offers Kubo and Storacha as upload targets and keeps the chosen value as is", () => {
+    const target = field("ipfsUploadTarget");
+    expect(target.kind).toBe("choice");
+    expect(target.options?.map((option) => option.value)).toEqual(["kubo", "storacha"]);
+    expect(fromText("storacha", target)).toBe("storacha");
+  });
+
   it("covers every endpoint the app talks to", () => {
     const keys = SETTING_GROUPS.flatMap((g) => g.fields.map((f) => f.key));
     expect(keys).toEqual(
       expect.arrayContaining([
         "chainId",
         "rpcUrl",
+        "ipfsUploadTarget",
         "ipfsApiUrl",
+        "storachaEmail",
         "ipfsGateways",
         "hubUrl",
         "akashRestUrl",

@@ -1,7 +1,7 @@
 import type { Settings } from "#lib/state/settings.svelte.ts";
 
-/** How a setting is typed in: one line of text, a number, or a list with one item per line. */
-type FieldKind = "text" | "number" | "list";
+/** How a setting is typed in: one line of text, a number, a list with one item per line, or a choice. */
+type FieldKind = "text" | "number" | "list" | "choice";
 
 export interface SettingField {
   key: keyof Settings;
@@ -9,6 +9,8 @@ export interface SettingField {
   kind: FieldKind;
   /** Empty allowed (the setting is optional). */
   optional?: boolean;
+  /** The values a `choice` offers, with their labels. */
+  options?: { value: string; label: string }[];
 }
 
 export const SETTING_GROUPS: { legend: string; fields: SettingField[] }[] = [
@@ -22,7 +24,23 @@ export const SETTING_GROUPS: { legend: string; fields: SettingField[] }[] = [
   {
     legend: "IPFS",
     fields: [
-      { key: "ipfsApiUrl", label: "Upload target (Kubo RPC URL)", kind: "text" },
+      {
+        key: "ipfsUploadTarget",
+        label: "Upload target",
+        kind: "choice",
+        options: [
+          { value: "kubo", label: "Kubo RPC node" },
+          { value: "storacha", label: "Storacha (login by email)" },
+        ],
+      },
+      { key: "ipfsApiUrl", label: "Kubo RPC URL", kind: "text" },
+      { key: "storachaEmail", label: "Storacha account email", kind: "text", optional: true },
+      {
+        key: "storachaSpace",
+        label: "Storacha space (DID or name; empty: the first, or a new one)",
+        kind: "text",
+        optional: true,
+      },
       {
         key: "ipfsGateways",
         label: "Gateways, one per line, nearest first (every byte read is verified against its CID)",
