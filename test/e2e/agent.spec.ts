@@ -21,6 +21,9 @@ test.describe("the agent page", () => {
     await expect(page.getByTestId("score")).toContainText("Popularity");
     await page.getByTestId("parent-link").click();
     await expect(page.getByRole("heading", { level: 1, name: "StoryTeller Tiny" })).toBeVisible();
+    // …and the parent lists it among the agents fine-tuned from it.
+    await page.getByTestId("children").getByRole("link", { name: "StoryTeller Verse" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "StoryTeller Verse" })).toBeVisible();
   });
 
   test("charts usage and ratings over time from the agent's events, agreeing with its counters", async ({ page }) => {
@@ -92,6 +95,12 @@ test.describe("an application developer", () => {
 
     await row.getByRole("button", { name: "Revoke" }).click();
     await expect(row).toContainText("revoked");
+
+    // The account page gathers the credits held in every agent.
+    await page.getByRole("link", { name: "Account" }).click();
+    const position = page.getByTestId("positions").getByRole("row", { name: /Fable Engine/ });
+    await expect(position).toContainText("250");
+    await expect(position).toContainText("member");
   });
 });
 

@@ -1,6 +1,7 @@
-import { readContract, type Config } from "@wagmi/core";
+import { getContractEvents, readContract, type Config } from "@wagmi/core";
 import type { Address } from "viem";
-import { agentAbi, agentLedgerAbi } from "../../contracts/abis.ts";
+import { agentAbi, agentLedgerAbi, hexsFactoryAbi } from "../../contracts/abis.ts";
+import { factoryDeployment } from "../factory.ts";
 
 /** Everything the agent page shows that is the same for every visitor, in one JSON-RPC batch. */
 export async function readAgent(config: Config, chainId: number, agent: Address) {
@@ -23,7 +24,38 @@ export async function readAgent(config: Config, chainId: number, agent: Address)
       }),
     ),
   );
-  return { summary, metadata, endpoint, operator, royaltyBps, versions };
+  return {
+    summary,
+    metadata,
+    endpoint,
+    operator,
+    royaltyBps,
+    versions,
+    children: await readChildren(config, chainId, agent),
+  };
+}
+
+/** The agents fine-tuned from `agent` (its lineage downwards), from the factory's events. */
+async function readChildren(config: Config, chainId: number, agent: Address) {
+  const { address: factory, fromBlock } = factoryDeployment(chainId);
+  const created = await getContractEvents(config, {
+    chainId,
+    address: factory,
+    abi: hexsFactoryAbi,
+    eventName: "AgentCreated",
+    args: { parent: agent },
+    fromBlock,
+  });
+  const children = created.map((log) => log.args.agent).filter((child): child is Address => child !== undefined);
+  if (children.length === 0) return [];
+  const summaries = await readContract(config, {
+    chainId,
+    address: factory,
+    abi: hexsFactoryAbi,
+    functionName: "summariesOf",
+    args: [children],
+  });
+  return summaries.map(({ agent: address, name }) => ({ address, name }));
 }
 
 export type AgentDetails = Awaited<ReturnType<typeof readAgent>>;
