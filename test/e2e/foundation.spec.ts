@@ -164,9 +164,9 @@ test.describe("the settings page", () => {
     const { siteUrl } = e2eEnv();
     await page.goto(`${siteUrl}#/settings`);
     await page.getByLabel("Gateways, one per line").fill("http://127.0.0.1:18080\nhttp://127.0.0.1:18081");
-    await page.getByLabel("Upload target (Kubo RPC URL)").fill("http://127.0.0.1:15001");
+    await page.getByLabel("Kubo RPC URL").fill("http://127.0.0.1:15001");
     await page.getByRole("button", { name: "Save and reload" }).click();
-    await expect(page.getByLabel("Upload target (Kubo RPC URL)")).toHaveValue("http://127.0.0.1:15001");
+    await expect(page.getByLabel("Kubo RPC URL")).toHaveValue("http://127.0.0.1:15001");
     await expect(page.getByLabel("Gateways, one per line")).toHaveValue(
       "http://127.0.0.1:18080\nhttp://127.0.0.1:18081",
     );
@@ -176,5 +176,34 @@ test.describe("the settings page", () => {
     await expect(page.getByRole("alert")).toContainText("ipfsGateways.0");
     const stored = await page.evaluate(() => JSON.parse(localStorage.getItem("hexs:settings")!));
     expect(stored.ipfsGateways).toEqual(["http://127.0.0.1:18080", "http://127.0.0.1:18081"]);
+  });
+
+  // No Storacha login here (its service is out of reach): the choice, its persistence, what the
+  // publish page says, and the missing-email refusal, which comes before any network call.
+  test("switches uploads to Storacha, and the publish page says so and asks for the account email", async ({
+    page,
+  }) => {
+    const { siteUrl } = e2eEnv();
+    await page.goto(`${siteUrl}#/settings`);
+    await page.getByLabel("Upload target").selectOption("storacha");
+    await page.getByRole("button", { name: "Save and reload" }).click();
+    await expect(page.getByLabel("Upload target")).toHaveValue("storacha");
+
+    await page.getByRole("link", { name: "Publish" }).click();
+    await expect(page.getByTestId("upload-target")).toHaveText("Uploads go to Storacha (no account email set).");
+    await page
+      .getByLabel(/Weights files/)
+      .setInputFiles({ name: "model.onnx", mimeType: "", buffer: Buffer.from("x") });
+    await page.getByRole("button", { name: "Upload weights to IPFS" }).click();
+    await expect(page.getByRole("alert")).toHaveText("storacha: set your account email in Settings");
+
+    await page.getByRole("link", { name: "Settings" }).click();
+    await page.getByLabel("Storacha account email").fill("ada@example.com");
+    await page.getByRole("button", { name: "Save and reload" }).click();
+    await expect(page.getByLabel("Storacha account email")).toHaveValue("ada@example.com");
+    const stored = await page.evaluate(() => JSON.parse(localStorage.getItem("hexs:settings")!));
+    expect(stored).toMatchObject({ ipfsUploadTarget: "storacha", storachaEmail: "ada@example.com", storachaSpace: "" });
+    await page.getByRole("link", { name: "Publish" }).click();
+    await expect(page.getByTestId("upload-target")).toHaveText("Uploads go to Storacha (ada@example.com).");
   });
 });
