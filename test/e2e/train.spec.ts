@@ -4,8 +4,8 @@ import { createPublicClient, http, type Address } from "viem";
 import { hardhat } from "viem/chains";
 import { agentAbi, agentLedgerAbi } from "../../src/lib/contracts/abis.ts";
 import type { AkashStandIn } from "../../dev/standins/akash/server.ts";
-import { e2eEnv, seededAgents } from "./support/app.ts";
-import { devAccountIndex, openTrain, startStandIn } from "./support/akash.ts";
+import { e2eEnv } from "./support/app.ts";
+import { acceptCheapestBid, connectTrain, createDeployment, startStandIn, trainBase } from "./support/akash.ts";
 
 let standIn: AkashStandIn;
 test.beforeAll(async () => {
@@ -20,31 +20,10 @@ const versionCount = async (agent: Address) =>
   (await chain().readContract({ address: agent, abi: agentAbi, functionName: "summary" })).versionCount;
 
 async function startRun(page: Page, datasetText: string, steps: number) {
-  const base = seededAgents().find((a) => a.name === "StoryTeller Tiny")!;
-  await openTrain(page, standIn);
-  await page.getByRole("button", { name: "Connect wallet" }).click();
-  await page.getByRole("button", { name: "HEXS dev wallet" }).click();
-  await page.getByLabel("Dev account").selectOption(String(devAccountIndex(base.owner)));
-  await page.getByRole("button", { name: "Use dev key" }).click();
-  await expect(page.getByTestId("cosmos-account")).toContainText("akash1");
-
-  await page.getByLabel("Base agent").selectOption(base.agent);
-  await page
-    .getByLabel("Upload a text file")
-    .setInputFiles({ name: "data.txt", mimeType: "text/plain", buffer: Buffer.from(datasetText) });
-  await expect(page.getByLabel("Dataset CID")).toHaveValue(/^baf/, { timeout: 15_000 });
-  await page.getByLabel("Steps").fill(String(steps));
-  await page.getByRole("button", { name: "Check SDL" }).click();
-  // The Akash SDK loads on first use (a large lazy chunk).
-  await expect(page.getByTestId("sdl")).toContainText(`HEXS_STEPS=${steps}`, { timeout: 15_000 });
-  await expect(page.getByTestId("deposit")).toHaveText("5 AKT");
-  await page.getByRole("button", { name: "Create deployment" }).click();
-
-  const bids = page.getByTestId("bids");
-  await expect(bids.getByRole("row")).toHaveCount(3, { timeout: 15_000 }); // header + two providers in budget
-  await expect(bids).toContainText("5 uakt");
-  await bids.getByRole("button", { name: "Accept" }).first().click();
-  return { base, dseq: (await page.getByTestId("dseq").textContent())! };
+  await connectTrain(page, standIn);
+  await createDeployment(page, { datasetText, steps });
+  await expect(page.getByTestId("bids")).toContainText("5 uakt", { timeout: 15_000 });
+  return { base: trainBase(), dseq: await acceptCheapestBid(page) };
 }
 
 test.describe("/train: fine-tuning on Akash (local stand-in)", () => {

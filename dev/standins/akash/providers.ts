@@ -13,6 +13,11 @@ export interface StandInProvider {
   attributes: { key: string; value: string }[];
   /** Answers no bid at all (to test the "no bids" path). */
   silent?: boolean;
+  /**
+   * The host it registers on chain. Default: the stand-in's own provider API for this name;
+   * a URL nobody answers on gives a provider that bids but cannot be reached.
+   */
+  hostUri?: string;
 }
 
 export const DEFAULT_PROVIDERS: StandInProvider[] = [

@@ -262,7 +262,7 @@ export function nodeApi(
             QueryProviderResponse.fromPartial({
               provider: {
                 owner: match[1]!,
-                hostUri: `${options.providerBaseUrl()}/provider/${provider.name}`,
+                hostUri: provider.hostUri ?? `${options.providerBaseUrl()}/provider/${provider.name}`,
                 attributes: provider.attributes,
                 info: { email: "", website: "" },
               },

@@ -46,8 +46,11 @@ export class TrainFlow {
   bids = $state.raw<BidView[]>([]);
   logs = $state<string[]>([]);
   losses = $state<LossPoint[]>([]);
+  /** No provider bid within the waiting time: the deployment only holds the deposit, close it. */
+  noBids = $state(false);
   #jwt: JwtSource | undefined;
   #stream: LogStream | undefined;
+  #bidWait: AbortController | undefined;
 
   readonly resumable = $derived(this.inflight !== undefined && this.phase === "setup");
 
@@ -126,15 +129,22 @@ export class TrainFlow {
     const { a, ctx } = await this.#context();
     const inflight = this.#current();
     this.phase = "bidding";
+    this.noBids = false;
+    this.#bidWait = new AbortController();
+    const signal = this.#bidWait.signal;
     try {
       await a.waitForBids(ctx, inflight.owner, inflight.dseq, {
         settleMs: 2000,
         timeoutMs: 60_000,
         onBids: (bids) => (this.bids = bids),
+        signal,
       });
     } catch (error) {
-      if (error instanceof AkashNoBidsError) this.error = `${error.shortMessage}. ${error.details ?? ""}`;
-      else throw error;
+      // Closing the deployment stops the wait; that is not a failure.
+      if (signal.aborted) return;
+      if (!(error instanceof AkashNoBidsError)) throw error;
+      this.noBids = true;
+      this.error = `${error.shortMessage}. ${error.details ?? ""}`;
     }
   }
 
@@ -164,6 +174,8 @@ export class TrainFlow {
       this.#onLine(line.message, a.parseProgress(line.message)),
     );
     await this.#stream.closed;
+    // The user closed the deployment while the job ran: close() already settles the run.
+    if (this.phase !== "running") return;
     const current = this.#current();
     if (!current.result && !current.failure)
       this.#save({ ...current, failure: "The job ended without a result line." });
@@ -187,6 +199,7 @@ export class TrainFlow {
     await this.#run(async () => {
       const { a, ctx } = await this.#context();
       const inflight = this.#current();
+      this.#bidWait?.abort();
       this.#stream?.close();
       this.phase = "closing";
       const state = await a.readDeploymentState(ctx, inflight.owner, inflight.dseq);
@@ -231,6 +244,7 @@ export class TrainFlow {
     this.bids = [];
     this.logs = [];
     this.losses = [];
+    this.noBids = false;
     this.error = undefined;
   }
 

@@ -1,11 +1,61 @@
-import type { Page } from "@playwright/test";
+import { expect, type Page } from "@playwright/test";
 import { mnemonicToAccount } from "viem/accounts";
-import { startAkashStandIn, type AkashStandIn } from "../../../dev/standins/akash/server.ts";
-import { e2eEnv, testSettings } from "./app.ts";
+import { startAkashStandIn, type AkashStandIn, type AkashStandInOptions } from "../../../dev/standins/akash/server.ts";
+import { e2eEnv, seededAgents, testSettings } from "./app.ts";
 
 /** The Akash stand-in for one spec, on a free port, uploading to the e2e IPFS node. */
-export function startStandIn(): Promise<AkashStandIn> {
-  return startAkashStandIn({ ipfsApiUrl: e2eEnv().ipfsUrl, blockMs: 300, bidDelayMs: 500 });
+export function startStandIn(options: AkashStandInOptions = {}): Promise<AkashStandIn> {
+  return startAkashStandIn({ ipfsApiUrl: e2eEnv().ipfsUrl, blockMs: 300, bidDelayMs: 500, ...options });
+}
+
+/** The seeded agent the /train tests fine-tune; its owner is a dev wallet account. */
+export const trainBase = () => seededAgents().find((a) => a.name === "StoryTeller Tiny")!;
+
+/**
+ * Opens /train and connects both wallets as the base agent's owner: the EVM dev wallet and the
+ * Cosmos dev key. A tab opened after another in the same browser finds the EVM wallet reconnected
+ * (`reconnected`); the Cosmos key is never remembered.
+ */
+export async function connectTrain(page: Page, standIn: AkashStandIn, reconnected = false): Promise<void> {
+  await openTrain(page, standIn);
+  if (!reconnected) {
+    await page.getByRole("button", { name: "Connect wallet" }).click();
+    await page.getByRole("button", { name: "HEXS dev wallet" }).click();
+  }
+  await page.getByLabel("Dev account").selectOption(String(devAccountIndex(trainBase().owner)));
+  await page.getByRole("button", { name: "Use dev key" }).click();
+  await expect(page.getByTestId("cosmos-account")).toContainText("akash1");
+}
+
+export interface JobInput {
+  datasetText: string;
+  steps: number;
+  /** GPU model to ask for (empty: CPU only). */
+  gpuModel?: string;
+}
+
+/** Fills the job form on a connected /train page, checks the SDL and creates the deployment. */
+export async function createDeployment(page: Page, job: JobInput): Promise<void> {
+  await page.getByLabel("Base agent").selectOption(trainBase().agent);
+  await page
+    .getByLabel("Upload a text file")
+    .setInputFiles({ name: "data.txt", mimeType: "text/plain", buffer: Buffer.from(job.datasetText) });
+  await expect(page.getByLabel("Dataset CID")).toHaveValue(/^baf/, { timeout: 15_000 });
+  await page.getByLabel("Steps").fill(String(job.steps));
+  if (job.gpuModel) await page.getByLabel("GPU model (empty: CPU only)").fill(job.gpuModel);
+  await page.getByRole("button", { name: "Check SDL" }).click();
+  // The Akash SDK loads on first use (a large lazy chunk).
+  await expect(page.getByTestId("sdl")).toContainText(`HEXS_STEPS=${job.steps}`, { timeout: 15_000 });
+  await expect(page.getByTestId("deposit")).toHaveText("5 AKT");
+  await page.getByRole("button", { name: "Create deployment" }).click();
+}
+
+/** Waits for the bids of the default providers within budget and accepts the cheapest; returns the dseq. */
+export async function acceptCheapestBid(page: Page): Promise<string> {
+  const bids = page.getByTestId("bids");
+  await expect(bids.getByRole("row")).toHaveCount(3, { timeout: 15_000 }); // header + two providers in budget
+  await bids.getByRole("button", { name: "Accept" }).first().click();
+  return (await page.getByTestId("dseq").textContent())!;
 }
 
 /** Opens /train with the settings a user would enter: test chain, IPFS node and the stand-in. */

@@ -1,0 +1,193 @@
+// Issue 7, item 5: every failure of a /train run leaves a clear state and a way to recover the
+// lease or close it, and nothing paid is lost track of. Each test runs its own Akash stand-in
+// and checks what the page says against the stand-in's chain (deployment, escrow, balance).
+import { createServer } from "node:net";
+import { readFile } from "node:fs/promises";
+import { expect, test, type Page } from "@playwright/test";
+import type { AkashStandIn, AkashStandInOptions } from "../../dev/standins/akash/server.ts";
+import { key } from "../../dev/standins/akash/chain.ts";
+import { DEFAULT_PROVIDERS } from "../../dev/standins/akash/providers.ts";
+import { acceptCheapestBid, connectTrain, createDeployment, startStandIn } from "./support/akash.ts";
+
+const FUNDS = 1_000_000_000n;
+const DEPOSIT = 5_000_000n;
+/** What the transactions of one run may cost in fees, at most (gas 0.025 uakt). */
+const FEES = 50_000n;
+const INFLIGHT_KEY = "hexs:akash:inflight";
+
+let standIn: AkashStandIn | undefined;
+async function useStandIn(options: AkashStandInOptions = {}): Promise<AkashStandIn> {
+  standIn = await startStandIn({ devKeyFunds: FUNDS, ...options });
+  return standIn;
+}
+test.afterEach(async () => {
+  await standIn?.stop();
+  standIn = undefined;
+});
+
+const verse = async (chars: number) =>
+  (await readFile(new URL("../../models/corpus/verse.txt", import.meta.url), "utf8")).slice(0, chars);
+
+async function cosmosOwner(page: Page): Promise<string> {
+  return (await page.getByTestId("cosmos-account").locator("code").textContent())!;
+}
+
+/** The stand-in's record of `dseq`, and the owner's balance there. */
+function onChain(s: AkashStandIn, owner: string, dseq: string) {
+  return {
+    deployment: s.chain.deployments.get(key(owner, dseq)),
+    leases: s.chain.leases.filter((l) => l.ref.owner === owner && l.ref.dseq === dseq),
+    balance: s.chain.accounts.get(owner)?.balance ?? 0n,
+  };
+}
+
+/** Starts a job, waits until the provider runs it, then closes the tab; returns a fresh tab in the same browser. */
+async function startJobAndCloseTab(page: Page, s: AkashStandIn, steps: number) {
+  await connectTrain(page, s);
+  await createDeployment(page, { datasetText: await verse(6000), steps });
+  const dseq = await acceptCheapestBid(page);
+  await expect(page.getByTestId("logs")).toContainText('"event":"started"', { timeout: 30_000 });
+  const owner = await cosmosOwner(page);
+  const context = page.context();
+  await page.close();
+  const again = await context.newPage();
+  await connectTrain(again, s, true);
+  const inflight = again.getByTestId("inflight");
+  await expect(inflight).toContainText(dseq);
+  await expect(inflight).toContainText("may still hold your deposit");
+  return { page: again, dseq, owner };
+}
+
+test.describe("/train: recovering from failures (local Akash stand-in)", () => {
+  test.setTimeout(90_000);
+
+  test("after the tab closed mid-job, Resume follows the job again and publishes its result", async ({ page }) => {
+    const s = await useStandIn();
+    const { page: again, dseq, owner } = await startJobAndCloseTab(page, s, 20);
+    expect(onChain(s, owner, dseq).deployment?.state).toBe("active");
+
+    await again.getByRole("button", { name: "Resume" }).click();
+    // The provider replays the job's log from its start.
+    await expect(again.getByTestId("logs")).toContainText('"event":"started"', { timeout: 15_000 });
+    await expect(again.getByTestId("outcome")).toContainText("Job finished", { timeout: 60_000 });
+    await expect(again.getByTestId("closed")).toContainText(`Deployment ${dseq} closed`);
+    await again.getByRole("button", { name: "Publish version" }).click();
+    await expect(again.getByTestId("tx-status")).toHaveAttribute("data-step", "confirmed", { timeout: 20_000 });
+
+    const { deployment, leases } = onChain(s, owner, dseq);
+    expect(deployment).toMatchObject({ state: "closed", escrow: 0n });
+    expect(leases.map((l) => l.state)).toEqual(["closed"]);
+  });
+
+  test("after the tab closed mid-job, Close ends the lease, refunds the escrow and forgets the run", async ({
+    page,
+  }) => {
+    const s = await useStandIn();
+    const { page: again, dseq, owner } = await startJobAndCloseTab(page, s, 2000);
+    const before = onChain(s, owner, dseq);
+    expect(before.deployment).toMatchObject({ state: "active", escrow: DEPOSIT });
+
+    await again.getByTestId("inflight").getByRole("button", { name: "Close deployment" }).click();
+    await expect(again.getByTestId("outcome")).toContainText("Deployment closed");
+    const shown = BigInt((await again.getByTestId("closed").textContent())!.match(/\((\d+) uakt\)/)?.[1] ?? "-1");
+
+    const after = onChain(s, owner, dseq);
+    expect(after.deployment).toMatchObject({ state: "closed", escrow: 0n });
+    expect(after.leases).toHaveLength(1);
+    expect(after.leases[0]).toMatchObject({ state: "closed", paid: shown });
+    // The deposit came back less what the provider was paid and the closing transaction's fee.
+    const refund = after.balance - before.balance;
+    expect(refund).toBeLessThanOrEqual(DEPOSIT - shown);
+    expect(refund).toBeGreaterThan(DEPOSIT - shown - FEES);
+
+    await again.getByRole("button", { name: "Start another run" }).click();
+    expect(await again.evaluate((k) => localStorage.getItem(k), INFLIGHT_KEY)).toBeNull();
+    await again.reload();
+    await expect(again.getByRole("button", { name: "Check SDL" })).toBeVisible();
+    await expect(again.getByTestId("inflight")).toHaveCount(0);
+  });
+
+  test("a job no provider bids on says so and closes with the whole deposit back", async ({ page }) => {
+    const s = await useStandIn();
+    // The bid wait gives up after a minute; the test moves the page's clock past it.
+    await page.clock.install();
+    await connectTrain(page, s);
+    const owner = await cosmosOwner(page);
+    await createDeployment(page, { datasetText: "no provider has this GPU", steps: 5, gpuModel: "h200" });
+    await expect(page.getByText("Waiting for providers to bid…")).toBeVisible({ timeout: 15_000 });
+    const dseq = (await page.getByTestId("dseq").textContent())!;
+    const before = onChain(s, owner, dseq);
+    expect(before.deployment).toMatchObject({ state: "active", escrow: DEPOSIT });
+    // Past the stand-in's bid delay: every provider has had its chance.
+    await page.waitForTimeout(1500);
+    expect(s.chain.bids.filter((b) => b.ref.dseq === dseq)).toHaveLength(0);
+
+    await page.clock.fastForward("01:05");
+    await expect(page.getByTestId("no-bids")).toBeVisible({ timeout: 10_000 });
+    await expect(page.getByTestId("train-error")).toContainText("No provider bid on the deployment");
+    await page.getByRole("button", { name: "Close deployment" }).click();
+    await expect(page.getByTestId("outcome")).toContainText("Deployment closed");
+    await expect(page.getByTestId("lease-cost")).toHaveText("0 AKT");
+
+    const after = onChain(s, owner, dseq);
+    expect(after.deployment).toMatchObject({ state: "closed", escrow: 0n });
+    expect(after.leases).toHaveLength(0);
+    const refund = after.balance - before.balance;
+    expect(refund).toBeLessThanOrEqual(DEPOSIT);
+    expect(refund).toBeGreaterThan(DEPOSIT - FEES);
+  });
+
+  test("an account without the deposit gets a clear error and no deployment", async ({ page }) => {
+    const s = await useStandIn({ devKeyFunds: 1_000_000n });
+    await connectTrain(page, s);
+    await createDeployment(page, { datasetText: "never trained", steps: 5 });
+    await expect(page.getByTestId("train-error")).toContainText(
+      "Creating the deployment failed on the Akash chain: insufficient funds",
+      {
+        timeout: 15_000,
+      },
+    );
+    await expect(page.getByTestId("train-error")).toContainText("is smaller than 5000000uakt");
+    await expect(page.getByRole("button", { name: "Create deployment" })).toBeEnabled();
+    expect(s.chain.deployments.size).toBe(0);
+    expect(await page.evaluate((k) => localStorage.getItem(k), INFLIGHT_KEY)).toBeNull();
+  });
+
+  test("a provider that cannot be reached is reported, and its lease can be closed", async ({ page }) => {
+    const s = await useStandIn({
+      providers: [
+        { ...DEFAULT_PROVIDERS[2]!, name: "provider-gone", hostUri: `http://127.0.0.1:${await closedPort()}` },
+      ],
+    });
+    await connectTrain(page, s);
+    const owner = await cosmosOwner(page);
+    await createDeployment(page, { datasetText: "never trained", steps: 5 });
+    const bids = page.getByTestId("bids");
+    await expect(bids.getByRole("row")).toHaveCount(2, { timeout: 15_000 });
+    await bids.getByRole("button", { name: "Accept" }).click();
+    await expect(page.getByTestId("train-error")).toContainText(
+      "The provider could not be reached: send the manifest",
+      {
+        timeout: 15_000,
+      },
+    );
+    const dseq = (await page.getByTestId("dseq").textContent())!;
+    expect(onChain(s, owner, dseq).leases.map((l) => l.state)).toEqual(["active"]);
+
+    await page.getByRole("button", { name: "Close deployment" }).click();
+    await expect(page.getByTestId("outcome")).toContainText("Deployment closed");
+    const shown = BigInt((await page.getByTestId("closed").textContent())!.match(/\((\d+) uakt\)/)?.[1] ?? "-1");
+    const after = onChain(s, owner, dseq);
+    expect(after.deployment).toMatchObject({ state: "closed", escrow: 0n });
+    expect(after.leases[0]).toMatchObject({ state: "closed", paid: shown });
+  });
+});
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
