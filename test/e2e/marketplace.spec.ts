@@ -34,6 +34,11 @@ test.describe("browsing the marketplace", () => {
     await expect(verseCards.filter({ hasText: "Meadow Verse" })).toHaveCount(1);
     for (const card of await verseCards.all()) await expect(card).toContainText("tiny-verse-char");
 
+    // Tags come from each agent's model card on IPFS: "fables" is only in Fable Engine's card.
+    await search.fill("fables");
+    await expect(page.getByTestId("agent-card")).toHaveCount(1);
+    await expect(page.getByTestId("agent-card").getByTestId("tags")).toContainText("fables");
+
     await search.fill("no such model");
     await expect(page.getByTestId("agent-card")).toHaveCount(0);
     await expect(page.getByText("No agent matches")).toBeVisible();
