@@ -107,6 +107,22 @@ test.describe("/train: recovering from failures (local Akash stand-in)", () => {
     await expect(again.getByTestId("inflight")).toHaveCount(0);
   });
 
+  test("closing while the job runs stops it once and reports no error", async ({ page }) => {
+    const s = await useStandIn();
+    await connectTrain(page, s);
+    const owner = await cosmosOwner(page);
+    await createDeployment(page, { datasetText: await verse(6000), steps: 2000 });
+    const dseq = await acceptCheapestBid(page);
+    await expect(page.getByTestId("logs")).toContainText('"event":"started"', { timeout: 30_000 });
+
+    await page.getByRole("button", { name: "Close deployment" }).click();
+    await expect(page.getByTestId("outcome")).toContainText("Deployment closed");
+    // The log stream ends with the lease; that must not start a second close.
+    await page.waitForTimeout(1500);
+    await expect(page.getByTestId("train-error")).toHaveCount(0);
+    expect(onChain(s, owner, dseq).deployment).toMatchObject({ state: "closed", escrow: 0n });
+  });
+
   test("a job no provider bids on says so and closes with the whole deposit back", async ({ page }) => {
     const s = await useStandIn();
     // The bid wait gives up after a minute; the test moves the page's clock past it.
