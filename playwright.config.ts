@@ -1,13 +1,8 @@
-import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
+import { CHROMIUM_ARGS, chromiumExecutablePath } from "./dev/chromium.ts";
 
-/**
- * Playwright's own browser download is used where it is installed (`npx playwright install`);
- * otherwise the system Chromium (PLAYWRIGHT_CHROMIUM_PATH, or Debian's /usr/bin/chromium).
- */
-const systemChromium = process.env.PLAYWRIGHT_CHROMIUM_PATH ?? "/usr/bin/chromium";
-const executablePath = process.env.PLAYWRIGHT_CHROMIUM_PATH || existsSync(systemChromium) ? systemChromium : undefined;
-
+// Chromium: PLAYWRIGHT_CHROMIUM_PATH, else Debian's /usr/bin/chromium where installed, else
+// Playwright's own download (`npx playwright install chromium`) — see dev/chromium.ts.
 export default defineConfig({
   testDir: "test/e2e",
   globalSetup: "./test/e2e/support/globalSetup.ts",
@@ -22,16 +17,8 @@ export default defineConfig({
     ...devices["Desktop Chrome"],
     trace: "retain-on-failure",
     launchOptions: {
-      executablePath,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
+      executablePath: chromiumExecutablePath(),
+      args: CHROMIUM_ARGS,
     },
   },
 });

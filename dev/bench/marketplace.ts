@@ -13,18 +13,10 @@ import { freePort } from "../stack/ports.ts";
 import { ROOT, runToCompletion } from "../stack/processes.ts";
 import { serveUnderSubpath } from "../stack/subpathServer.ts";
 import type { BenchMetric, BenchSection } from "./report.ts";
+import { CHROMIUM_ARGS, chromiumExecutablePath } from "../chromium.ts";
 
 const SIZES = [1_000, 10_000];
 const PREFIX = "/ipfs/bafybeibenchmarkmarketplace/";
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 /**
  * Creates agents until the registry holds `total`, from the node's first unlocked account. Sent
@@ -76,7 +68,7 @@ interface PageLoad {
 }
 
 async function measurePageLoad(siteUrl: string, rpcUrl: string): Promise<PageLoad> {
-  const browser = await chromium.launch({ executablePath: process.env.PLAYWRIGHT_CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: chromiumExecutablePath(), args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage();
     await page.addInitScript((url) => localStorage.setItem("hexs:settings", JSON.stringify({ chainId: 31337, rpcUrl: url })), rpcUrl);

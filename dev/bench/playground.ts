@@ -19,6 +19,7 @@ import type { OrtRuntime } from "../../src/lib/onnx/session.ts";
 import type { GenerationSettings, WorkerRequest, WorkerResponse } from "../../src/lib/onnx/protocol.ts";
 import { serveUnderSubpath } from "../stack/subpathServer.ts";
 import type { BenchMetric, BenchSection } from "./report.ts";
+import { CHROMIUM_ARGS, chromiumExecutablePath } from "../chromium.ts";
 
 const MODELS = ["tiny-stories-char", "tiny-verse-char"] as const;
 const PROMPT = "Once upon a time";
@@ -26,15 +27,6 @@ const PROMPT = "Once upon a time";
 const SETTINGS: GenerationSettings = { temperature: 0, maxNewTokens: 200, seed: 1 };
 const RUNS = 5;
 const PREFIX = "/ipfs/bafybeibenchplaygroundsite/";
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 export async function run(): Promise<BenchSection> {
   await runToCompletion("npm", ["run", "build"]);
@@ -43,7 +35,7 @@ export async function run(): Promise<BenchSection> {
   const dataDir = await mkdtemp(join(tmpdir(), "hexs-bench-ipfs-"));
   const ipfs = await startIpfsNode({ dataDir });
   const site = await serveUnderSubpath(join(ROOT, "build"), PREFIX);
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: chromiumExecutablePath(), args: CHROMIUM_ARGS });
   const metrics: BenchMetric[] = [];
   try {
     const page = await browser.newPage();

@@ -5,16 +5,7 @@ import { build } from "vite";
 import { packFiles } from "../../src/lib/ipfs/car.ts";
 import { kuboAdapter } from "../../src/lib/ipfs/kubo.ts";
 import { uploadCar } from "../../src/lib/ipfs/upload.ts";
-
-export const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+import { CHROMIUM_ARGS, chromiumExecutablePath } from "../chromium.ts";
 
 /** Bundles `entry` (a module that sets globals) and serves it as a site; returns the site's CID. */
 export async function publishBrowserEntry(entry: URL, nodeUrl: string): Promise<string> {
@@ -38,7 +29,7 @@ export async function publishBrowserEntry(entry: URL, nodeUrl: string): Promise<
 
 /** Opens `url` in Chromium and waits until `globalName` exists; page errors fail the wait. */
 export async function openPage(url: string, globalName: string): Promise<{ browser: Browser; page: Page }> {
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: chromiumExecutablePath(), args: CHROMIUM_ARGS });
   const page = await browser.newPage();
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));

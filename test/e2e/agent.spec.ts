@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { openApp, seededAgents } from "./support/app.ts";
-import { chainClient, createAgentWithCard, devAccountIndexOf, pinJson } from "./support/agents.ts";
+import { chainClient, createFreeAgent, devAccountIndexOf, pinJson } from "./support/agents.ts";
 import { connectDevWallet, connectTestWallet, installFreshWallet } from "./support/devWallet.ts";
 
 function seeded(name: string) {
@@ -49,7 +49,7 @@ test.describe("the agent page", () => {
         `<iframe src="javascript:window.top.__pwned='iframe'"></iframe>`,
       ].join("\n\n"),
     });
-    const agent = await createAgentWithCard("Hostile Card", cid);
+    const agent = await createFreeAgent({ name: "Hostile Card", modelCardCid: cid });
     await openApp(page, `#/agent/${agent}`);
     const card = page.getByTestId("model-card");
     await expect(card.getByRole("heading", { name: "Hostile card" })).toBeVisible();
@@ -62,7 +62,7 @@ test.describe("the agent page", () => {
 
   test("says which field of a malformed model card is wrong", async ({ page }) => {
     const cid = await pinJson({ schema: "hexs.model-card/1", metadata: { license: "not a license!" }, readme: "# x" });
-    const agent = await createAgentWithCard("Malformed Card", cid);
+    const agent = await createFreeAgent({ name: "Malformed Card", modelCardCid: cid });
     await openApp(page, `#/agent/${agent}`);
     await expect(page.getByTestId("model-card-error")).toContainText("license");
   });

@@ -2,7 +2,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { formatEther, parseEther } from "viem";
 import { openApp, seededAgents } from "./support/app.ts";
-import { chainClient, createAgentWithCard, devAccount, devAccountIndexOf, pinJson } from "./support/agents.ts";
+import { chainClient, createFreeAgent, devAccount, devAccountIndexOf, pinJson } from "./support/agents.ts";
 import { connectDevWallet } from "./support/devWallet.ts";
 
 /** The seed leaves one proposal Active on agent 0 (a price change); its description is in the summary. */
@@ -127,7 +127,7 @@ test.describe("a DAO member", () => {
     test.setTimeout(90_000);
     const card = await pinJson({ schema: "hexs.model-card/1", metadata: { license: "mit" }, readme: "# Open model" });
     // A fresh agent (owner: dev account #9, one-hour votes), so the seeded agents' weights stay as they are.
-    const agent = await createAgentWithCard("Open Contributions", card);
+    const agent = await createFreeAgent({ name: "Open Contributions", modelCardCid: card });
     const contributor = devAccount(6).address;
     await openApp(page, `#/agent/${agent}/dao`);
     await connectDevWallet(page, 9);

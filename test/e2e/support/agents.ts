@@ -37,13 +37,26 @@ export async function pinJson(value: unknown): Promise<string> {
   return cid.toString();
 }
 
-/** Creates a free agent whose model card is `modelCardCid`, from dev account #creatorIndex. */
-export async function createAgentWithCard(name: string, modelCardCid: string, creatorIndex = 9): Promise<Address> {
-  const account = devAccount(creatorIndex);
+export interface FreeAgentOptions {
+  name: string;
+  modelCardCid: string;
+  /** Defaults to the card's CID, for tests that look only at the card. */
+  weightsCid?: string;
+  /** Dev account that creates and owns it. */
+  ownerIndex?: number;
+}
+
+/** Creates a free agent through the factory, as a dev account, and returns its address. */
+export async function createFreeAgent({
+  name,
+  modelCardCid,
+  weightsCid,
+  ownerIndex = 9,
+}: FreeAgentOptions): Promise<Address> {
+  const account = devAccount(ownerIndex);
   const wallet = createWalletClient({ account, chain: hardhat, transport: http(e2eEnv().rpcUrl) });
-  const factory = deployments[31337]!.HexsFactory.address;
   const hash = await wallet.writeContract({
-    address: factory,
+    address: deployments[31337]!.HexsFactory.address,
     abi: hexsFactoryAbi,
     functionName: "createAgent",
     args: [
@@ -54,7 +67,7 @@ export async function createAgentWithCard(name: string, modelCardCid: string, cr
           modelCardCid,
           baseModel: "hexs-demo/tiny-stories-char",
           baseModelRevision: "main",
-          initialWeightsCid: modelCardCid,
+          initialWeightsCid: weightsCid ?? modelCardCid,
         },
         parent: zeroAddress,
         settings: { mode: 0, pricePerCredit: 0n, royaltyBps: 0, operator: account.address, endpoint: "" },

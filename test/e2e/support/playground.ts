@@ -1,14 +1,11 @@
 // Agents for the playground journey: the repo's demo models (and one broken model) pinned on
 // the test IPFS node, each behind a free agent created through the factory by a dev account.
 import { readFile } from "node:fs/promises";
-import { createWalletClient, http, keccak256, parseEventLogs, toHex, zeroAddress, type Address } from "viem";
-import { hardhat } from "viem/chains";
+import type { Address } from "viem";
 import { packFiles } from "../../../src/lib/ipfs/car.ts";
 import { kuboAdapter } from "../../../src/lib/ipfs/kubo.ts";
 import { uploadCar } from "../../../src/lib/ipfs/upload.ts";
-import { hexsFactoryAbi } from "../../../src/lib/contracts/abis.ts";
-import { deployments } from "../../../src/lib/contracts/deployments.ts";
-import { chainClient, devAccount, pinJson } from "./agents.ts";
+import { createFreeAgent, pinJson } from "./agents.ts";
 import { e2eEnv } from "./app.ts";
 
 const MODELS = new URL("../../../models/out/", import.meta.url);
@@ -31,42 +28,6 @@ export async function demoModelFiles(name: "tiny-stories-char" | "tiny-verse-cha
 
 /** Creates a free agent named `name` whose weights are `weightsCid`, owned by dev account #ownerIndex. */
 export async function createAgentWithWeights(name: string, weightsCid: string, ownerIndex: number): Promise<Address> {
-  const account = devAccount(ownerIndex);
-  const wallet = createWalletClient({ account, chain: hardhat, transport: http(e2eEnv().rpcUrl) });
   const modelCardCid = await pinJson({ name, description: `${name}: an agent of the playground journey.` });
-  const hash = await wallet.writeContract({
-    address: deployments[31337]!.HexsFactory.address,
-    abi: hexsFactoryAbi,
-    functionName: "createAgent",
-    args: [
-      {
-        salt: keccak256(toHex(`e2e-playground/${name}/${Date.now()}`)),
-        metadata: {
-          name,
-          modelCardCid,
-          baseModel: "hexs-demo/tiny",
-          baseModelRevision: "main",
-          initialWeightsCid: weightsCid,
-        },
-        parent: zeroAddress,
-        settings: { mode: 0, pricePerCredit: 0n, royaltyBps: 0, operator: account.address, endpoint: "" },
-        firstVersion: {
-          contributor: account.address,
-          baseVersion: 0,
-          datasetCid: "",
-          metricsCid: "",
-          leaseProvider: "",
-          leaseDseq: 0n,
-          leaseCost: 0n,
-        },
-        votingDelay: 0,
-        votingPeriod: 3600,
-        quorumPercent: 4,
-      },
-    ],
-  });
-  const receipt = await chainClient().waitForTransactionReceipt({ hash });
-  const [created] = parseEventLogs({ abi: hexsFactoryAbi, logs: receipt.logs, eventName: "AgentCreated" });
-  if (!created) throw new Error("createAgent emitted no AgentCreated");
-  return created.args.agent;
+  return createFreeAgent({ name, modelCardCid, weightsCid, ownerIndex });
 }
