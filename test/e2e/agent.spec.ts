@@ -17,7 +17,12 @@ test.describe("the agent page", () => {
     const card = page.getByTestId("model-card");
     await expect(card.getByRole("heading", { name: "StoryTeller Verse" })).toBeVisible();
     await expect(card.getByText("fine-tuned", { exact: true })).toBeVisible();
-    await expect(page.getByTestId("versions").locator("li")).not.toHaveCount(0);
+    // Each version shows its training record, read from the ledger's VersionRecorded event.
+    const firstVersion = page.getByTestId("version").first();
+    await expect(firstVersion).toContainText("v0 by");
+    await expect(firstVersion).toContainText("Data set");
+    await expect(firstVersion).toContainText("Metrics");
+    await expect(firstVersion).toContainText("shares minted");
     await expect(page.getByTestId("score")).toContainText("Popularity");
     await page.getByTestId("parent-link").click();
     await expect(page.getByRole("heading", { level: 1, name: "StoryTeller Tiny" })).toBeVisible();
@@ -58,6 +63,15 @@ test.describe("the agent page", () => {
     expect(await page.evaluate(() => (window as { __pwned?: string }).__pwned)).toBeUndefined();
     await expect(card.locator("script, iframe, [onerror]")).toHaveCount(0);
     await expect(card.locator("a[href^='javascript']")).toHaveCount(0);
+  });
+
+  test("names the gateways when no IPFS gateway can be reached, and still shows the agent", async ({ page }) => {
+    const agent = seeded("Verse Garden");
+    await openApp(page, `#/agent/${agent.agent}`, { ipfsGateways: ["http://127.0.0.1:9"] });
+    await expect(page.getByRole("heading", { level: 1, name: "Verse Garden" })).toBeVisible();
+    const error = page.getByTestId("model-card-error");
+    await expect(error).toContainText("tried http://127.0.0.1:9", { timeout: 20_000 });
+    await expect(page.getByTestId("version").first()).toBeVisible();
   });
 
   test("says which field of a malformed model card is wrong", async ({ page }) => {
