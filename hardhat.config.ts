@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { defineConfig } from "hardhat/config";
 import hardhatToolboxViem from "@nomicfoundation/hardhat-toolbox-viem";
+import branchCoverage from "./dev/coverage/plugin.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -9,7 +10,7 @@ const require = createRequire(import.meta.url);
 const SOLC_VERSION = "0.8.30";
 
 export default defineConfig({
-  plugins: [hardhatToolboxViem],
+  plugins: [hardhatToolboxViem, branchCoverage],
   solidity: {
     version: SOLC_VERSION,
     path: require.resolve("solc/soljson.js"),
@@ -22,6 +23,8 @@ export default defineConfig({
     // Kept small so `hardhat test` stays fast on two cores; raise locally when hunting bugs.
     solidity: { fuzz: { runs: 256 }, invariant: { runs: 48, depth: 40 } },
   },
+  // Test doubles (the reentrant receiver, the score harness) are not product contracts.
+  coverage: { skipFiles: ["contracts/test/**"] },
   paths: {
     tests: {
       solidity: "./test/contracts",

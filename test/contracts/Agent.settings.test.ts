@@ -123,6 +123,15 @@ describe("AgentLedger votes", () => {
     assert.equal(await paid.ledger.read.versionCount(), 1n);
   });
 
+  it("gives an outsider's delegation no weight: only shares and membership carry votes", async () => {
+    const { paid, alice, frank } = await networkHelpers.loadFixture(fixture);
+    const before = await paid.ledger.read.getVotes([alice]);
+    await paid.ledger.write.delegate([alice], { account: frank });
+    assert.equal(await paid.ledger.read.delegates([frank]), getAddress(alice));
+    assert.equal(await paid.ledger.read.getVotes([alice]), before);
+    assert.equal(await paid.ledger.read.getVotes([frank]), 0n);
+  });
+
   it("uses fixed EIP-712 domains for ledger votes and DAO ballots", async () => {
     const { paid } = await networkHelpers.loadFixture(fixture);
     const [, ledgerName, ledgerVersion, , ledgerContract] = await paid.ledger.read.eip712Domain();
