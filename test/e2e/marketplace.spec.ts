@@ -1,7 +1,8 @@
 import { expect, test } from "@playwright/test";
 import { hexsFactoryAbi } from "../../src/lib/contracts/abis.ts";
 import { deployments } from "../../src/lib/contracts/deployments.ts";
-import { openApp, seededAgents } from "./support/app.ts";
+import { toFunctionSelector } from "viem";
+import { e2eEnv, openApp, seededAgents } from "./support/app.ts";
 import { chainClient } from "./support/agents.ts";
 
 test.describe("browsing the marketplace", () => {
@@ -58,6 +59,31 @@ test.describe("browsing the marketplace", () => {
       args: [count - 1n, 1n],
     });
     await expect(page.getByTestId("agent-card").first().getByRole("heading")).toHaveText(newest!.name);
+  });
+
+  test("a registry read that fails says so, keeps the search, and Retry finishes it", async ({ page }) => {
+    const summariesSelector = toFunctionSelector("summaries(uint256,uint256)").slice(2);
+    let failing = false;
+    await page.route(
+      (url) => url.origin === new URL(e2eEnv().rpcUrl).origin,
+      (route) =>
+        failing && route.request().postData()?.includes(summariesSelector)
+          ? route.abort("connectionrefused")
+          : route.fallback(),
+    );
+    await openApp(page);
+    await expect(page.getByTestId("agent-card").first()).toBeVisible();
+    failing = true;
+    const search = page.getByRole("searchbox", { name: "Search" });
+    await search.fill("garden");
+    await expect(page.getByTestId("marketplace-error")).toContainText("Cannot reach the RPC endpoint");
+    await expect(search).toHaveValue("garden");
+
+    failing = false;
+    await page.getByTestId("marketplace-error").getByRole("button", { name: "Retry" }).click();
+    await expect(page.getByTestId("agent-card")).toHaveCount(1);
+    await expect(page.getByTestId("agent-card")).toContainText("Verse Garden");
+    await expect(page.getByTestId("marketplace-error")).toHaveCount(0);
   });
 
   test("sorts by price with free agents first, and by usage with the most called first", async ({ page }) => {

@@ -42,6 +42,35 @@ export async function readAgentSummaries(config: Config, chainId: number): Promi
 }
 
 /**
+ * Every agent's summary, one chunk at a time from the oldest, each handed to `onChunk` as it
+ * arrives so a page can show results while a large registry is still being read. Stops early
+ * when `isCurrent` turns false (a newer read replaced this one).
+ */
+export async function streamAgentSummaries(
+  config: Config,
+  chainId: number,
+  handlers: {
+    onTotal: (total: number) => void;
+    onChunk: (agents: AgentSummary[], read: number) => void;
+    isCurrent: () => boolean;
+  },
+): Promise<void> {
+  const total = await readAgentCount(config, chainId);
+  if (!handlers.isCurrent()) return;
+  handlers.onTotal(total);
+  for (let offset = 0; offset < total; offset += CHUNK) {
+    // One request at a time: a node answers eth_calls in turn, so later chunks would only
+    // queue, and the first results would arrive no sooner.
+    const chunk = await readSummaries(config, chainId, offset, CHUNK);
+    if (!handlers.isCurrent()) return;
+    handlers.onChunk(
+      chunk.map((summary, i) => ({ ...summary, index: offset + i })),
+      Math.min(total, offset + chunk.length),
+    );
+  }
+}
+
+/**
  * One page of the newest agents (page 1 is the newest `pageSize`), whatever the registry's
  * size: the count, then one summaries call.
  */
