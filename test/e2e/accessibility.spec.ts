@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "@playwright/test";
 import { openApp, seededAgents } from "./support/app.ts";
-import { connectDevWallet } from "./support/devWallet.ts";
+import { connectDevWallet, installFreshWallet } from "./support/devWallet.ts";
 
 /** Routes to audit, with what proves each has finished loading. */
 function routes() {
@@ -19,6 +19,15 @@ function routes() {
     { route: "#/account", ready: (page: Page) => page.getByRole("heading", { name: "Send ETH" }) },
     { route: "#/settings", ready: (page: Page) => page.getByRole("button", { name: "Save and reload" }) },
   ];
+}
+
+/** Presses Tab until `target` has focus, failing when it is not in the tab order. */
+async function tabTo(page: Page, target: Locator, maxPresses = 80): Promise<void> {
+  for (let i = 0; i < maxPresses; i++) {
+    await page.keyboard.press("Tab");
+    if (await target.evaluate((element) => element === document.activeElement)) return;
+  }
+  throw new Error(`${target.toString()} was not reached in ${maxPresses} presses of Tab`);
 }
 
 async function seriousViolations(page: Page) {
@@ -61,5 +70,33 @@ test.describe("accessibility", () => {
     await page.getByRole("button", { name: "Connect wallet" }).focus();
     await page.keyboard.press("Enter");
     await expect(page.getByRole("list", { name: "Wallets" })).toBeVisible();
+  });
+
+  test("a user connects a wallet, buys credits and rates an agent with the keyboard alone", async ({ page }) => {
+    const paid = seededAgents().find((agent) => agent.name === "StoryTeller Tiny")!;
+    await installFreshWallet(page);
+    await openApp(page, `#/agent/${paid.agent}`);
+    await expect(page.getByRole("heading", { level: 1, name: paid.name })).toBeVisible();
+
+    await tabTo(page, page.getByRole("button", { name: "Connect wallet" }));
+    await page.keyboard.press("Enter");
+    await tabTo(page, page.getByRole("button", { name: "HEXS Test Wallet" }));
+    await page.keyboard.press("Enter");
+    await expect(page.getByTestId("balance")).toBeVisible();
+
+    await tabTo(page, page.getByLabel("Credits to buy"));
+    await page.keyboard.press("ControlOrMeta+A");
+    await page.keyboard.type("3");
+    await tabTo(page, page.getByRole("button", { name: "Buy credits" }));
+    await page.keyboard.press("Enter");
+    await expect(page.getByTestId("credits")).toContainText("Your credits: 3");
+
+    // Tab enters the star group on its checked radio (5); an arrow key moves to 4.
+    await tabTo(page, page.getByLabel("5", { exact: true }));
+    await page.keyboard.press("ArrowLeft");
+    await expect(page.getByLabel("4", { exact: true })).toBeChecked();
+    await tabTo(page, page.getByRole("button", { name: "Rate" }));
+    await page.keyboard.press("Enter");
+    await expect(page.getByTestId("your-rating")).toHaveText("Your rating: ★★★★☆");
   });
 });
