@@ -83,11 +83,14 @@ test.describe("the agent page", () => {
 });
 
 test.describe("an application developer", () => {
-  test("buys credits, creates an API key shown once, and revokes it", async ({ page }) => {
+  test("finds an agent by search, buys credits, creates an API key shown once, and revokes it", async ({ page }) => {
     const paid = seeded("Fable Engine");
     await installFreshWallet(page);
-    await openApp(page, `#/agent/${paid.agent}`);
+    await openApp(page);
     await connectTestWallet(page);
+    await page.getByRole("searchbox", { name: "Search" }).fill("fable");
+    await page.getByTestId("agent-card").getByRole("link", { name: paid.name }).click();
+    await expect(page).toHaveURL(new RegExp(`#/agent/${paid.agent}$`, "i"));
     await expect(page.getByTestId("credits")).toContainText("Your credits: 0");
 
     await page.getByLabel("Credits to buy").fill("250");
