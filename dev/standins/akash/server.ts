@@ -58,6 +58,8 @@ export interface StandInTestControls {
    * its host goes down) or brings it back. The lease on chain is untouched.
    */
   setProviderReachable(name: string, reachable: boolean): void;
+  /** Takes the node's REST API off the network, or brings it back; blocks go on meanwhile. */
+  setNodeReachable(reachable: boolean): void;
 }
 
 const CORS = {
@@ -101,7 +103,9 @@ export async function startAkashStandIn(options: AkashStandInOptions = {}): Prom
     },
   });
   const node = nodeApi(chain, mempool, { chainId, providerBaseUrl: () => baseUrl });
+  /** Provider names taken off the network by the test controls, and the node's own flag. */
   const unreachable = new Set<string>();
+  let nodeReachable = true;
   const logSockets = new Map<string, Set<WebSocket>>();
 
   const server = createServer(
@@ -110,7 +114,7 @@ export async function startAkashStandIn(options: AkashStandInOptions = {}): Prom
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://stand-in");
     const providerMatch = /^\/provider\/([\w-]+)(\/.*)$/.exec(url.pathname);
-    if (providerMatch && unreachable.has(providerMatch[1]!)) return void req.socket.destroy();
+    if (providerMatch ? unreachable.has(providerMatch[1]!) : !nodeReachable) return void req.socket.destroy();
     if (req.method === "OPTIONS") return void res.writeHead(204, CORS).end();
     const body = await readBody(req);
     const answer = providerMatch
@@ -157,6 +161,9 @@ export async function startAkashStandIn(options: AkashStandInOptions = {}): Prom
         unreachable.add(name);
         // No close frame: the browser sees the stream cut (1006), as when a host goes down.
         for (const ws of logSockets.get(name) ?? []) ws.terminate();
+      },
+      setNodeReachable(reachable) {
+        nodeReachable = reachable;
       },
     },
     async stop() {
