@@ -316,6 +316,49 @@ test.describe("/train: a tab closed while the deployment's transaction was on it
   });
 });
 
+test.describe("/train: a provider that stops answering", () => {
+  test.setTimeout(120_000);
+
+  test("Retry sends the manifest once it answers again, and picks the logs up after the stream is cut, keeping the lease", async ({
+    page,
+  }) => {
+    const s = await useStandIn();
+    await connectTrain(page, s);
+    const owner = await cosmosOwner(page);
+    // provider-c bids cheapest: the one acceptCheapestBid takes.
+    s.testControls.setProviderReachable("provider-c", false);
+    await createDeployment(page, { datasetText: await verse(6000), steps: 100 });
+    const dseq = await acceptCheapestBid(page);
+    const error = page.getByTestId("train-error");
+    await expect(error).toContainText("The provider could not be reached: send the manifest", { timeout: 15_000 });
+    await expect(page.getByTestId("provider-down")).toContainText("The lease is still active on chain");
+    const retry = page.getByRole("button", { name: "Retry" });
+    await expect(page.getByRole("button", { name: "Close deployment" })).toBeVisible();
+    expect(onChain(s, owner, dseq).leases.map((l) => l.state)).toEqual(["active"]);
+
+    s.testControls.setProviderReachable("provider-c", true);
+    await retry.click();
+    await expect(page.getByTestId("logs")).toContainText('"event":"started"', { timeout: 30_000 });
+    await expect(error).toHaveCount(0);
+    await expect(retry).toHaveCount(0);
+
+    // The connection drops mid-job: the job and its lease go on, the page says so.
+    await expect(page.getByTestId("job-progress")).toContainText("Step", { timeout: 30_000 });
+    s.testControls.setProviderReachable("provider-c", false);
+    await expect(error).toContainText("The provider could not be reached: follow the logs", { timeout: 10_000 });
+    expect(onChain(s, owner, dseq).deployment?.state).toBe("active");
+    await expect(retry).toBeEnabled();
+
+    s.testControls.setProviderReachable("provider-c", true);
+    await retry.click();
+    await expect(page.getByTestId("outcome")).toContainText("Job finished", { timeout: 60_000 });
+    await expect(page.getByTestId("closed")).toContainText(`Deployment ${dseq} closed`);
+    const { deployment, leases } = onChain(s, owner, dseq);
+    expect(deployment).toMatchObject({ state: "closed", escrow: 0n });
+    expect(leases.map((l) => l.state)).toEqual(["closed"]);
+  });
+});
+
 /** A loopback port nothing listens on. */
 async function closedPort(): Promise<number> {
   const server = createServer();

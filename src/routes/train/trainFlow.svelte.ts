@@ -4,7 +4,7 @@
 // never seen confirmed is settled from the chain by creationCheck.svelte.ts.
 import { leaseBlocks, leaseCost } from "#lib/akash/cost.ts";
 import type { PreparedDeployment } from "#lib/akash/deployment.ts";
-import { AkashNoBidsError, AkashTxError } from "#lib/akash/errors.ts";
+import { AkashNoBidsError, AkashProviderError, AkashTxError } from "#lib/akash/errors.ts";
 import { clearInflight, loadInflight, saveInflight, type InflightDeployment } from "#lib/akash/inflight.ts";
 import type { BidView } from "#lib/akash/lease.ts";
 import type { ProgressEvent } from "#lib/akash/progress.ts";
@@ -52,6 +52,8 @@ export class TrainFlow {
   losses = $state<LossPoint[]>([]);
   /** No provider bid within the waiting time: the deployment only holds the deposit, close it. */
   noBids = $state(false);
+  /** The provider could not be reached for the manifest or the logs; the lease still runs, Retry may get through. */
+  providerDown = $state(false);
   readonly creation = new CreationCheck({
     created: () => this.#save(withoutSending(this.#current())),
     notCreated: () => this.#forget(),
@@ -187,7 +189,22 @@ export class TrainFlow {
     });
   }
 
+  /** After the provider could not be reached: sends the manifest (if it never arrived) and follows the logs again. */
+  async retryProvider(): Promise<void> {
+    await this.#run(() => this.#sendManifestAndFollow());
+  }
+
   async #sendManifestAndFollow(): Promise<void> {
+    this.providerDown = false;
+    try {
+      await this.#followJob();
+    } catch (error) {
+      if (error instanceof AkashProviderError && error.retryable) this.providerDown = true;
+      throw error;
+    }
+  }
+
+  async #followJob(): Promise<void> {
     const { a } = await this.#context();
     const inflight = this.#current();
     const endpoint = this.#endpoint();
@@ -201,9 +218,14 @@ export class TrainFlow {
     this.#stream = await a.followLogs(endpoint, this.#jwt!, inflight.lease!, (line) =>
       this.#onLine(line.message, a.parseProgress(line.message)),
     );
-    await this.#stream.closed;
+    const cut = await this.#stream.closed.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     // The user closed the deployment while the job ran: close() already settles the run.
     if (this.phase !== "running") return;
+    // The connection dropped, not the job: the lease runs on, so the run is not over.
+    if (cut) throw cut;
     const current = this.#current();
     if (!current.result && !current.failure)
       this.#save({ ...current, failure: "The job ended without a result line." });
@@ -229,6 +251,7 @@ export class TrainFlow {
       const inflight = this.#current();
       this.#bidWait?.abort();
       this.#stream?.close();
+      this.providerDown = false;
       this.phase = "closing";
       const state = await a.readDeploymentState(ctx, inflight.owner, inflight.dseq);
       let height = Number(await a.latestHeight(ctx));
@@ -274,6 +297,7 @@ export class TrainFlow {
     this.logs = [];
     this.losses = [];
     this.noBids = false;
+    this.providerDown = false;
     this.error = undefined;
   }
 
