@@ -13,6 +13,8 @@ import type { JwtSource } from "#lib/akash/providerAuth.ts";
 import type { CosmosAccount } from "#lib/akash/wallet.ts";
 import { HexsError } from "#lib/errors.ts";
 import { settings } from "#lib/state/settings.svelte.ts";
+import { akash } from "./akashModules.ts";
+import { connectWallet } from "./connectWallet.ts";
 import { CreationCheck } from "./creationCheck.svelte.ts";
 import { errorText } from "./errorText.ts";
 
@@ -22,24 +24,6 @@ export interface LossPoint {
   step: number;
   trainLoss: number;
 }
-
-/** The Akash modules, loaded when the page first needs them (they weigh ~300 KiB gzip). */
-const akash = () =>
-  Promise.all([
-    import("#lib/akash/lease.ts"),
-    import("#lib/akash/provider.ts"),
-    import("#lib/akash/providerAuth.ts"),
-    import("#lib/akash/progress.ts"),
-    import("#lib/akash/node.ts"),
-    import("#lib/akash/txClient.ts"),
-  ]).then(([lease, provider, auth, progress, node, tx]) => ({
-    ...lease,
-    ...provider,
-    ...auth,
-    ...progress,
-    ...node,
-    ...tx,
-  }));
 
 export class TrainFlow {
   phase = $state<Phase>("setup");
@@ -74,24 +58,7 @@ export class TrainFlow {
 
   async connect(kind: "keplr" | "dev"): Promise<void> {
     await this.#run(async () => {
-      const { akashChainInfo, connectCosmosWallet, injectedKeplr } = await import("#lib/akash/wallet.ts");
-      const s = settings.current;
-      const info = akashChainInfo({
-        chainId: s.akashChainId,
-        chainName: `Akash (${s.akashChainId})`,
-        rpcUrl: s.akashRpcUrl,
-        restUrl: s.akashRestUrl,
-      });
-      let wallet;
-      if (kind === "dev") {
-        const { DevCosmosKey } = await import("#lib/akash/devKey.ts");
-        wallet = new DevCosmosKey();
-      } else {
-        wallet = injectedKeplr();
-        if (!wallet)
-          throw new HexsError("Keplr is not installed in this browser", { details: "https://www.keplr.app" });
-      }
-      this.account = await connectCosmosWallet(wallet, kind === "dev" ? "HEXS dev key" : "Keplr", info);
+      this.account = await connectWallet(kind);
       const { providerJwt } = await akash();
       this.#jwt = providerJwt(this.account);
     });
