@@ -7,7 +7,7 @@ import { expect, test, type Page } from "@playwright/test";
 import type { AkashStandIn, AkashStandInOptions } from "../../dev/standins/akash/server.ts";
 import { key } from "../../dev/standins/akash/chain.ts";
 import { DEFAULT_PROVIDERS } from "../../dev/standins/akash/providers.ts";
-import { acceptCheapestBid, connectTrain, createDeployment, startStandIn } from "./support/akash.ts";
+import { acceptCheapestBid, connectTrain, createDeployment, openTrain, startStandIn } from "./support/akash.ts";
 
 const FUNDS = 1_000_000_000n;
 const DEPOSIT = 5_000_000n;
@@ -39,6 +39,39 @@ function onChain(s: AkashStandIn, owner: string, dseq: string) {
     leases: s.chain.leases.filter((l) => l.ref.owner === owner && l.ref.dseq === dseq),
     balance: s.chain.accounts.get(owner)?.balance ?? 0n,
   };
+}
+
+/** The owner's balance as the node's bank module reports it (GET /cosmos/bank/v1beta1/balances). */
+async function bankBalance(s: AkashStandIn, owner: string): Promise<bigint> {
+  const response = await fetch(`${s.nodeUrl}/cosmos/bank/v1beta1/balances/${owner}`);
+  const { balances } = (await response.json()) as { balances: { denom: string; amount: string }[] };
+  return BigInt(balances.find((b) => b.denom === "uakt")?.amount ?? "0");
+}
+
+/** What the page recorded in this browser about its deployment in flight. */
+async function inflightRecord(page: Page) {
+  const text = await page.evaluate((k) => localStorage.getItem(k), INFLIGHT_KEY);
+  return text ? (JSON.parse(text) as { dseq: string; sending?: { timeoutHeight: string; txHash?: string } }) : null;
+}
+
+/**
+ * Holds the chain's blocks off broadcast transactions, creates a deployment and closes the tab
+ * once its transaction is broadcast, before any block confirmed it; returns a fresh tab.
+ */
+async function closeTabWhileDeploymentIsSent(page: Page, s: AkashStandIn) {
+  await connectTrain(page, s);
+  const owner = await cosmosOwner(page);
+  const funds = await bankBalance(s, owner);
+  s.testControls.holdTxs();
+  await createDeployment(page, { datasetText: "never trained", steps: 5 });
+  await expect.poll(() => s.testControls.pendingTxs(), { timeout: 15_000 }).toBe(1);
+  // Recorded before it was broadcast, with the hash the node knows it by.
+  const record = (await inflightRecord(page))!;
+  expect(record.sending?.txHash).toMatch(/^[0-9A-F]{64}$/);
+  const context = page.context();
+  await page.close();
+  const again = await context.newPage();
+  return { page: again, owner, funds, dseq: record.dseq, sending: record.sending! };
 }
 
 /** Starts a job, waits until the provider runs it, then closes the tab; returns a fresh tab in the same browser. */
@@ -196,6 +229,133 @@ test.describe("/train: recovering from failures (local Akash stand-in)", () => {
     const after = onChain(s, owner, dseq);
     expect(after.deployment).toMatchObject({ state: "closed", escrow: 0n });
     expect(after.leases[0]).toMatchObject({ state: "closed", paid: shown });
+  });
+});
+
+test.describe("/train: a tab closed while the deployment's transaction was on its way", () => {
+  test.setTimeout(90_000);
+
+  test("on return the page finds the deployment on chain, and Close gives the deposit back", async ({ page }) => {
+    // Slow blocks: the transaction's 50-block window outlasts the reopening of the tab.
+    const s = await useStandIn({ blockMs: 1000 });
+    const { page: again, owner, funds, dseq, sending } = await closeTabWhileDeploymentIsSent(page, s);
+    await connectTrain(again, s, true);
+    const creation = again.getByTestId("creation");
+    await expect(creation).toContainText(
+      `Deployment ${dseq} was sent, but transaction ${sending.txHash!.slice(0, 12)}… is not in a block yet`,
+    );
+    await expect(creation).toContainText(`up to block ${sending.timeoutHeight}`);
+    // No second run over one whose deposit may be on its way.
+    await expect(again.getByRole("button", { name: "Check SDL" })).toHaveCount(0);
+
+    s.testControls.releaseTxs();
+    await expect(creation).toContainText(`Deployment ${dseq} was created on chain and holds your deposit of 5 AKT`, {
+      timeout: 15_000,
+    });
+    expect(await bankBalance(s, owner)).toBeLessThanOrEqual(funds - DEPOSIT);
+    const inflight = again.getByTestId("inflight");
+    await expect(inflight).toContainText("may still hold your deposit");
+    expect((await inflightRecord(again))?.sending).toBeUndefined();
+
+    await inflight.getByRole("button", { name: "Close deployment" }).click();
+    await expect(again.getByTestId("outcome")).toContainText("Deployment closed");
+    await expect(again.getByTestId("lease-cost")).toHaveText("0 AKT");
+    expect(onChain(s, owner, dseq).deployment).toMatchObject({ state: "closed", escrow: 0n });
+    // The whole deposit is back: only the two transactions' fees are gone.
+    const spent = funds - (await bankBalance(s, owner));
+    expect(spent).toBeGreaterThan(0n);
+    expect(spent).toBeLessThan(FEES);
+  });
+
+  test("on return after its timeout height the page says nothing was escrowed and forgets the run", async ({
+    page,
+  }) => {
+    const s = await useStandIn({ blockMs: 100 });
+    const { page: again, owner, funds, dseq, sending } = await closeTabWhileDeploymentIsSent(page, s);
+    await expect.poll(() => s.chain.height, { timeout: 20_000 }).toBeGreaterThan(BigInt(sending.timeoutHeight));
+    s.testControls.releaseTxs();
+
+    await connectTrain(again, s, true);
+    const creation = again.getByTestId("creation");
+    await expect(creation).toContainText(
+      `Deployment ${dseq} was not created: its transaction was not included by block ${sending.timeoutHeight}`,
+    );
+    await expect(creation).toContainText("Nothing was escrowed; the deposit of 5 AKT never left your account.");
+    expect(await inflightRecord(again)).toBeNull();
+    expect(onChain(s, owner, dseq).deployment).toBeUndefined();
+    expect(await bankBalance(s, owner)).toBe(funds);
+
+    await creation.getByRole("button", { name: "OK" }).click();
+    await expect(creation).toHaveCount(0);
+    await expect(again.getByRole("button", { name: "Check SDL" })).toBeVisible();
+  });
+
+  test("an Akash node that cannot be reached keeps the record, and Retry asks again once it answers", async ({
+    page,
+  }) => {
+    const s = await useStandIn({ blockMs: 1000 });
+    const { page: again, dseq } = await closeTabWhileDeploymentIsSent(page, s);
+    s.testControls.setNodeReachable(false);
+    s.testControls.releaseTxs();
+
+    await openTrain(again, s);
+    const creation = again.getByTestId("creation");
+    await expect(creation).toContainText(
+      `Could not find out whether deployment ${dseq} was created: The Akash node could not be reached`,
+      { timeout: 15_000 },
+    );
+    await expect(creation).toContainText("Its record stays in this browser");
+    expect((await inflightRecord(again))?.sending).toBeDefined();
+
+    s.testControls.setNodeReachable(true);
+    await creation.getByRole("button", { name: "Retry" }).click();
+    await expect(creation).toContainText(`Deployment ${dseq} was created on chain and holds your deposit of 5 AKT`, {
+      timeout: 15_000,
+    });
+    await expect(again.getByTestId("inflight")).toContainText("may still hold your deposit");
+  });
+});
+
+test.describe("/train: a provider that stops answering", () => {
+  test.setTimeout(120_000);
+
+  test("Retry sends the manifest once it answers again, and picks the logs up after the stream is cut, keeping the lease", async ({
+    page,
+  }) => {
+    const s = await useStandIn();
+    await connectTrain(page, s);
+    const owner = await cosmosOwner(page);
+    // provider-c bids cheapest: the one acceptCheapestBid takes.
+    s.testControls.setProviderReachable("provider-c", false);
+    await createDeployment(page, { datasetText: await verse(6000), steps: 100 });
+    const dseq = await acceptCheapestBid(page);
+    const error = page.getByTestId("train-error");
+    await expect(error).toContainText("The provider could not be reached: send the manifest", { timeout: 15_000 });
+    await expect(page.getByTestId("provider-down")).toContainText("The lease is still active on chain");
+    const retry = page.getByRole("button", { name: "Retry" });
+    await expect(page.getByRole("button", { name: "Close deployment" })).toBeVisible();
+    expect(onChain(s, owner, dseq).leases.map((l) => l.state)).toEqual(["active"]);
+
+    s.testControls.setProviderReachable("provider-c", true);
+    await retry.click();
+    await expect(page.getByTestId("logs")).toContainText('"event":"started"', { timeout: 30_000 });
+    await expect(error).toHaveCount(0);
+    await expect(retry).toHaveCount(0);
+
+    // The connection drops mid-job: the job and its lease go on, the page says so.
+    await expect(page.getByTestId("job-progress")).toContainText("Step", { timeout: 30_000 });
+    s.testControls.setProviderReachable("provider-c", false);
+    await expect(error).toContainText("The provider could not be reached: follow the logs", { timeout: 10_000 });
+    expect(onChain(s, owner, dseq).deployment?.state).toBe("active");
+    await expect(retry).toBeEnabled();
+
+    s.testControls.setProviderReachable("provider-c", true);
+    await retry.click();
+    await expect(page.getByTestId("outcome")).toContainText("Job finished", { timeout: 60_000 });
+    await expect(page.getByTestId("closed")).toContainText(`Deployment ${dseq} closed`);
+    const { deployment, leases } = onChain(s, owner, dseq);
+    expect(deployment).toMatchObject({ state: "closed", escrow: 0n });
+    expect(leases.map((l) => l.state)).toEqual(["closed"]);
   });
 });
 

@@ -16,11 +16,11 @@ import {
   QueryAllBalancesResponse,
   SimulateRequest,
   SimulateResponse,
-  TxMsgData,
 } from "@akashnetwork/chain-sdk/private-types/cosmos.v1beta1";
 import { toHex } from "@cosmjs/encoding";
 import { sha256 } from "@cosmjs/crypto";
 import { key, sameRef, type BidRecord, type LeaseRecord, type StandInChain } from "./chain.ts";
+import { gasUsed, type StandInMempool } from "./mempool.ts";
 import { providerAddress } from "./providers.ts";
 import { decodeTx, TxRejected } from "./txVerify.ts";
 
@@ -29,29 +29,18 @@ export interface RestReply {
   body: unknown;
 }
 
-const GAS_PER_MESSAGE = 120_000;
-
-interface StoredTx {
-  height: bigint;
-  code: number;
-  log: string;
-  data: string;
-  gasWanted: number;
-}
-
 export interface NodeApi {
   handle(method: string, url: URL, body: unknown): Promise<RestReply>;
 }
 
 export function nodeApi(
   chain: StandInChain,
+  mempool: StandInMempool,
   options: {
     chainId: string;
     providerBaseUrl: () => string;
-    onDeploymentCreated: (owner: string, dseq: bigint) => void;
   },
 ): NodeApi {
-  const txs = new Map<string, StoredTx>();
   const ok = (body: unknown): RestReply => ({ status: 200, body });
   const notFound = (what: string): RestReply => ({
     status: 404,
@@ -59,6 +48,7 @@ export function nodeApi(
   });
   const q = (url: URL, name: string) => url.searchParams.get(name) ?? "";
 
+  /** BROADCAST_MODE_SYNC: answers with CheckTx's verdict; a block includes the transaction later. */
   async function broadcast(txBytes: Uint8Array, simulate: boolean): Promise<RestReply> {
     const txhash = toHex(sha256(txBytes)).toUpperCase();
     let tx;
@@ -67,52 +57,17 @@ export function nodeApi(
     } catch (error) {
       return checkFailure(txhash, error);
     }
-    const gasUsed = GAS_PER_MESSAGE * tx.messages.length;
     if (simulate)
       return ok(
         SimulateResponse.toJSON(
-          SimulateResponse.fromPartial({ gasInfo: { gasUsed: String(gasUsed) as never, gasWanted: "0" as never } }),
+          SimulateResponse.fromPartial({ gasInfo: { gasUsed: String(gasUsed(tx)) as never, gasWanted: "0" as never } }),
         ),
       );
-    const account = chain.account(tx.signer);
-    if (!(await tx.verify(options.chainId, account.accountNumber))) {
-      return checkFailure(
-        txhash,
-        new TxRejected(4, "signature verification failed; please verify account number, sequence and chain-id"),
-      );
-    }
-    if (tx.sequence !== account.sequence)
-      return checkFailure(
-        txhash,
-        new TxRejected(32, `account sequence mismatch, expected ${account.sequence}, got ${tx.sequence}`),
-      );
-    if (tx.gasLimit < gasUsed)
-      return checkFailure(txhash, new TxRejected(11, `out of gas: limit ${tx.gasLimit}, needed ${gasUsed}`));
-    if (account.balance < tx.fee)
-      return checkFailure(txhash, new TxRejected(5, `insufficient funds to pay the fee of ${tx.fee}uakt`));
-    // Past the ante handler: the fee is paid and the sequence used, whatever the messages do.
-    account.balance -= tx.fee;
-    account.sequence += 1;
-    account.pubkey ??= tx.pubkey;
-    let stored: StoredTx;
     try {
-      chain.execute(tx);
-      const data = TxMsgData.encode(
-        TxMsgData.fromPartial({
-          msgResponses: tx.messages.map((m) => ({ typeUrl: `${m.typeUrl}Response`, value: new Uint8Array() })),
-        }),
-      ).finish();
-      stored = { height: chain.height, code: 0, log: "", data: toHex(data).toUpperCase(), gasWanted: tx.gasLimit };
-      for (const m of tx.messages) {
-        const id = (m.value as { id?: { owner: string; dseq: unknown } }).id;
-        if (m.typeUrl.endsWith("MsgCreateDeployment") && id)
-          options.onDeploymentCreated(id.owner, BigInt(String(id.dseq)));
-      }
+      await mempool.check(txhash, tx);
     } catch (error) {
-      const rejected = error instanceof TxRejected ? error : new TxRejected(1, String(error));
-      stored = { height: chain.height, code: rejected.code, log: rejected.message, data: "", gasWanted: tx.gasLimit };
+      return checkFailure(txhash, error);
     }
-    txs.set(txhash, stored);
     return ok(
       BroadcastTxResponse.toJSON(BroadcastTxResponse.fromPartial({ txResponse: { txhash, code: 0, rawLog: "" } })),
     );
@@ -163,8 +118,8 @@ export function nodeApi(
       if (method !== "GET")
         return { status: 405, body: { code: 12, message: `${method} ${path} is not served by the stand-in` } };
       if ((match = /^\/cosmos\/tx\/v1beta1\/txs\/([0-9A-Fa-f]+)$/.exec(path))) {
-        const stored = txs.get(match[1]!.toUpperCase());
-        if (!stored || stored.height >= chain.height) return notFound(`tx ${match[1]}`);
+        const stored = mempool.included.get(match[1]!.toUpperCase());
+        if (!stored) return notFound(`tx ${match[1]}`);
         return ok(
           GetTxResponse.toJSON(
             GetTxResponse.fromPartial({

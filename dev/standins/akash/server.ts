@@ -5,13 +5,15 @@
 // It is not Akash: no consensus, no real escrow module, no containers.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { WebSocketServer } from "ws";
+import { WebSocketServer, type WebSocket } from "ws";
 import { DEV_MNEMONIC, STANDIN_CHAIN_ID } from "../../../src/lib/akash/devKey.ts";
 import { StandInChain, type ChainEvents } from "./chain.ts";
+import { StandInMempool } from "./mempool.ts";
 import { providerApi } from "./providerApi.ts";
 import { DEFAULT_PROVIDERS, type StandInProvider } from "./providers.ts";
 import { nodeApi } from "./rest.ts";
 import { devKeyAddress } from "./devAddress.ts";
+import { TYPE_URL } from "../../../src/lib/akash/messages.ts";
 
 export interface AkashStandInOptions {
   /** 0 (default) picks a free port. */
@@ -39,7 +41,25 @@ export interface AkashStandIn {
   url: string;
   chainId: string;
   chain: StandInChain;
+  /** Used only by tests: conditions a real network produces on its own, on demand. */
+  testControls: StandInTestControls;
   stop(): Promise<void>;
+}
+
+/** Not part of any Akash API: the tests' levers on the stand-in. */
+export interface StandInTestControls {
+  /** Blocks go on but include no broadcast transaction until `releaseTxs` (a congested mempool). */
+  holdTxs(): void;
+  releaseTxs(): void;
+  /** Broadcast transactions no block has included yet. */
+  pendingTxs(): number;
+  /**
+   * Takes provider `name` off the network (connections dropped, open log streams cut, as when
+   * its host goes down) or brings it back. The lease on chain is untouched.
+   */
+  setProviderReachable(name: string, reachable: boolean): void;
+  /** Takes the node's REST API off the network, or brings it back; blocks go on meanwhile. */
+  setNodeReachable(reachable: boolean): void;
 }
 
 const CORS = {
@@ -68,26 +88,35 @@ export async function startAkashStandIn(options: AkashStandInOptions = {}): Prom
   const provider = providerApi(chain, { extraEnv });
   events.onLeaseEnded = (lease) => provider.stopLease(lease.ref.owner, lease.ref.dseq, lease.ref.provider);
   const bidTimers = new Set<NodeJS.Timeout>();
-  const node = nodeApi(chain, {
+  const mempool = new StandInMempool(chain, {
     chainId,
-    providerBaseUrl: () => baseUrl,
-    onDeploymentCreated: (owner, dseq) => {
-      const timer = setTimeout(() => {
-        bidTimers.delete(timer);
-        chain.placeBids(owner, dseq);
-      }, options.bidDelayMs ?? 1500);
-      bidTimers.add(timer);
+    onDelivered: (tx) => {
+      for (const m of tx.messages) {
+        const id = (m.value as { id?: { owner: string; dseq: unknown } }).id;
+        if (m.typeUrl !== TYPE_URL.createDeployment || !id) continue;
+        const timer = setTimeout(() => {
+          bidTimers.delete(timer);
+          chain.placeBids(id.owner, BigInt(String(id.dseq)));
+        }, options.bidDelayMs ?? 1500);
+        bidTimers.add(timer);
+      }
     },
   });
+  const node = nodeApi(chain, mempool, { chainId, providerBaseUrl: () => baseUrl });
+  /** Provider names taken off the network by the test controls, and the node's own flag. */
+  const unreachable = new Set<string>();
+  let nodeReachable = true;
+  const logSockets = new Map<string, Set<WebSocket>>();
 
   const server = createServer(
     (req, res) => void route(req, res).catch((error: unknown) => reply(res, 500, { message: String(error) })),
   );
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (req.method === "OPTIONS") return void res.writeHead(204, CORS).end();
     const url = new URL(req.url ?? "/", "http://stand-in");
-    const body = await readBody(req);
     const providerMatch = /^\/provider\/([\w-]+)(\/.*)$/.exec(url.pathname);
+    if (providerMatch ? unreachable.has(providerMatch[1]!) : !nodeReachable) return void req.socket.destroy();
+    if (req.method === "OPTIONS") return void res.writeHead(204, CORS).end();
+    const body = await readBody(req);
     const answer = providerMatch
       ? await provider.handle(req, url, providerMatch[1]!, providerMatch[2]!, body)
       : await node.handle(req.method ?? "GET", url, body ? (JSON.parse(body) as unknown) : {});
@@ -98,8 +127,14 @@ export async function startAkashStandIn(options: AkashStandInOptions = {}): Prom
   server.on("upgrade", (req, socket, head) => {
     const url = new URL(req.url ?? "/", "http://stand-in");
     const match = /^\/provider\/([\w-]+)(\/.*)$/.exec(url.pathname);
-    if (!match) return void socket.destroy();
-    sockets.handleUpgrade(req, socket, head, (ws) => void provider.logs(ws, req, url, match[1]!, match[2]!));
+    if (!match || unreachable.has(match[1]!)) return void socket.destroy();
+    const name = match[1]!;
+    sockets.handleUpgrade(req, socket, head, (ws) => {
+      const open = logSockets.get(name) ?? new Set();
+      logSockets.set(name, open.add(ws));
+      ws.on("close", () => open.delete(ws));
+      void provider.logs(ws, req, url, name, match[2]!);
+    });
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -107,13 +142,30 @@ export async function startAkashStandIn(options: AkashStandInOptions = {}): Prom
     server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
   });
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const blocks = setInterval(() => chain.tick(), options.blockMs ?? 1000);
+  const blocks = setInterval(() => {
+    chain.tick();
+    mempool.deliver();
+  }, options.blockMs ?? 1000);
 
   return {
     nodeUrl: baseUrl,
     url: baseUrl,
     chainId,
     chain,
+    testControls: {
+      holdTxs: () => mempool.hold(),
+      releaseTxs: () => mempool.release(),
+      pendingTxs: () => mempool.pendingCount,
+      setProviderReachable(name, reachable) {
+        if (reachable) return void unreachable.delete(name);
+        unreachable.add(name);
+        // No close frame: the browser sees the stream cut (1006), as when a host goes down.
+        for (const ws of logSockets.get(name) ?? []) ws.terminate();
+      },
+      setNodeReachable(reachable) {
+        nodeReachable = reachable;
+      },
+    },
     async stop() {
       clearInterval(blocks);
       for (const timer of bidTimers) clearTimeout(timer);

@@ -16,6 +16,8 @@ export interface DecodedTx {
   fee: bigint;
   gasLimit: number;
   memo: string;
+  /** The last block height that may include it; 0 for none (TxBody.timeout_height). */
+  timeoutHeight: bigint;
   messages: { typeUrl: string; value: unknown }[];
   verify(chainId: string, accountNumber: number): Promise<boolean>;
 }
@@ -67,6 +69,7 @@ export function decodeTx(txBytes: Uint8Array): DecodedTx {
     fee: BigInt(feeAmount),
     gasLimit: Number(authInfo.fee?.gasLimit ?? 0),
     memo: body.memo,
+    timeoutHeight: BigInt(String(body.timeoutHeight ?? 0)),
     messages,
     async verify(chainId, accountNumber) {
       if (signature.length !== 64) return false;

@@ -12,7 +12,10 @@ export class AkashSdlInvalidError extends HexsError {
   }
 }
 
-/** A transaction was refused by the node, or included with a non-zero code. */
+/**
+ * A transaction was refused by the node, or included with a non-zero code: either way the chain
+ * did not execute its messages (an included one still paid its fee).
+ */
 export class AkashTxError extends HexsError {
   override name = "AkashTxError";
   readonly code: number;
@@ -27,6 +30,35 @@ export class AkashTxError extends HexsError {
 
   get insufficientFunds(): boolean {
     return this.code === 5;
+  }
+}
+
+/**
+ * A broadcast transaction was not seen in a block within the waiting time. Its outcome is
+ * unknown: it may still land (up to its timeout height) or never will.
+ */
+export class AkashTxTimeoutError extends HexsError {
+  override name = "AkashTxTimeoutError";
+  readonly txHash: string;
+  constructor(what: string, txHash: string, waitedMs: number) {
+    super(`${what}: the transaction is not in a block yet`, {
+      details: `tx ${txHash}, waited ${Math.round(waitedMs / 1000)} s`,
+    });
+    this.txHash = txHash;
+  }
+}
+
+/** The node answers for another chain than the one a record or a wallet is for. */
+export class AkashChainMismatchError extends HexsError {
+  override name = "AkashChainMismatchError";
+  readonly expected: string;
+  readonly actual: string;
+  constructor(url: string, expected: string, actual: string) {
+    super(`The Akash node serves chain ${actual || "(unknown)"}, not ${expected}`, {
+      details: `${url} — set the Akash endpoints of ${expected} in Settings`,
+    });
+    this.expected = expected;
+    this.actual = actual;
   }
 }
 
@@ -63,6 +95,11 @@ export class AkashProviderError extends HexsError {
       },
     );
     this.status = status;
+  }
+
+  /** Unreachable, or failing on its side: the same request may succeed later. */
+  get retryable(): boolean {
+    return this.status === undefined || this.status >= 500;
   }
 }
 

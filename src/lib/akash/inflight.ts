@@ -1,5 +1,7 @@
 // The in-flight deployment, kept in localStorage so a closed tab loses track of nothing paid:
-// on return the page offers to follow the job again or to close the deployment.
+// on return the page offers to follow the job again or to close the deployment. It is written
+// before MsgCreateDeployment is even signed (with `sending`), since the deposit may be escrowed
+// from the moment the transaction leaves the browser.
 import { z } from "zod";
 
 const leaseRefSchema = z.object({
@@ -20,6 +22,11 @@ const inflightSchema = z.object({
   datasetCid: z.string(),
   base: z.object({ label: z.string(), agent: z.string().optional(), weightsCid: z.string().optional() }),
   createdAt: z.number(),
+  /**
+   * Present until the chain is known to hold the deployment: MsgCreateDeployment's timeout height
+   * and, once the wallet signed it, its hash. src/lib/akash/reconcile.ts settles such a record.
+   */
+  sending: z.object({ timeoutHeight: z.string(), txHash: z.string().optional() }).optional(),
   lease: leaseRefSchema.optional(),
   hostUri: z.string().optional(),
   manifestSent: z.boolean().default(false),

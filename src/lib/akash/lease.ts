@@ -23,18 +23,52 @@ export interface BidView {
   state: string;
 }
 
-export async function latestHeight(ctx: Pick<AkashContext, "node" | "restUrl">): Promise<bigint> {
+/** The latest block's height, and the chain id its header names. */
+export async function latestBlock(
+  ctx: Pick<AkashContext, "node" | "restUrl">,
+): Promise<{ height: bigint; chainId: string }> {
   const { block } = await query(ctx.restUrl, () => ctx.node.cosmos.base.tendermint.v1beta1.getLatestBlock());
-  return BigInt(String(block?.header?.height ?? 0));
+  return { height: BigInt(String(block?.header?.height ?? 0)), chainId: block?.header?.chainId ?? "" };
 }
 
-/** Creates the deployment; its dseq is the current block height, as Akash's own tools do. */
+export async function latestHeight(ctx: Pick<AkashContext, "node" | "restUrl">): Promise<bigint> {
+  return (await latestBlock(ctx)).height;
+}
+
+/**
+ * How many blocks a deployment's creation may take to land (about 5 minutes on mainnet, where
+ * the wallet prompt comes first). Past that, a record of it can be settled without it.
+ */
+export const CREATE_TIMEOUT_BLOCKS = 50n;
+
+/** What the client fixes before it sends MsgCreateDeployment, so a record can name it. */
+export interface DeploymentPlan {
+  /** The current height, as Akash's own tools choose it. */
+  dseq: string;
+  /** The last block that may include the creation; it never lands after that. */
+  timeoutHeight: string;
+}
+
+export async function planDeployment(
+  ctx: Pick<AkashContext, "node" | "restUrl">,
+  timeoutBlocks = CREATE_TIMEOUT_BLOCKS,
+): Promise<DeploymentPlan> {
+  const height = await latestHeight(ctx);
+  return { dseq: height.toString(), timeoutHeight: (height + timeoutBlocks).toString() };
+}
+
+/**
+ * Creates the deployment with its deposit, as `plan` names it (planned now when not given).
+ * `onSigned` gets the transaction's hash before it is broadcast.
+ */
 export async function createDeployment(
   ctx: AkashContext,
   prepared: PreparedDeployment,
   deposit: { denom: string; amount: string },
+  plan?: DeploymentPlan,
+  onSigned?: (txHash: string) => void,
 ): Promise<{ dseq: string; tx: TxResult }> {
-  const dseq = (await latestHeight(ctx)).toString();
+  const { dseq, timeoutHeight } = plan ?? (await planDeployment(ctx));
   const msg = createDeploymentMsg({
     owner: ctx.tx.address,
     dseq,
@@ -42,7 +76,10 @@ export async function createDeployment(
     hash: prepared.hash,
     deposit,
   });
-  const tx = await ctx.tx.signAndBroadcast("Creating the deployment", [msg]);
+  const tx = await ctx.tx.signAndBroadcast("Creating the deployment", [msg], {
+    timeoutHeight: BigInt(timeoutHeight),
+    ...(onSigned ? { onSigned } : {}),
+  });
   return { dseq, tx };
 }
 
@@ -126,18 +163,34 @@ export async function readLease(ctx: Omit<AkashContext, "tx">, ref: LeaseRef): P
   };
 }
 
-export async function readDeploymentState(
+export interface DeploymentView {
+  state: "active" | "closed" | "invalid" | "unknown";
+  /** The manifest version the deployment was created with. */
+  hash: Uint8Array;
+}
+
+export async function readDeployment(
   ctx: Omit<AkashContext, "tx">,
   owner: string,
   dseq: string,
-): Promise<string | undefined> {
+): Promise<DeploymentView | undefined> {
   const { deployment } = await query(ctx.restUrl, () =>
     ctx.node.akash.deployment.v1beta4.getDeployment({ id: { owner, dseq: dseq as never } }),
   ).catch((error: unknown) => {
     if (error instanceof Error && /not found/i.test(error.message)) return { deployment: undefined };
     throw error;
   });
-  return deployment ? (["invalid", "active", "closed"][deployment.state] ?? "unknown") : undefined;
+  if (!deployment) return undefined;
+  const states = ["invalid", "active", "closed"] as const;
+  return { state: states[Number(deployment.state)] ?? "unknown", hash: deployment.hash };
+}
+
+export async function readDeploymentState(
+  ctx: Omit<AkashContext, "tx">,
+  owner: string,
+  dseq: string,
+): Promise<string | undefined> {
+  return (await readDeployment(ctx, owner, dseq))?.state;
 }
 
 /** Closes the deployment: its leases end, the provider is paid, the rest of the deposit returns. */

@@ -14,7 +14,16 @@ export async function query<T>(restUrl: string, run: () => Promise<T>): Promise<
   try {
     return await run();
   } catch (error) {
-    if (error instanceof TypeError) throw new AkashNodeError(restUrl, error);
+    if (isNetworkFailure(error)) throw new AkashNodeError(restUrl, error);
     throw error;
   }
+}
+
+/**
+ * fetch() rejects with a TypeError when nothing answers; the SDK's transport wraps that in its
+ * own TransportError, with the TypeError as the cause.
+ */
+function isNetworkFailure(error: unknown): boolean {
+  for (let e = error; e instanceof Error; e = e.cause) if (e instanceof TypeError) return true;
+  return false;
 }

@@ -83,7 +83,10 @@ export async function leaseStatus(endpoint: ProviderEndpoint, jwt: JwtSource, le
 
 export interface LogStream {
   close(): void;
-  /** Resolves when the socket closes (the job's container ended, or `close()`). */
+  /**
+   * Resolves when the socket closes in order (the job's container ended, or `close()`); rejects
+   * with AkashProviderError when the connection drops (the provider went away, the job may not have).
+   */
   closed: Promise<void>;
 }
 
@@ -100,12 +103,20 @@ export async function followLogs(
   );
   const url = http.replace(/^http/, "ws");
   const socket = new WebSocket(url);
+  const shownUrl = url.replace(/token=[^&]+/, "token=…");
   const opened = new Promise<void>((resolve, reject) => {
     socket.onopen = () => resolve();
-    socket.onerror = () =>
-      reject(new AkashProviderError("follow the logs", url.replace(/token=[^&]+/, "token=…"), undefined, ""));
+    socket.onerror = () => reject(new AkashProviderError("follow the logs", shownUrl, undefined, ""));
   });
-  const closed = new Promise<void>((resolve) => socket.addEventListener("close", () => resolve()));
+  const closed = new Promise<void>((resolve, reject) =>
+    socket.addEventListener("close", (event) => {
+      // 1006: no close frame, the TCP connection just ended. Anything else was a decision.
+      if (event.code !== 1006) return resolve();
+      reject(new AkashProviderError("follow the logs", shownUrl, undefined, "the log stream was cut"));
+    }),
+  );
+  // A socket that never opened rejects `opened`; nobody waits on `closed` then.
+  closed.catch(() => undefined);
   socket.onmessage = (event) => {
     try {
       const line = JSON.parse(String(event.data)) as LogLine;

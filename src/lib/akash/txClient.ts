@@ -2,7 +2,8 @@
 // for gas, asks the wallet to sign (SIGN_MODE_DIRECT), broadcasts and waits for inclusion.
 // Keplr's signer or the dev key's plugs in the same way.
 import { encodeSecp256k1Pubkey } from "@cosmjs/amino";
-import { fromBase64, fromHex } from "@cosmjs/encoding";
+import { sha256 } from "@cosmjs/crypto";
+import { fromBase64, toHex } from "@cosmjs/encoding";
 import {
   encodePubkey,
   makeAuthInfoBytes,
@@ -15,23 +16,35 @@ import {
   BroadcastTxResponse,
   SimulateRequest,
   SimulateResponse,
-  TxMsgData,
   TxRaw,
 } from "@akashnetwork/chain-sdk/private-types/cosmos.v1beta1";
-import { AkashNodeError, AkashTxError } from "./errors.ts";
+import { AkashNodeError, AkashTxError, AkashTxTimeoutError } from "./errors.ts";
 import { akashRegistry } from "./messages.ts";
 import { query, type AkashSdk } from "./node.ts";
+import { findTx, type IncludedTx } from "./txLookup.ts";
 
-export interface TxResult {
-  txHash: string;
-  height: number;
-  /** Message responses, still encoded (typeUrl + bytes). */
-  msgResponses: { typeUrl: string; value: Uint8Array }[];
+/** A transaction included with code 0. */
+export type TxResult = Omit<IncludedTx, "code" | "rawLog">;
+
+export interface SendOptions {
+  memo?: string;
+  /** The last block that may include the transaction; past it, it can never land. */
+  timeoutHeight?: bigint;
+  /**
+   * Called with the transaction's hash once the wallet signed it, before it is broadcast: the
+   * last moment to record what is about to be sent.
+   */
+  onSigned?: (txHash: string) => void;
 }
 
 export interface AkashTxClient {
   readonly address: string;
-  signAndBroadcast(what: string, messages: EncodeObject[], memo?: string): Promise<TxResult>;
+  /**
+   * @throws AkashTxError when the node refuses the transaction or a block includes it with an
+   *   error: the chain did not execute it (a failed one still pays its fee)
+   * @throws AkashNodeError or AkashTxTimeoutError once broadcast: its outcome is unknown
+   */
+  signAndBroadcast(what: string, messages: EncodeObject[], options?: SendOptions): Promise<TxResult>;
 }
 
 export interface TxClientOptions {
@@ -57,11 +70,17 @@ export function createTxClient(options: TxClientOptions): AkashTxClient {
   const gasMultiplier = options.gasMultiplier ?? 1.5;
 
   /** Encodes the transaction; signed by the wallet, or with an empty signature for simulation. */
-  async function encode(messages: EncodeObject[], memo: string, gasLimit: number, fee: bigint, withSignature: boolean) {
+  async function encode(
+    messages: EncodeObject[],
+    body: { memo: string; timeoutHeight: bigint },
+    gasLimit: number,
+    fee: bigint,
+    withSignature: boolean,
+  ) {
     const [account] = (await signer.getAccounts()).filter((a) => a.address === address);
     if (!account) throw new AkashTxError("Signing", 4, `the wallet does not hold ${address}`);
     const { accountNumber, sequence } = await readAccount(node, restUrl, address);
-    const bodyBytes = registry.encodeTxBody({ messages, memo });
+    const bodyBytes = registry.encodeTxBody({ messages, ...body });
     const pubkey = encodePubkey(encodeSecp256k1Pubkey(account.pubkey));
     const authInfoBytes = makeAuthInfoBytes(
       [{ pubkey, sequence }],
@@ -88,9 +107,10 @@ export function createTxClient(options: TxClientOptions): AkashTxClient {
 
   return {
     address,
-    async signAndBroadcast(what, messages, memo = "hexs") {
+    async signAndBroadcast(what, messages, { memo = "hexs", timeoutHeight = 0n, onSigned } = {}) {
+      const body = { memo, timeoutHeight };
       // Simulate an unsigned draft to learn the gas (one wallet prompt only), then sign for real.
-      const draft = await encode(messages, memo, 1_000_000, 0n, false);
+      const draft = await encode(messages, body, 1_000_000, 0n, false);
       const simulated = SimulateResponse.fromJSON(
         await post(
           restUrl,
@@ -100,7 +120,10 @@ export function createTxClient(options: TxClientOptions): AkashTxClient {
       );
       const gasUsed = Number(simulated.gasInfo?.gasUsed ?? 200_000);
       const gasLimit = Math.ceil(gasUsed * gasMultiplier);
-      const txBytes = await encode(messages, memo, gasLimit, BigInt(Math.ceil(gasLimit * gasPrice)), true);
+      const txBytes = await encode(messages, body, gasLimit, BigInt(Math.ceil(gasLimit * gasPrice)), true);
+      // The hash a node indexes the transaction under, known before it leaves the browser.
+      const txHash = toHex(sha256(txBytes)).toUpperCase();
+      onSigned?.(txHash);
       const broadcast = BroadcastTxResponse.fromJSON(
         await post(
           restUrl,
@@ -109,9 +132,9 @@ export function createTxClient(options: TxClientOptions): AkashTxClient {
         ),
       );
       const checked = broadcast.txResponse;
-      if (!checked) throw new AkashTxError(what, -1, "the node returned no tx response");
-      if (checked.code !== 0) throw new AkashTxError(what, checked.code, checked.rawLog, checked.txhash);
-      return waitForInclusion(what, node, restUrl, checked.txhash, options.inclusionTimeoutMs ?? 60_000);
+      if (!checked) throw new AkashNodeError(restUrl, new Error("the node returned no tx response"));
+      if (checked.code !== 0) throw new AkashTxError(what, checked.code, checked.rawLog, txHash);
+      return waitForInclusion(what, node, restUrl, txHash, options.inclusionTimeoutMs ?? 60_000);
     },
   };
 }
@@ -134,6 +157,9 @@ async function post(restUrl: string, path: string, body: unknown): Promise<unkno
     throw new AkashNodeError(url, cause);
   }
   const json = (await response.json().catch(() => ({}))) as { message?: string; code?: number };
+  // A gateway or proxy failing in front of the node: whether the request got through is unknown.
+  if (response.status >= 500)
+    throw new AkashNodeError(url, new Error(`HTTP ${response.status}: ${json.message ?? ""}`));
   if (!response.ok) throw new AkashTxError(`POST ${path}`, json.code ?? -1, json.message ?? `HTTP ${response.status}`);
   return json;
 }
@@ -157,23 +183,14 @@ async function waitForInclusion(
   hash: string,
   timeoutMs: number,
 ): Promise<TxResult> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const found = await query(restUrl, () => node.cosmos.tx.v1beta1.getTx({ hash })).catch((error: unknown) => {
-      if (error instanceof Error && /not found/i.test(error.message)) return undefined;
-      throw error;
-    });
-    const response = found?.txResponse;
-    if (response && Number(response.height) > 0) {
-      if (response.code !== 0) throw new AkashTxError(what, response.code, response.rawLog, hash);
-      const data = response.data ? TxMsgData.decode(fromHex(response.data)) : undefined;
-      return {
-        txHash: hash,
-        height: Number(response.height),
-        msgResponses: (data?.msgResponses ?? []).map((any) => ({ typeUrl: any.typeUrl, value: any.value })),
-      };
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    const included = await findTx(node, restUrl, hash);
+    if (included) {
+      if (included.code !== 0) throw new AkashTxError(what, included.code, included.rawLog, hash);
+      return { txHash: hash, height: included.height, msgResponses: included.msgResponses };
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  throw new AkashTxError(what, -1, `not included within ${Math.round(timeoutMs / 1000)} s`, hash);
+  throw new AkashTxTimeoutError(what, hash, Date.now() - started);
 }

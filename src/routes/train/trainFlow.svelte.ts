@@ -1,8 +1,10 @@
 // The /train page's state: one fine-tuning run from the Cosmos wallet connection to the closed
 // deployment, persisted step by step (src/lib/akash/inflight.ts) so a reload can resume it.
+// The record is written before the deployment's transaction is signed; a run whose creation was
+// never seen confirmed is settled from the chain by creationCheck.svelte.ts.
 import { leaseBlocks, leaseCost } from "#lib/akash/cost.ts";
 import type { PreparedDeployment } from "#lib/akash/deployment.ts";
-import { AkashNoBidsError } from "#lib/akash/errors.ts";
+import { AkashNoBidsError, AkashProviderError, AkashTxError } from "#lib/akash/errors.ts";
 import { clearInflight, loadInflight, saveInflight, type InflightDeployment } from "#lib/akash/inflight.ts";
 import type { BidView } from "#lib/akash/lease.ts";
 import type { ProgressEvent } from "#lib/akash/progress.ts";
@@ -11,6 +13,10 @@ import type { JwtSource } from "#lib/akash/providerAuth.ts";
 import type { CosmosAccount } from "#lib/akash/wallet.ts";
 import { HexsError } from "#lib/errors.ts";
 import { settings } from "#lib/state/settings.svelte.ts";
+import { akash } from "./akashModules.ts";
+import { connectWallet } from "./connectWallet.ts";
+import { CreationCheck } from "./creationCheck.svelte.ts";
+import { errorText } from "./errorText.ts";
 
 export type Phase = "setup" | "deploying" | "bidding" | "leasing" | "running" | "closing" | "ended";
 
@@ -18,24 +24,6 @@ export interface LossPoint {
   step: number;
   trainLoss: number;
 }
-
-/** The Akash modules, loaded when the page first needs them (they weigh ~300 KiB gzip). */
-const akash = () =>
-  Promise.all([
-    import("#lib/akash/lease.ts"),
-    import("#lib/akash/provider.ts"),
-    import("#lib/akash/providerAuth.ts"),
-    import("#lib/akash/progress.ts"),
-    import("#lib/akash/node.ts"),
-    import("#lib/akash/txClient.ts"),
-  ]).then(([lease, provider, auth, progress, node, tx]) => ({
-    ...lease,
-    ...provider,
-    ...auth,
-    ...progress,
-    ...node,
-    ...tx,
-  }));
 
 export class TrainFlow {
   phase = $state<Phase>("setup");
@@ -48,32 +36,29 @@ export class TrainFlow {
   losses = $state<LossPoint[]>([]);
   /** No provider bid within the waiting time: the deployment only holds the deposit, close it. */
   noBids = $state(false);
+  /** The provider could not be reached for the manifest or the logs; the lease still runs, Retry may get through. */
+  providerDown = $state(false);
+  readonly creation = new CreationCheck({
+    created: () => this.#save(withoutSending(this.#current())),
+    notCreated: () => this.#forget(),
+  });
   #jwt: JwtSource | undefined;
   #stream: LogStream | undefined;
   #bidWait: AbortController | undefined;
 
-  readonly resumable = $derived(this.inflight !== undefined && this.phase === "setup");
+  /** A run the chain is known to hold, found on return: resume it or close it. */
+  readonly resumable = $derived(this.inflight !== undefined && !this.inflight.sending && this.phase === "setup");
+  /** A run whose deployment was sent but not seen on chain: `creation` asks the chain. */
+  readonly unconfirmed = $derived(this.inflight?.sending !== undefined && this.phase === "setup");
+
+  /** On page load, or on Retry: settles an unconfirmed run from the chain. */
+  checkCreation(): void {
+    if (this.inflight?.sending) void this.creation.check(this.inflight);
+  }
 
   async connect(kind: "keplr" | "dev"): Promise<void> {
     await this.#run(async () => {
-      const { akashChainInfo, connectCosmosWallet, injectedKeplr } = await import("#lib/akash/wallet.ts");
-      const s = settings.current;
-      const info = akashChainInfo({
-        chainId: s.akashChainId,
-        chainName: `Akash (${s.akashChainId})`,
-        rpcUrl: s.akashRpcUrl,
-        restUrl: s.akashRestUrl,
-      });
-      let wallet;
-      if (kind === "dev") {
-        const { DevCosmosKey } = await import("#lib/akash/devKey.ts");
-        wallet = new DevCosmosKey();
-      } else {
-        wallet = injectedKeplr();
-        if (!wallet)
-          throw new HexsError("Keplr is not installed in this browser", { details: "https://www.keplr.app" });
-      }
-      this.account = await connectCosmosWallet(wallet, kind === "dev" ? "HEXS dev key" : "Keplr", info);
+      this.account = await connectWallet(kind);
       const { providerJwt } = await akash();
       this.#jwt = providerJwt(this.account);
     });
@@ -101,26 +86,38 @@ export class TrainFlow {
     deposit: bigint,
     job: { datasetCid: string; base: InflightDeployment["base"] },
   ): Promise<void> {
+    this.creation.clear();
     await this.#run(async () => {
       const { a, ctx, account } = await this.#context();
       this.phase = "deploying";
       try {
-        const { dseq } = await a.createDeployment(ctx, prepared, { denom: "uakt", amount: deposit.toString() });
+        const plan = await a.planDeployment(ctx);
+        // Recorded before the wallet prompt: once signed, the transaction may escrow the deposit
+        // whether or not this tab lives to see it confirmed.
         this.#save({
           chainId: account.chainId,
           owner: account.address,
-          dseq,
+          dseq: plan.dseq,
           deposit: deposit.toString(),
           manifestJson: prepared.manifestJson,
           datasetCid: job.datasetCid,
           base: job.base,
           createdAt: Date.now(),
           manifestSent: false,
+          sending: { timeoutHeight: plan.timeoutHeight },
         });
+        await a.createDeployment(ctx, prepared, { denom: "uakt", amount: deposit.toString() }, plan, (txHash) =>
+          this.#save({ ...this.#current(), sending: { timeoutHeight: plan.timeoutHeight, txHash } }),
+        );
       } catch (error) {
         this.phase = "setup";
+        const sent = this.inflight?.sending?.txHash !== undefined;
+        // Never signed, or the chain refused it: nothing was escrowed. Otherwise only the chain knows.
+        if (!sent || error instanceof AkashTxError) this.#forget();
+        else this.checkCreation();
         throw error;
       }
+      this.#save(withoutSending(this.#current()));
       await this.#waitBids();
     });
   }
@@ -159,7 +156,22 @@ export class TrainFlow {
     });
   }
 
+  /** After the provider could not be reached: sends the manifest (if it never arrived) and follows the logs again. */
+  async retryProvider(): Promise<void> {
+    await this.#run(() => this.#sendManifestAndFollow());
+  }
+
   async #sendManifestAndFollow(): Promise<void> {
+    this.providerDown = false;
+    try {
+      await this.#followJob();
+    } catch (error) {
+      if (error instanceof AkashProviderError && error.retryable) this.providerDown = true;
+      throw error;
+    }
+  }
+
+  async #followJob(): Promise<void> {
     const { a } = await this.#context();
     const inflight = this.#current();
     const endpoint = this.#endpoint();
@@ -173,9 +185,14 @@ export class TrainFlow {
     this.#stream = await a.followLogs(endpoint, this.#jwt!, inflight.lease!, (line) =>
       this.#onLine(line.message, a.parseProgress(line.message)),
     );
-    await this.#stream.closed;
+    const cut = await this.#stream.closed.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     // The user closed the deployment while the job ran: close() already settles the run.
     if (this.phase !== "running") return;
+    // The connection dropped, not the job: the lease runs on, so the run is not over.
+    if (cut) throw cut;
     const current = this.#current();
     if (!current.result && !current.failure)
       this.#save({ ...current, failure: "The job ended without a result line." });
@@ -201,6 +218,7 @@ export class TrainFlow {
       const inflight = this.#current();
       this.#bidWait?.abort();
       this.#stream?.close();
+      this.providerDown = false;
       this.phase = "closing";
       const state = await a.readDeploymentState(ctx, inflight.owner, inflight.dseq);
       let height = Number(await a.latestHeight(ctx));
@@ -221,6 +239,7 @@ export class TrainFlow {
 
   /** After a reload: follow the job again (its logs replay from the start), or pick a bid. */
   async resume(): Promise<void> {
+    this.creation.clear();
     await this.#run(async () => {
       const inflight = this.#current();
       if (this.account?.address !== inflight.owner)
@@ -238,14 +257,20 @@ export class TrainFlow {
 
   /** Forgets the run (after publishing, or when the user dismisses a closed run). */
   dismiss(): void {
-    clearInflight();
-    this.inflight = undefined;
+    this.#forget();
+    this.creation.clear();
     this.phase = "setup";
     this.bids = [];
     this.logs = [];
     this.losses = [];
     this.noBids = false;
+    this.providerDown = false;
     this.error = undefined;
+  }
+
+  /** Leaving the page: stop polling the chain. */
+  stop(): void {
+    this.creation.clear();
   }
 
   #endpoint() {
@@ -264,20 +289,26 @@ export class TrainFlow {
     this.inflight = next;
   }
 
+  #forget(): void {
+    clearInflight();
+    this.inflight = undefined;
+  }
+
   async #run(action: () => Promise<void>): Promise<void> {
     this.error = undefined;
     this.busy = true;
     try {
       await action();
     } catch (error) {
-      this.error =
-        error instanceof HexsError
-          ? `${error.shortMessage}${error.details ? ` — ${error.details}` : ""}`
-          : String(error);
+      this.error = errorText(error);
     } finally {
       this.busy = false;
     }
   }
+}
+
+function withoutSending({ sending: _, ...confirmed }: InflightDeployment): InflightDeployment {
+  return confirmed;
 }
 
 function loadInflightSafe(): InflightDeployment | undefined {
