@@ -140,13 +140,18 @@ test.describe("/train: recovering from failures (local Akash stand-in)", () => {
     await expect(again.getByTestId("inflight")).toHaveCount(0);
   });
 
-  test("closing while the job runs stops it once and reports no error", async ({ page }) => {
+  test("shows the provider's lease status while the job runs; closing stops it once and reports no error", async ({
+    page,
+  }) => {
     const s = await useStandIn();
     await connectTrain(page, s);
     const owner = await cosmosOwner(page);
     await createDeployment(page, { datasetText: await verse(6000), steps: 2000 });
     const dseq = await acceptCheapestBid(page);
     await expect(page.getByTestId("logs")).toContainText('"event":"started"', { timeout: 30_000 });
+    // Read from the provider's GET /lease/…/status with the owner's JWT, as Akash Console shows it.
+    const trainer = page.getByRole("table", { name: "Lease status" }).getByRole("row", { name: /trainer/ });
+    await expect(trainer).toContainText("1 / 1");
 
     await page.getByRole("button", { name: "Close deployment" }).click();
     await expect(page.getByTestId("outcome")).toContainText("Deployment closed");

@@ -8,7 +8,7 @@ import { AkashNoBidsError, AkashProviderError, AkashTxError } from "#lib/akash/e
 import { clearInflight, loadInflight, saveInflight, type InflightDeployment } from "#lib/akash/inflight.ts";
 import type { BidView } from "#lib/akash/lease.ts";
 import type { ProgressEvent } from "#lib/akash/progress.ts";
-import type { LogStream } from "#lib/akash/provider.ts";
+import type { LeaseStatus, LogStream } from "#lib/akash/provider.ts";
 import type { JwtSource } from "#lib/akash/providerAuth.ts";
 import type { CosmosAccount } from "#lib/akash/wallet.ts";
 import { HexsError } from "#lib/errors.ts";
@@ -17,6 +17,8 @@ import { akash } from "./akashModules.ts";
 import { connectWallet } from "./connectWallet.ts";
 import { CreationCheck } from "./creationCheck.svelte.ts";
 import { errorText } from "./errorText.ts";
+
+const LEASE_STATUS_INTERVAL_MS = 5_000;
 
 export type Phase = "setup" | "deploying" | "bidding" | "leasing" | "running" | "closing" | "ended";
 
@@ -38,6 +40,10 @@ export class TrainFlow {
   noBids = $state(false);
   /** The provider could not be reached for the manifest or the logs; the lease still runs, Retry may get through. */
   providerDown = $state(false);
+  /** The provider's view of the lease (services, replicas ready, URIs), read while the job runs. */
+  leaseStatus = $state.raw<LeaseStatus>();
+  /** Why the last status read failed; the job and its logs go on regardless. */
+  leaseStatusError = $state<string>();
   readonly creation = new CreationCheck({
     created: () => this.#save(withoutSending(this.#current())),
     notCreated: () => this.#forget(),
@@ -45,6 +51,7 @@ export class TrainFlow {
   #jwt: JwtSource | undefined;
   #stream: LogStream | undefined;
   #bidWait: AbortController | undefined;
+  #statusPoll: ReturnType<typeof setInterval> | undefined;
 
   /** A run the chain is known to hold, found on return: resume it or close it. */
   readonly resumable = $derived(this.inflight !== undefined && !this.inflight.sending && this.phase === "setup");
@@ -182,6 +189,7 @@ export class TrainFlow {
     this.phase = "running";
     this.logs = [];
     this.losses = [];
+    this.#pollLeaseStatus();
     this.#stream = await a.followLogs(endpoint, this.#jwt!, inflight.lease!, (line) =>
       this.#onLine(line.message, a.parseProgress(line.message)),
     );
@@ -198,6 +206,24 @@ export class TrainFlow {
       this.#save({ ...current, failure: "The job ended without a result line." });
     // Stop paying as soon as the job has ended, whatever its outcome.
     await this.close();
+  }
+
+  /** Reads the lease status now and every few seconds while the job runs, as Akash Console does. */
+  #pollLeaseStatus(): void {
+    clearInterval(this.#statusPoll);
+    const read = async () => {
+      if (this.phase !== "running") return clearInterval(this.#statusPoll);
+      const inflight = this.#current();
+      try {
+        const { a } = await this.#context();
+        this.leaseStatus = await a.leaseStatus(this.#endpoint(), this.#jwt!, inflight.lease!);
+        this.leaseStatusError = undefined;
+      } catch (error) {
+        this.leaseStatusError = errorText(error);
+      }
+    };
+    void read();
+    this.#statusPoll = setInterval(() => void read(), LEASE_STATUS_INTERVAL_MS);
   }
 
   #onLine(message: string, event: ProgressEvent | undefined): void {
@@ -271,6 +297,7 @@ export class TrainFlow {
   /** Leaving the page: stop polling the chain. */
   stop(): void {
     this.creation.clear();
+    clearInterval(this.#statusPoll);
   }
 
   #endpoint() {
