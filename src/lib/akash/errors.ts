@@ -114,7 +114,7 @@ export class CosmosWalletRejectedError extends CosmosWalletError {
   readonly walletName: string;
   readonly request: string;
   /**
-   * @param request what was asked, as the start of a sentence ("Adding chain akashnet-2 (Akash)")
+   * @param request what was asked, as the start of a sentence ("Adding the chain akashnet-2")
    * @param cause the wallet's own error
    */
   constructor(walletName: string, request: string, cause: unknown) {

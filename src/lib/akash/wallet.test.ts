@@ -69,7 +69,7 @@ describe("connecting a Keplr-like wallet", () => {
     );
     await expect(connecting).rejects.toBeInstanceOf(CosmosWalletRejectedError);
     await expect(connecting).rejects.toMatchObject({
-      shortMessage: `Adding chain ${STANDIN_CHAIN_ID} (Akash) was rejected in Keplr`,
+      shortMessage: `Adding the chain ${STANDIN_CHAIN_ID} was rejected in Keplr`,
     });
   });
 

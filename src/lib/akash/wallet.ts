@@ -99,9 +99,7 @@ export async function connectCosmosWallet(
     await wallet.enable(chainId);
   } catch (error) {
     if (!isUnknownChain(error)) throw walletFailure(walletName, connecting, error);
-    await walletRequest(walletName, `Adding chain ${chainId} (${chainInfo.chainName})`, () =>
-      wallet.experimentalSuggestChain(chainInfo),
-    );
+    await walletRequest(walletName, `Adding the chain ${chainId}`, () => wallet.experimentalSuggestChain(chainInfo));
     await walletRequest(walletName, connecting, () => wallet.enable(chainId));
   }
   const key = await walletRequest(walletName, connecting, () => wallet.getKey(chainId));

@@ -15,7 +15,7 @@ export function isUserRejection(error: unknown): boolean {
   return /request rejected|rejected the request|user rejected/i.test(messageOf(error));
 }
 
-/** The typed error for a wallet request that failed; `request` starts a sentence ("Adding chain x"). */
+/** The typed error for a wallet request that failed; `request` starts a sentence ("Adding the chain x"). */
 export function walletFailure(walletName: string, request: string, error: unknown): CosmosWalletError {
   if (error instanceof CosmosWalletError) return error;
   if (isUserRejection(error)) return new CosmosWalletRejectedError(walletName, request, error);
