@@ -31,8 +31,9 @@ class ScriptedKeplr implements KeplrLike {
     if (this.declines.has("suggest")) throw new Error("Request rejected");
     this.#known = true;
   }
-  getKey(chainId: string) {
-    return this.#key.getKey(chainId);
+  ledger = false;
+  async getKey(chainId: string) {
+    return { ...(await this.#key.getKey(chainId)), isNanoLedger: this.ledger };
   }
   getOfflineSigner(chainId: string) {
     const signer = this.#key.getOfflineSigner(chainId);
@@ -79,6 +80,15 @@ describe("connecting a Keplr-like wallet", () => {
       shortMessage: `Connecting to chain ${STANDIN_CHAIN_ID} was rejected in Keplr`,
     });
     expect(keplr.calls).toEqual(["enable"]);
+  });
+
+  it("refuses a Ledger key, which Keplr cannot let sign in direct mode, before any transaction", async () => {
+    const keplr = new ScriptedKeplr(new Set()).know();
+    keplr.ledger = true;
+    await expect(connectCosmosWallet(keplr, "Keplr", info(STANDIN_CHAIN_ID))).rejects.toMatchObject({
+      name: "CosmosWalletError",
+      shortMessage: 'The Keplr account "HEXS dev key" is a Ledger key',
+    });
   });
 
   it("turns a declined signature into a CosmosWalletRejectedError naming the wallet", async () => {

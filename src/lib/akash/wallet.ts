@@ -2,12 +2,13 @@
 // stand-in chain — both through the same Keplr-shaped interface, so the code paths are one.
 import type { StdSignature } from "@cosmjs/amino";
 import type { OfflineDirectSigner } from "@cosmjs/proto-signing";
+import { CosmosWalletError } from "./errors.ts";
 import { walletFailure, walletRequest, isUnknownChain } from "./walletErrors.ts";
 
 /** The part of Keplr's `window.keplr` API HEXS uses. */
 export interface KeplrLike {
   enable(chainId: string): Promise<void>;
-  getKey(chainId: string): Promise<{ name: string; bech32Address: string }>;
+  getKey(chainId: string): Promise<{ name: string; bech32Address: string; isNanoLedger?: boolean }>;
   getOfflineSigner(chainId: string): OfflineDirectSigner;
   signArbitrary(chainId: string, signer: string, data: string | Uint8Array): Promise<StdSignature>;
   experimentalSuggestChain(chainInfo: AkashChainInfo): Promise<void>;
@@ -103,6 +104,13 @@ export async function connectCosmosWallet(
     await walletRequest(walletName, connecting, () => wallet.enable(chainId));
   }
   const key = await walletRequest(walletName, connecting, () => wallet.getKey(chainId));
+  // Keplr's sign page cannot approve a direct-mode transaction for a Ledger key (Ledger signs
+  // Amino JSON only), and HEXS signs Akash's messages in direct mode: say so now, not at the
+  // first transaction behind a prompt whose Approve button stays grey.
+  if (key.isNanoLedger)
+    throw new CosmosWalletError(`The ${walletName} account "${key.name}" is a Ledger key`, {
+      details: `${walletName} signs Akash transactions with a Ledger only in Amino mode, and HEXS signs in direct mode; choose a key that is not on a Ledger`,
+    });
   const signer = wallet.getOfflineSigner(chainId);
   return {
     address: key.bech32Address,
