@@ -114,4 +114,19 @@ test.describe("/train with Keplr (Keplr-protocol test wallet, local Akash stand-
     await expect(page.getByTestId("cosmos-account")).toHaveCount(0);
     await expect(page.getByRole("button", { name: "Connect Keplr" })).toBeEnabled();
   });
+
+  test("a Ledger account in Keplr is refused at connection, saying why, before anything is signed", async ({
+    page,
+  }) => {
+    const keplr = await openWithKeplr(page);
+    keplr.ledger = true;
+
+    await page.getByRole("button", { name: "Connect Keplr" }).click();
+    await expect(page.getByTestId("train-error")).toContainText(
+      'The Keplr account "HEXS Keplr test key" is a Ledger key',
+    );
+    await expect(page.getByTestId("train-error")).toContainText("only in Amino mode");
+    await expect(page.getByTestId("cosmos-account")).toHaveCount(0);
+    expect(keplr.signedTxs).toEqual([]);
+  });
 });

@@ -44,6 +44,8 @@ export class KeplrTestWallet {
   readonly signedTxs: SignedTx[] = [];
   /** The user's answer to a prompt; approves everything unless a test says otherwise. */
   approve: (prompt: KeplrPrompt) => boolean = () => true;
+  /** The key lives on a Ledger: Keplr's sign page then cannot approve a direct-mode transaction. */
+  ledger = false;
   /** The fee the user leaves selected on Keplr's sign page. */
   feeTier: "low" | "average" | "high" = "average";
 
@@ -142,7 +144,7 @@ export class KeplrTestWallet {
       pubKey: toBase64(this.#pubkey),
       address: toBase64(fromBech32(bech32Address).data),
       bech32Address,
-      isNanoLedger: false,
+      isNanoLedger: this.ledger,
       isKeystone: false,
     };
   }
@@ -158,6 +160,11 @@ export class KeplrTestWallet {
     if (doc.chainId !== chainId) throw new KeplrFailure("Chain id unmatched");
     const bodyBytes = fromBase64(doc.bodyBytes);
     const typeUrls = TxBody.decode(bodyBytes).messages.map((message) => message.typeUrl);
+    // For a Ledger key Keplr greys out Approve on a direct-mode request: the user can only reject.
+    if (this.ledger) {
+      this.prompts.push({ kind: "signDirect", chainId, typeUrls, approved: false });
+      throw new KeplrFailure(REJECTED);
+    }
     this.#ask({ kind: "signDirect", chainId, typeUrls });
     const { authInfoBytes, fee } = this.#withFee(chainId, fromBase64(doc.authInfoBytes));
     const wallet = await DirectSecp256k1Wallet.fromKey(this.#privkey, prefix);
