@@ -129,4 +129,18 @@ test.describe("/train with Keplr (Keplr-protocol test wallet, local Akash stand-
     await expect(page.getByTestId("cosmos-account")).toHaveCount(0);
     expect(keplr.signedTxs).toEqual([]);
   });
+
+  test("switching Keplr to another key drops the account, and connecting again uses the new one", async ({ page }) => {
+    const keplr = await openWithKeplr(page);
+    await page.getByRole("button", { name: "Connect Keplr" }).click();
+    const first = keplr.address();
+    await expect(page.getByTestId("cosmos-account")).toHaveText(`Keplr: ${first}`);
+
+    await keplr.switchKey();
+    await expect(page.getByTestId("train-error")).toHaveText(`Keplr switched away from ${first}: connect Keplr again`);
+    await expect(page.getByTestId("cosmos-account")).toHaveCount(0);
+    await page.getByRole("button", { name: "Connect Keplr" }).click();
+    await expect(page.getByTestId("cosmos-account")).toHaveText(`Keplr: ${keplr.address()}`);
+    expect(keplr.address()).not.toBe(first);
+  });
 });

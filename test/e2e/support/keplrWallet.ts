@@ -33,8 +33,9 @@ const unknownChain = (chainId: string) => `There is no chain info for ${chainId}
 class KeplrFailure extends Error {}
 
 export class KeplrTestWallet {
-  readonly #privkey: Uint8Array;
-  readonly #pubkey: Uint8Array;
+  #privkey: Uint8Array;
+  #pubkey: Uint8Array;
+  #page: Page | undefined;
   readonly #chains = new Map<string, KeplrChainInfo>();
   readonly #enabled = new Set<string>();
   /** Every call the page made on `window.keplr` that reached the wallet, by method, in order. */
@@ -55,9 +56,13 @@ export class KeplrTestWallet {
   }
 
   static async create(): Promise<KeplrTestWallet> {
-    const privkey = Random.getBytes(32);
-    const { pubkey } = await Secp256k1.makeKeypair(privkey);
-    return new KeplrTestWallet(privkey, Secp256k1.compressPubkey(pubkey));
+    return new KeplrTestWallet(...(await freshKey()));
+  }
+
+  /** The user selects another key in Keplr: Keplr tells the page with a `keplr_keystorechange` event. */
+  async switchKey(): Promise<void> {
+    [this.#privkey, this.#pubkey] = await freshKey();
+    await this.#page?.evaluate(() => window.dispatchEvent(new Event("keplr_keystorechange")));
   }
 
   /** The account's address with `prefix` (Keplr derives it with the chain's bech32 prefix). */
@@ -71,6 +76,7 @@ export class KeplrTestWallet {
   }
 
   async install(page: Page): Promise<void> {
+    this.#page = page;
     await page.exposeFunction("__hexsKeplrRequest", (method: string, args: unknown[]) => this.#reply(method, args));
     await page.addInitScript(injectKeplr);
   }
@@ -222,6 +228,12 @@ export class KeplrTestWallet {
       signature: toBase64(new Uint8Array([...signature.r(32), ...signature.s(32)])),
     };
   }
+}
+
+async function freshKey(): Promise<[privkey: Uint8Array, pubkey: Uint8Array]> {
+  const privkey = Random.getBytes(32);
+  const { pubkey } = await Secp256k1.makeKeypair(privkey);
+  return [privkey, Secp256k1.compressPubkey(pubkey)];
 }
 
 interface WireSignDoc {
