@@ -131,7 +131,12 @@ export class CosmosWalletRejectedError extends CosmosWalletError {
 export class AkashTxNotSignedError extends HexsError {
   override name = "AkashTxNotSignedError";
   constructor(what: string, cause: unknown) {
-    const reason = cause instanceof HexsError ? cause.shortMessage : String(cause);
+    const reason =
+      cause instanceof HexsError
+        ? `${cause.shortMessage}${cause.details ? ` (${cause.details})` : ""}`
+        : cause instanceof Error
+          ? cause.message
+          : String(cause);
     super(`${what} was not signed`, { details: `${reason}; nothing was sent to the chain`, cause });
   }
 }
