@@ -60,6 +60,11 @@ export interface StandInTestControls {
   setProviderReachable(name: string, reachable: boolean): void;
   /** Takes the node's REST API off the network, or brings it back; blocks go on meanwhile. */
   setNodeReachable(reachable: boolean): void;
+  /**
+   * Credits `uakt` to `address`, as a faucet or a transfer would: for a wallet whose key is
+   * made after the stand-in started (genesis funds only the accounts it names up front).
+   */
+  fund(address: string, uakt: bigint): void;
 }
 
 const CORS = {
@@ -165,6 +170,7 @@ export async function startAkashStandIn(options: AkashStandInOptions = {}): Prom
       setNodeReachable(reachable) {
         nodeReachable = reachable;
       },
+      fund: (address, uakt) => chain.fund(address, uakt),
     },
     async stop() {
       clearInterval(blocks);

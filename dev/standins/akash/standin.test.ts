@@ -3,7 +3,12 @@ import { fromBase64, toBase64 } from "@cosmjs/encoding";
 import { TxRaw } from "@akashnetwork/chain-sdk/private-types/cosmos.v1beta1";
 import { prepareDeployment } from "../../../src/lib/akash/deployment.ts";
 import { leaseCost } from "../../../src/lib/akash/cost.ts";
-import { AkashNoBidsError, AkashProviderError, AkashTxError } from "../../../src/lib/akash/errors.ts";
+import {
+  AkashNoBidsError,
+  AkashProviderError,
+  AkashTxError,
+  AkashTxNotSignedError,
+} from "../../../src/lib/akash/errors.ts";
 import {
   acceptBid,
   closeDeployment,
@@ -17,7 +22,7 @@ import { parseProgress, type ResultEvent } from "../../../src/lib/akash/progress
 import { followLogs, sendManifest } from "../../../src/lib/akash/provider.ts";
 import { providerJwt } from "../../../src/lib/akash/providerAuth.ts";
 import { DevCosmosKey, STANDIN_CHAIN_ID } from "../../../src/lib/akash/devKey.ts";
-import { akashChainInfo, connectCosmosWallet } from "../../../src/lib/akash/wallet.ts";
+import { akashChainInfo, connectCosmosWallet, type KeplrLike } from "../../../src/lib/akash/wallet.ts";
 import { readUnixfs } from "../../../trainer/local/ipfs.ts";
 import { demoJob, devKeyContext, pinDataset, pinDemoBase, startAkashTestStack } from "./testing.ts";
 import { providerAddress } from "./providers.ts";
@@ -144,6 +149,46 @@ describe("what the stand-in refuses", () => {
       raw_log: expect.stringContaining("signature verification failed"),
     });
     expect(stack.standIn.chain.account(account.address).sequence).toBe(sequence);
+  });
+
+  it('never receives a deployment the wallet declined to sign (Keplr\'s "Request rejected")', async () => {
+    const { ctx } = await devKeyContext(stack.standIn.nodeUrl);
+    const dev = new DevCosmosKey();
+    const declining: KeplrLike = {
+      enable: (chainId) => dev.enable(chainId),
+      experimentalSuggestChain: (info) => dev.experimentalSuggestChain(info),
+      getKey: (chainId) => dev.getKey(chainId),
+      signArbitrary: (chainId, signer, data) => dev.signArbitrary(chainId, signer, data),
+      getOfflineSigner: (chainId) => ({
+        getAccounts: () => dev.getOfflineSigner(chainId).getAccounts(),
+        signDirect: () => Promise.reject(new Error("Request rejected")),
+      }),
+    };
+    const info = akashChainInfo({
+      chainId: STANDIN_CHAIN_ID,
+      chainName: "Akash stand-in",
+      rpcUrl: ctx.restUrl,
+      restUrl: ctx.restUrl,
+    });
+    const account = await connectCosmosWallet(declining, "Keplr", info);
+    const { createTxClient } = await import("../../../src/lib/akash/txClient.ts");
+    const tx = createTxClient({ ...ctx, chainId: STANDIN_CHAIN_ID, address: account.address, signer: account.signer });
+    const before = { ...stack.standIn.chain.account(account.address) };
+    const deployments = stack.standIn.chain.deployments.size;
+    const prepared = await prepareDeployment(demoJob({ weightsCid, datasetCid, ipfsUrl: stack.ipfs.url }));
+
+    const error = await createDeployment({ ...ctx, tx }, prepared, deposit).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AkashTxNotSignedError);
+    expect(error).toMatchObject({
+      shortMessage: "Creating the deployment was not signed",
+      details: "The transaction was rejected in Keplr; nothing was sent to the chain",
+    });
+    expect(stack.standIn.testControls.pendingTxs()).toBe(0);
+    expect(stack.standIn.chain.deployments.size).toBe(deployments);
+    expect(stack.standIn.chain.account(account.address)).toMatchObject({
+      balance: before.balance,
+      sequence: before.sequence,
+    });
   });
 
   it("fails a deployment whose deposit exceeds the balance, charging only the fee", async () => {

@@ -58,12 +58,16 @@ export class DevCosmosKey implements KeplrLike {
   }
 
   async enable(chainId: string): Promise<void> {
+    // Keplr's words for a chain it has no description of, so callers treat both alike.
     if (!isStandInChain(chainId))
-      throw new CosmosWalletError(`The dev key works only on the local stand-in chain, not ${chainId}`);
+      throw new CosmosWalletError(`There is no chain info for ${chainId}`, {
+        details: "the dev key knows only the local stand-in chain",
+      });
   }
 
   async experimentalSuggestChain(info: AkashChainInfo): Promise<void> {
-    await this.enable(info.chainId);
+    if (!isStandInChain(info.chainId))
+      throw new CosmosWalletError(`The dev key works only on the local stand-in chain, not ${info.chainId}`);
   }
 
   async getKey(chainId: string) {

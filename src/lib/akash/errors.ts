@@ -103,7 +103,40 @@ export class AkashProviderError extends HexsError {
   }
 }
 
-/** No Cosmos wallet is available, or the user refused it. */
+/** No Cosmos wallet is available, or it could not do what was asked. */
 export class CosmosWalletError extends HexsError {
   override name = "CosmosWalletError";
+}
+
+/** The user declined a request in their wallet (Keplr answers "Request rejected"). */
+export class CosmosWalletRejectedError extends CosmosWalletError {
+  override name = "CosmosWalletRejectedError";
+  readonly walletName: string;
+  readonly request: string;
+  /**
+   * @param request what was asked, as the start of a sentence ("Adding the chain akashnet-2")
+   * @param cause the wallet's own error
+   */
+  constructor(walletName: string, request: string, cause: unknown) {
+    super(`${request} was rejected in ${walletName}`, { cause });
+    this.walletName = walletName;
+    this.request = request;
+  }
+}
+
+/**
+ * The wallet did not sign a transaction (the user declined, or the wallet failed): nothing was
+ * broadcast, so the chain holds nothing of it.
+ */
+export class AkashTxNotSignedError extends HexsError {
+  override name = "AkashTxNotSignedError";
+  constructor(what: string, cause: unknown) {
+    const reason =
+      cause instanceof HexsError
+        ? `${cause.shortMessage}${cause.details ? ` (${cause.details})` : ""}`
+        : cause instanceof Error
+          ? cause.message
+          : String(cause);
+    super(`${what} was not signed`, { details: `${reason}; nothing was sent to the chain`, cause });
+  }
 }

@@ -18,7 +18,7 @@ import {
   SimulateResponse,
   TxRaw,
 } from "@akashnetwork/chain-sdk/private-types/cosmos.v1beta1";
-import { AkashNodeError, AkashTxError, AkashTxTimeoutError } from "./errors.ts";
+import { AkashNodeError, AkashTxError, AkashTxNotSignedError, AkashTxTimeoutError } from "./errors.ts";
 import { akashRegistry } from "./messages.ts";
 import { query, type AkashSdk } from "./node.ts";
 import { findTx, type IncludedTx } from "./txLookup.ts";
@@ -40,6 +40,7 @@ export interface SendOptions {
 export interface AkashTxClient {
   readonly address: string;
   /**
+   * @throws AkashTxNotSignedError when the wallet does not sign: nothing was broadcast
    * @throws AkashTxError when the node refuses the transaction or a block includes it with an
    *   error: the chain did not execute it (a failed one still pays its fee)
    * @throws AkashNodeError or AkashTxTimeoutError once broadcast: its outcome is unknown
@@ -71,6 +72,7 @@ export function createTxClient(options: TxClientOptions): AkashTxClient {
 
   /** Encodes the transaction; signed by the wallet, or with an empty signature for simulation. */
   async function encode(
+    what: string,
     messages: EncodeObject[],
     body: { memo: string; timeoutHeight: bigint },
     gasLimit: number,
@@ -92,10 +94,11 @@ export function createTxClient(options: TxClientOptions): AkashTxClient {
     );
     if (!withSignature)
       return TxRaw.encode(TxRaw.fromPartial({ bodyBytes, authInfoBytes, signatures: [new Uint8Array()] })).finish();
-    const { signed, signature } = await signer.signDirect(
-      address,
-      makeSignDoc(bodyBytes, authInfoBytes, chainId, accountNumber),
-    );
+    const { signed, signature } = await signer
+      .signDirect(address, makeSignDoc(bodyBytes, authInfoBytes, chainId, accountNumber))
+      .catch((cause: unknown) => {
+        throw new AkashTxNotSignedError(what, cause);
+      });
     return TxRaw.encode(
       TxRaw.fromPartial({
         bodyBytes: signed.bodyBytes,
@@ -110,7 +113,7 @@ export function createTxClient(options: TxClientOptions): AkashTxClient {
     async signAndBroadcast(what, messages, { memo = "hexs", timeoutHeight = 0n, onSigned } = {}) {
       const body = { memo, timeoutHeight };
       // Simulate an unsigned draft to learn the gas (one wallet prompt only), then sign for real.
-      const draft = await encode(messages, body, 1_000_000, 0n, false);
+      const draft = await encode(what, messages, body, 1_000_000, 0n, false);
       const simulated = SimulateResponse.fromJSON(
         await post(
           restUrl,
@@ -120,7 +123,7 @@ export function createTxClient(options: TxClientOptions): AkashTxClient {
       );
       const gasUsed = Number(simulated.gasInfo?.gasUsed ?? 200_000);
       const gasLimit = Math.ceil(gasUsed * gasMultiplier);
-      const txBytes = await encode(messages, body, gasLimit, BigInt(Math.ceil(gasLimit * gasPrice)), true);
+      const txBytes = await encode(what, messages, body, gasLimit, BigInt(Math.ceil(gasLimit * gasPrice)), true);
       // The hash a node indexes the transaction under, known before it leaves the browser.
       const txHash = toHex(sha256(txBytes)).toUpperCase();
       onSigned?.(txHash);

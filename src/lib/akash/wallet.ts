@@ -3,11 +3,12 @@
 import type { StdSignature } from "@cosmjs/amino";
 import type { OfflineDirectSigner } from "@cosmjs/proto-signing";
 import { CosmosWalletError } from "./errors.ts";
+import { walletFailure, walletRequest, isUnknownChain } from "./walletErrors.ts";
 
 /** The part of Keplr's `window.keplr` API HEXS uses. */
 export interface KeplrLike {
   enable(chainId: string): Promise<void>;
-  getKey(chainId: string): Promise<{ name: string; bech32Address: string }>;
+  getKey(chainId: string): Promise<{ name: string; bech32Address: string; isNanoLedger?: boolean }>;
   getOfflineSigner(chainId: string): OfflineDirectSigner;
   signArbitrary(chainId: string, signer: string, data: string | Uint8Array): Promise<StdSignature>;
   experimentalSuggestChain(chainInfo: AkashChainInfo): Promise<void>;
@@ -40,6 +41,10 @@ interface Currency {
   coinDecimals: number;
 }
 
+/** Keplr refuses a suggested chain whose name is longer than this (its chain-validator schema). */
+const KEPLR_MAX_CHAIN_NAME = 30;
+
+/** The chain as Keplr is told about it; `chainName` falls back to the chain id where it is too long for Keplr. */
 export function akashChainInfo(p: {
   chainId: string;
   chainName: string;
@@ -49,7 +54,7 @@ export function akashChainInfo(p: {
   const akt = { coinDenom: "AKT", coinMinimalDenom: "uakt", coinDecimals: 6 };
   return {
     chainId: p.chainId,
-    chainName: p.chainName,
+    chainName: p.chainName.length <= KEPLR_MAX_CHAIN_NAME ? p.chainName : p.chainId,
     rpc: p.rpcUrl,
     rest: p.restUrl,
     bip44: { coinType: 118 },
@@ -78,8 +83,11 @@ export interface CosmosAccount {
 }
 
 /**
- * Connects `wallet` to `chainInfo.chainId`; when the wallet does not know the chain, it is
- * suggested first (Keplr then asks the user to add it).
+ * Connects `wallet` to `chainInfo.chainId`. A wallet that does not know the chain is asked to add
+ * it first (Keplr then shows the user the chain to approve); a refusal to connect is not, since
+ * suggesting a chain the user just declined would only prompt them twice.
+ * @throws CosmosWalletRejectedError when the user declines adding the chain or connecting
+ * @throws CosmosWalletError when the wallet fails otherwise (e.g. refuses the chain description)
  */
 export async function connectCosmosWallet(
   wallet: KeplrLike,
@@ -87,23 +95,35 @@ export async function connectCosmosWallet(
   chainInfo: AkashChainInfo,
 ): Promise<CosmosAccount> {
   const { chainId } = chainInfo;
+  const connecting = `Connecting to chain ${chainId}`;
   try {
     await wallet.enable(chainId);
-  } catch {
-    try {
-      await wallet.experimentalSuggestChain(chainInfo);
-      await wallet.enable(chainId);
-    } catch (cause) {
-      throw new CosmosWalletError(`${walletName} did not connect to ${chainId}`, { cause, details: String(cause) });
-    }
+  } catch (error) {
+    if (!isUnknownChain(error)) throw walletFailure(walletName, connecting, error);
+    await walletRequest(walletName, `Adding the chain ${chainId}`, () => wallet.experimentalSuggestChain(chainInfo));
+    await walletRequest(walletName, connecting, () => wallet.enable(chainId));
   }
-  const key = await wallet.getKey(chainId);
+  const key = await walletRequest(walletName, connecting, () => wallet.getKey(chainId));
+  // Keplr's sign page cannot approve a direct-mode transaction for a Ledger key (Ledger signs
+  // Amino JSON only), and HEXS signs Akash's messages in direct mode: say so now, not at the
+  // first transaction behind a prompt whose Approve button stays grey.
+  if (key.isNanoLedger)
+    throw new CosmosWalletError(`The ${walletName} account "${key.name}" is a Ledger key`, {
+      details: `${walletName} signs Akash transactions with a Ledger only in Amino mode, and HEXS signs in direct mode; choose a key that is not on a Ledger`,
+    });
+  const signer = wallet.getOfflineSigner(chainId);
   return {
     address: key.bech32Address,
     chainId,
     walletName,
-    signer: wallet.getOfflineSigner(chainId),
-    signArbitrary: (data) => wallet.signArbitrary(chainId, key.bech32Address, data),
+    signer: {
+      getAccounts: () => walletRequest(walletName, "Reading the account", () => signer.getAccounts()),
+      signDirect: (address, doc) => walletRequest(walletName, "The transaction", () => signer.signDirect(address, doc)),
+    },
+    signArbitrary: (data) =>
+      walletRequest(walletName, "Signing in to the provider", () =>
+        wallet.signArbitrary(chainId, key.bech32Address, data),
+      ),
   };
 }
 

@@ -49,6 +49,7 @@ export class TrainFlow {
     notCreated: () => this.#forget(),
   });
   #jwt: JwtSource | undefined;
+  #walletKind: "keplr" | "dev" | undefined;
   #stream: LogStream | undefined;
   #bidWait: AbortController | undefined;
   #statusPoll: ReturnType<typeof setInterval> | undefined;
@@ -66,9 +67,23 @@ export class TrainFlow {
   async connect(kind: "keplr" | "dev"): Promise<void> {
     await this.#run(async () => {
       this.account = await connectWallet(kind);
+      this.#walletKind = kind;
       const { providerJwt } = await akash();
       this.#jwt = providerJwt(this.account);
     });
+  }
+
+  /**
+   * The user switched Keplr to another key: the account this page holds would sign nothing
+   * (Keplr refuses a signer that is not its current key), so drop it and ask to connect again.
+   */
+  keplrKeyChanged(): void {
+    if (this.#walletKind !== "keplr" || !this.account) return;
+    const previous = this.account.address;
+    this.account = undefined;
+    this.#jwt = undefined;
+    this.#walletKind = undefined;
+    this.error = `Keplr switched away from ${previous}: connect Keplr again`;
   }
 
   async #context() {

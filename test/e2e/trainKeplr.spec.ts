@@ -1,0 +1,146 @@
+// Issue 7, item 2: /train with Keplr, the production wallet. A Keplr-protocol test wallet stands
+// in for the extension (support/keplrWallet.ts): `window.keplr` in the page, the key and every
+// signature in this process. The stand-in checks each transaction's signature and each provider
+// JWT against that key, so nothing here is signed by the dev key.
+import { readFile } from "node:fs/promises";
+import { expect, test, type Page } from "@playwright/test";
+import type { AkashStandIn } from "../../dev/standins/akash/server.ts";
+import { TYPE_URL } from "../../src/lib/akash/messages.ts";
+import { acceptCheapestBid, createDeployment, openTrain, startStandIn, trainBase } from "./support/akash.ts";
+import { KeplrTestWallet } from "./support/keplrWallet.ts";
+
+const FUNDS = 100_000_000n;
+const INFLIGHT_KEY = "hexs:akash:inflight";
+
+let standIn: AkashStandIn;
+test.beforeAll(async () => {
+  standIn = await startStandIn();
+});
+test.afterAll(async () => {
+  await standIn?.stop();
+});
+
+/** A fresh Keplr holding a funded account, with no chain added: what a new Akash user has. */
+async function openWithKeplr(page: Page): Promise<KeplrTestWallet> {
+  const keplr = await KeplrTestWallet.create();
+  standIn.testControls.fund(keplr.address(), FUNDS);
+  await keplr.install(page);
+  await openTrain(page, standIn);
+  return keplr;
+}
+
+const ownerOf = (keplr: KeplrTestWallet) =>
+  [...standIn.chain.deployments.values()].filter((d) => d.owner === keplr.address());
+
+test.describe("/train with Keplr (Keplr-protocol test wallet, local Akash stand-in)", () => {
+  test.setTimeout(90_000);
+
+  test("adds the chain to Keplr, then runs a deployment signed in Keplr from bids to logs to close", async ({
+    page,
+  }) => {
+    const keplr = await openWithKeplr(page);
+    // The user keeps Keplr's "high" fee: the transaction must carry the fee Keplr set, not HEXS's.
+    keplr.feeTier = "high";
+    expect(keplr.knows(standIn.chainId)).toBe(false);
+
+    await page.getByRole("button", { name: "Connect Keplr" }).click();
+    await expect(page.getByTestId("cosmos-account")).toHaveText(`Keplr: ${keplr.address()}`);
+    expect(keplr.requests.slice(0, 3)).toEqual(["enable", "experimentalSuggestChain", "enable"]);
+    expect(keplr.prompts[0]).toMatchObject({
+      kind: "suggestChain",
+      chainInfo: { chainId: standIn.chainId, rest: standIn.nodeUrl, rpc: standIn.nodeUrl },
+    });
+    expect(keplr.knows(standIn.chainId)).toBe(true);
+
+    const verse = (await readFile(new URL("../../models/corpus/verse.txt", import.meta.url), "utf8")).slice(0, 6000);
+    await createDeployment(page, { datasetText: verse, steps: 2000 });
+    const dseq = await acceptCheapestBid(page);
+    await expect(page.getByTestId("logs")).toContainText('"event":"started"', { timeout: 30_000 });
+    await page.getByRole("button", { name: "Close deployment" }).click();
+    await expect(page.getByTestId("closed")).toContainText(`Deployment ${dseq} closed`, { timeout: 20_000 });
+
+    expect(keplr.signedTxs.map((tx) => tx.typeUrls)).toEqual([
+      [TYPE_URL.createDeployment],
+      [TYPE_URL.createLease],
+      [TYPE_URL.closeDeployment],
+    ]);
+    // The provider took the manifest and the logs socket on a JWT Keplr signed (ADR-36).
+    expect(keplr.prompts.filter((p) => p.kind === "signArbitrary").length).toBeGreaterThan(0);
+
+    const [deployment] = ownerOf(keplr);
+    expect(deployment).toMatchObject({ dseq: BigInt(dseq), state: "closed", escrow: 0n });
+    const lease = standIn.chain.leases.find((l) => l.ref.owner === keplr.address())!;
+    expect(lease.state).toBe("closed");
+    // The deposit came back whole but for what the lease paid; the fees are the ones Keplr set.
+    const fees = keplr.signedTxs.reduce((sum, tx) => sum + tx.fee, 0n);
+    expect(standIn.chain.account(keplr.address()).balance).toBe(FUNDS - lease.paid - fees);
+  });
+
+  test("a MsgCreateDeployment the user rejects in Keplr escrows nothing and keeps the form as typed", async ({
+    page,
+  }) => {
+    const keplr = await openWithKeplr(page);
+    keplr.approve = (prompt) => !(prompt.kind === "signDirect" && prompt.typeUrls.includes(TYPE_URL.createDeployment));
+    await page.getByRole("button", { name: "Connect Keplr" }).click();
+    await expect(page.getByTestId("cosmos-account")).toContainText(keplr.address());
+
+    await createDeployment(page, { datasetText: "a few lines of verse to train on", steps: 7 });
+    await expect(page.getByTestId("train-error")).toHaveText(
+      "Creating the deployment was not signed — The transaction was rejected in Keplr; nothing was sent to the chain",
+      { timeout: 15_000 },
+    );
+    expect(keplr.prompts.at(-1)).toMatchObject({ kind: "signDirect", approved: false });
+
+    await expect(page.getByLabel("Base agent")).toHaveValue(trainBase().agent);
+    await expect(page.getByLabel("Dataset CID")).toHaveValue(/^baf/);
+    await expect(page.getByLabel("Steps")).toHaveValue("7");
+    await expect(page.getByRole("button", { name: "Create deployment" })).toBeEnabled();
+
+    expect(ownerOf(keplr)).toEqual([]);
+    expect(standIn.testControls.pendingTxs()).toBe(0);
+    expect(standIn.chain.account(keplr.address())).toMatchObject({ balance: FUNDS, sequence: 0 });
+    expect(await page.evaluate((k) => localStorage.getItem(k), INFLIGHT_KEY)).toBeNull();
+  });
+
+  test("adding the chain rejected in Keplr says so, naming Keplr and the chain", async ({ page }) => {
+    const keplr = await openWithKeplr(page);
+    keplr.approve = (prompt) => prompt.kind !== "suggestChain";
+
+    await page.getByRole("button", { name: "Connect Keplr" }).click();
+    await expect(page.getByTestId("train-error")).toHaveText(
+      `Adding the chain ${standIn.chainId} was rejected in Keplr`,
+    );
+    expect(keplr.knows(standIn.chainId)).toBe(false);
+    await expect(page.getByTestId("cosmos-account")).toHaveCount(0);
+    await expect(page.getByRole("button", { name: "Connect Keplr" })).toBeEnabled();
+  });
+
+  test("a Ledger account in Keplr is refused at connection, saying why, before anything is signed", async ({
+    page,
+  }) => {
+    const keplr = await openWithKeplr(page);
+    keplr.ledger = true;
+
+    await page.getByRole("button", { name: "Connect Keplr" }).click();
+    await expect(page.getByTestId("train-error")).toContainText(
+      'The Keplr account "HEXS Keplr test key" is a Ledger key',
+    );
+    await expect(page.getByTestId("train-error")).toContainText("only in Amino mode");
+    await expect(page.getByTestId("cosmos-account")).toHaveCount(0);
+    expect(keplr.signedTxs).toEqual([]);
+  });
+
+  test("switching Keplr to another key drops the account, and connecting again uses the new one", async ({ page }) => {
+    const keplr = await openWithKeplr(page);
+    await page.getByRole("button", { name: "Connect Keplr" }).click();
+    const first = keplr.address();
+    await expect(page.getByTestId("cosmos-account")).toHaveText(`Keplr: ${first}`);
+
+    await keplr.switchKey();
+    await expect(page.getByTestId("train-error")).toHaveText(`Keplr switched away from ${first}: connect Keplr again`);
+    await expect(page.getByTestId("cosmos-account")).toHaveCount(0);
+    await page.getByRole("button", { name: "Connect Keplr" }).click();
+    await expect(page.getByTestId("cosmos-account")).toHaveText(`Keplr: ${keplr.address()}`);
+    expect(keplr.address()).not.toBe(first);
+  });
+});
