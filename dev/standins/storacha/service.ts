@@ -10,6 +10,7 @@
 import * as UploadApi from "@storacha/upload-api";
 import { createContext, cleanupContext } from "@storacha/upload-api/test/context";
 import type { Email, UcantoServerTestContext } from "@storacha/upload-api/types";
+import { delegate, isDelegation, type API } from "@ucanto/core";
 import type { LoopbackHttp } from "./loopbackHttp.ts";
 
 export interface StorachaServiceOptions {
@@ -41,6 +42,8 @@ export async function createStorachaService(options: StorachaServiceOptions): Pr
     requirePaymentPlan: true,
     assert: { fail: options.onError },
   });
+  await renewProofs(context.indexingService.invocationConfig);
+  await renewProofs(context.claimsService.invocationConfig);
   const serviceContext = {
     ...context,
     url: options.url,
@@ -60,4 +63,34 @@ export async function createStorachaService(options: StorachaServiceOptions): Pr
       await cleanupContext(context);
     },
   };
+}
+
+/** How the test context lets the service publish claims to its indexing and claims services. */
+interface ClaimsInvocationConfig {
+  issuer: API.Signer;
+  audience: API.Principal;
+  proofs?: API.Proof[];
+}
+
+/**
+ * The test context delegates `assert/*` to the service with ucanto's default lifetime of 30
+ * seconds: enough for a unit test, while a stand-in runs for hours and `space/index/add` then
+ * fails with "Claim {"can":"assert/index"} is not authorized". The delegating service's signer
+ * is the config's audience, so the same delegations are issued again without expiry.
+ */
+async function renewProofs(config: ClaimsInvocationConfig): Promise<void> {
+  const signer = config.audience as Partial<API.Signer>;
+  if (typeof signer.sign !== "function") throw new Error("the claims service's signer is not at hand");
+  config.proofs = await Promise.all(
+    (config.proofs ?? []).map((proof) =>
+      isDelegation(proof)
+        ? delegate({
+            issuer: signer as API.Signer,
+            audience: config.issuer,
+            capabilities: proof.capabilities,
+            expiration: Infinity,
+          })
+        : proof,
+    ),
+  );
 }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { packFile } from "../../../src/lib/ipfs/car.ts";
 import { startStorachaStandIn, type StorachaStandIn } from "./server.ts";
 import { standInClient } from "./testing.ts";
@@ -35,6 +35,22 @@ describe("Storacha stand-in", () => {
     expect(await uploadTable.exists(space.did(), root)).toEqual({ ok: true });
     const listed = await client.capability.upload.list();
     expect(listed.results.map((upload) => upload.root.toString())).toEqual([car.root.toString()]);
+  });
+
+  it("still indexes uploads long after it started (its claim delegations do not expire)", async () => {
+    const client = await standInClient(standIn);
+    const account = await client.login("linus@example.com");
+    await account.plan.wait();
+    const space = await client.createSpace("later", { account });
+    await client.setCurrentSpace(space.did());
+    // Past ucanto's default 30 s delegation lifetime, as a stand-in under `npm start` soon is.
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 10 * 60_000 });
+    try {
+      const car = await packFile(new Uint8Array(4096).fill(3));
+      expect((await client.uploadCAR(car.blob())).toString()).toBe(car.root.toString());
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("answers receipts of executed tasks only, as a CAR", async () => {
