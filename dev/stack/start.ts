@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { startIpfsNode } from "../ipfs/node.ts";
 import { startAkashStandIn } from "../standins/akash/server.ts";
 import { startHubStandIn } from "../standins/hub/server.ts";
+import { startStorachaStandIn } from "../standins/storacha/server.ts";
 import { startApp } from "./app.ts";
 import { startChain } from "./chain.ts";
 import { deployContracts } from "./deploy.ts";
@@ -17,6 +18,7 @@ const ports = {
   ipfs: portFromEnv("HEXS_IPFS_PORT", 5001),
   hub: portFromEnv("HEXS_HUB_PORT", 8091),
   akash: portFromEnv("HEXS_AKASH_PORT", 8090),
+  storacha: portFromEnv("HEXS_STORACHA_PORT", 8092),
   app: portFromEnv("HEXS_APP_PORT", 5173),
 };
 
@@ -40,6 +42,7 @@ try {
   await assertPortFree(ports.ipfs, "local IPFS node", "HEXS_IPFS_PORT");
   await assertPortFree(ports.hub, "Hugging Face hub stand-in", "HEXS_HUB_PORT");
   await assertPortFree(ports.akash, "Akash stand-in", "HEXS_AKASH_PORT");
+  await assertPortFree(ports.storacha, "Storacha stand-in", "HEXS_STORACHA_PORT");
   await assertPortFree(ports.app, "dApp", "HEXS_APP_PORT");
 
   // Blocks and pins persist between runs; the chain starts fresh each time.
@@ -52,6 +55,8 @@ try {
   running.push({ name: "hub", url: hub.url, stop: hub.stop });
   const akash = await startAkashStandIn({ port: ports.akash, ipfsApiUrl: ipfs.url, hfEndpoint: hub.url });
   running.push({ name: "akash", url: akash.nodeUrl, stop: akash.stop });
+  const storacha = await startStorachaStandIn({ port: ports.storacha });
+  running.push({ name: "storacha", url: storacha.url, stop: storacha.stop });
 
   const chain = await startChain(ports.chain);
   running.push(chain);
@@ -68,6 +73,12 @@ try {
     VITE_HEXS_HUB_URL: hub.url,
     VITE_HEXS_AKASH_REST_URL: akash.nodeUrl,
     VITE_HEXS_AKASH_CHAIN_ID: akash.chainId,
+    // Uploads still go to the local node by default; choosing Storacha on /settings uses the
+    // stand-in, which also plays the gateway a new space authorizes.
+    VITE_HEXS_STORACHA_SERVICE_URL: storacha.url,
+    VITE_HEXS_STORACHA_SERVICE_DID: storacha.did,
+    VITE_HEXS_STORACHA_GATEWAY_URL: storacha.url,
+    VITE_HEXS_STORACHA_GATEWAY_DID: storacha.did,
   });
   running.push(app);
 
@@ -78,6 +89,7 @@ HEXS is running (embedded default, everything on 127.0.0.1):
   IPFS node    ${ipfs.url}/api/v0  (Kubo RPC subset)  ·  gateway ${ipfs.gatewayUrl}/ipfs/<cid>
   hub          ${hub.url}  (stand-in for the Hugging Face hub API, serving the repo's tiny models)
   Akash        ${akash.nodeUrl}  (stand-in for an Akash node and its providers; runs fine-tunes on this machine)
+  Storacha     ${storacha.url}  (stand-in for up.storacha.network running Storacha's own service code; confirms email logins itself)
   marketplace  ${seeded.agents.length} demo agents; open DAO proposal on "${seeded.agents[0]?.name}"
 
 Press Ctrl-C to stop.`);

@@ -1,7 +1,8 @@
 import { expect, test } from "@playwright/test";
 import { parseEther } from "viem";
 import { formatEth } from "../../src/lib/format.ts";
-import { e2eEnv, openApp, seededAgents } from "./support/app.ts";
+import { standInClient } from "../../dev/standins/storacha/testing.ts";
+import { e2eEnv, e2eStoracha, openApp, seededAgents } from "./support/app.ts";
 import { TestWallet } from "./support/testWallet.ts";
 import { chainClient, devAccount } from "./support/agents.ts";
 import { connectDevWallet } from "./support/devWallet.ts";
@@ -178,8 +179,8 @@ test.describe("the settings page", () => {
     expect(stored.ipfsGateways).toEqual(["http://127.0.0.1:18080", "http://127.0.0.1:18081"]);
   });
 
-  // No Storacha login here (its service is out of reach): the choice, its persistence, what the
-  // publish page says, and the missing-email refusal, which comes before any network call.
+  // With the build's defaults (the real network, out of reach here): the choice, its persistence,
+  // what the publish page says, and the missing-email refusal, which comes before any network call.
   test("switches uploads to Storacha, and the publish page says so and asks for the account email", async ({
     page,
   }) => {
@@ -205,5 +206,44 @@ test.describe("the settings page", () => {
     expect(stored).toMatchObject({ ipfsUploadTarget: "storacha", storachaEmail: "ada@example.com", storachaSpace: "" });
     await page.getByRole("link", { name: "Publish" }).click();
     await expect(page.getByTestId("upload-target")).toHaveText("Uploads go to Storacha (ada@example.com).");
+  });
+
+  // Settings a user would enter to use another Storacha service: here the stand-in, which
+  // confirms the emailed login link itself and also plays the gateway a new space authorizes.
+  test("uploads weights through a Storacha service after an email login; the service lists the local root", async ({
+    page,
+  }) => {
+    const { siteUrl } = e2eEnv();
+    const storacha = e2eStoracha();
+    const email = `eve-${Date.now()}@example.com`;
+    await page.goto(`${siteUrl}#/settings`);
+    await page.getByLabel("Upload target").selectOption("storacha");
+    await page.getByLabel("Storacha account email").fill(email);
+    await page.getByLabel("Storacha service URL").fill(storacha.url);
+    await page.getByLabel("Storacha service DID").fill(storacha.did);
+    await page.getByLabel("Storacha gateway URL").fill(storacha.url);
+    await page.getByLabel("Storacha gateway DID").fill(storacha.did);
+    await page.getByRole("button", { name: "Save and reload" }).click();
+    await expect(page.getByLabel("Storacha service URL")).toHaveValue(storacha.url);
+
+    await page.getByRole("link", { name: "Publish" }).click();
+    await expect(page.getByTestId("upload-target")).toHaveText(`Uploads go to Storacha at ${storacha.url} (${email}).`);
+    await page
+      .getByLabel(/Weights files/)
+      .setInputFiles({ name: "model.onnx", mimeType: "", buffer: Buffer.alloc(300_000, 7) });
+    await page.getByRole("button", { name: "Upload weights to IPFS" }).click();
+    await expect(page.getByTestId("upload-status")).toHaveText("Storacha: space ready.", { timeout: 20_000 });
+    await expect(page.getByTestId("upload-percent")).toHaveText("100%");
+    const cid = (await page.getByTestId("weights-cid").locator("code").textContent()) ?? "";
+    expect(cid).toMatch(/^bafy/);
+
+    // Another device of the same account sees the upload in the space the browser created.
+    const device = await standInClient(storacha);
+    await device.login(email as `${string}@${string}`);
+    const [space] = device.spaces();
+    expect(space?.name).toBe("hexs");
+    await device.setCurrentSpace(space!.did());
+    const uploads = await device.capability.upload.list();
+    expect(uploads.results.map((upload) => upload.root.toString())).toEqual([cid]);
   });
 });

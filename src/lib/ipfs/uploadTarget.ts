@@ -6,6 +6,7 @@
 import type { Settings } from "../state/settings.svelte.ts";
 import { IpfsUploadError } from "./errors.ts";
 import { kuboAdapter } from "./kubo.ts";
+import { STORACHA_NETWORK, type StorachaService } from "./storachaNetwork.ts";
 import type { UploadAdapter } from "./upload.ts";
 
 type StorachaModule = typeof import("./storacha.ts");
@@ -14,7 +15,14 @@ type StorachaClient = Awaited<ReturnType<StorachaModule["connectStoracha"]>>["cl
 /** The settings an upload target depends on. */
 export type UploadTargetSettings = Pick<
   Settings,
-  "ipfsUploadTarget" | "ipfsApiUrl" | "storachaEmail" | "storachaSpace"
+  | "ipfsUploadTarget"
+  | "ipfsApiUrl"
+  | "storachaEmail"
+  | "storachaSpace"
+  | "storachaServiceUrl"
+  | "storachaServiceDid"
+  | "storachaGatewayUrl"
+  | "storachaGatewayDid"
 >;
 
 export interface UploadAdapterForOptions {
@@ -49,7 +57,7 @@ export class StorachaConnectError extends IpfsUploadError {
   }
 }
 
-/** Connected Storacha clients, by email and space: one login per page life. */
+/** Connected Storacha clients, by service, email and space: one login per page life. */
 const storachaClients = new Map<string, Promise<StorachaClient>>();
 
 /**
@@ -70,10 +78,11 @@ export async function uploadAdapterFor(
     throw new UploadTargetSettingError("storacha", "storachaEmail", email, "the account email in Settings is invalid");
   const load = options.loadStoracha ?? (() => import("./storacha.ts"));
   const storacha = await load();
-  const key = `${email}\n${settings.storachaSpace}`;
+  const service = storachaServiceOf(settings);
+  const key = [service.url, service.did, email, settings.storachaSpace].join("\n");
   let client = storachaClients.get(key);
   if (client === undefined) {
-    client = connect(storacha, email, settings.storachaSpace, options);
+    client = connect(storacha, { email, space: settings.storachaSpace, service }, options);
     storachaClients.set(key, client);
     // A failed or abandoned login is not kept: the next upload tries again.
     client.catch(() => storachaClients.delete(key));
@@ -85,7 +94,9 @@ export async function uploadAdapterFor(
 export function describeUploadTarget(settings: UploadTargetSettings): string {
   if (settings.ipfsUploadTarget === "kubo") return `the Kubo node at ${settings.ipfsApiUrl}`;
   const space = settings.storachaSpace === "" ? "" : `, space ${settings.storachaSpace}`;
-  return `Storacha (${settings.storachaEmail || "no account email set"}${space})`;
+  // Only another service than the real network is named: a stand-in must never pass for it.
+  const where = settings.storachaServiceUrl === STORACHA_NETWORK.url ? "" : ` at ${settings.storachaServiceUrl}`;
+  return `Storacha${where} (${settings.storachaEmail || "no account email set"}${space})`;
 }
 
 const STATUS_MESSAGES = {
@@ -94,16 +105,33 @@ const STATUS_MESSAGES = {
   "space-ready": () => "Storacha: space ready.",
 } as const;
 
+/** The Storacha service the settings name (the real network unless changed). */
+export function storachaServiceOf(settings: UploadTargetSettings): StorachaService {
+  return {
+    url: settings.storachaServiceUrl,
+    did: settings.storachaServiceDid,
+    gatewayUrl: settings.storachaGatewayUrl,
+    gatewayDid: settings.storachaGatewayDid,
+  };
+}
+
+interface StorachaTarget {
+  email: `${string}@${string}`;
+  /** Space DID or name; "" for the account's first space. */
+  space: string;
+  service: StorachaService;
+}
+
 async function connect(
   storacha: StorachaModule,
-  email: `${string}@${string}`,
-  space: string,
+  { email, space, service }: StorachaTarget,
   options: UploadAdapterForOptions,
 ): Promise<StorachaClient> {
   options.onStatus?.("Storacha: connecting…");
   try {
     const { client } = await storacha.connectStoracha({
       email,
+      service,
       ...(space === "" ? {} : { space }),
       ...(options.signal ? { signal: options.signal } : {}),
       onStatus: (status) => options.onStatus?.(STATUS_MESSAGES[status](email)),

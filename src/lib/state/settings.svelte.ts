@@ -1,9 +1,12 @@
 import { z } from "zod";
+import { STORACHA_NETWORK } from "../ipfs/storachaNetwork.ts";
 
 /**
  * Endpoints the dApp talks to. Build-time defaults come from `VITE_HEXS_*` variables (see
  * .env.example); a user's own choices, made on /settings, persist in this browser and win.
  */
+const didSchema = z.string().regex(/^did:[a-z0-9]+:\S+$/, "expected a DID such as did:web:up.storacha.network");
+
 const settingsSchema = z.object({
   chainId: z.number().int().positive(),
   rpcUrl: z.string().url(),
@@ -15,6 +18,13 @@ const settingsSchema = z.object({
   storachaEmail: z.union([z.string().email(), z.literal("")]),
   /** Storacha space DID or name; empty: the account's first space, or a new "hexs" one. */
   storachaSpace: z.string(),
+  /** Storacha upload service (access, upload, filecoin) URL; its receipts are at `<url>/receipt/`. */
+  storachaServiceUrl: z.string().url(),
+  /** The DID that service signs as (invocations are addressed to it). */
+  storachaServiceDid: didSchema,
+  /** Gateway service a new space authorizes to serve its content, and its DID. */
+  storachaGatewayUrl: z.string().url(),
+  storachaGatewayDid: didSchema,
   /** Trustless gateways verified reads use, in order (local first). */
   ipfsGateways: z.array(z.string().url()).min(1),
   /** Hugging Face hub (or a stand-in speaking its API) base models are searched on. */
@@ -39,6 +49,11 @@ export const defaultSettings: Settings = settingsSchema.parse({
   ipfsApiUrl: import.meta.env.VITE_HEXS_IPFS_API_URL ?? "http://127.0.0.1:5001",
   storachaEmail: "",
   storachaSpace: "",
+  // The real Storacha network unless the build names another service (`npm start`: its stand-in).
+  storachaServiceUrl: import.meta.env.VITE_HEXS_STORACHA_SERVICE_URL ?? STORACHA_NETWORK.url,
+  storachaServiceDid: import.meta.env.VITE_HEXS_STORACHA_SERVICE_DID ?? STORACHA_NETWORK.did,
+  storachaGatewayUrl: import.meta.env.VITE_HEXS_STORACHA_GATEWAY_URL ?? STORACHA_NETWORK.gatewayUrl,
+  storachaGatewayDid: import.meta.env.VITE_HEXS_STORACHA_GATEWAY_DID ?? STORACHA_NETWORK.gatewayDid,
   ipfsGateways: splitList(import.meta.env.VITE_HEXS_IPFS_GATEWAYS ?? "http://127.0.0.1:5001"),
   hubUrl: import.meta.env.VITE_HEXS_HUB_URL ?? "https://huggingface.co",
   akashRestUrl: import.meta.env.VITE_HEXS_AKASH_REST_URL ?? "http://127.0.0.1:8090",

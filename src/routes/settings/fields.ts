@@ -41,6 +41,10 @@ export const SETTING_GROUPS: { legend: string; fields: SettingField[] }[] = [
         kind: "text",
         optional: true,
       },
+      { key: "storachaServiceUrl", label: "Storacha service URL", kind: "text" },
+      { key: "storachaServiceDid", label: "Storacha service DID", kind: "text" },
+      { key: "storachaGatewayUrl", label: "Storacha gateway URL (serves the space's content)", kind: "text" },
+      { key: "storachaGatewayDid", label: "Storacha gateway DID", kind: "text" },
       {
         key: "ipfsGateways",
         label: "Gateways, one per line, nearest first (every byte read is verified against its CID)",

@@ -7,6 +7,13 @@ export function e2eEnv() {
   return { rpcUrl, siteUrl, ipfsUrl };
 }
 
+/** The Storacha stand-in globalSetup started: its service URL and DID. */
+export function e2eStoracha() {
+  const { HEXS_E2E_STORACHA_URL: url, HEXS_E2E_STORACHA_DID: did } = process.env;
+  if (!url || !did) throw new Error("globalSetup did not run: the HEXS_E2E_STORACHA_* variables are missing");
+  return { url, did };
+}
+
 /** The demo agents globalSetup seeded (bigints arrive as decimal strings). */
 export function seededAgents(): Pick<SeededAgent, "name" | "agent" | "ledger" | "dao" | "owner" | "mode">[] {
   return (JSON.parse(process.env.HEXS_E2E_SEED ?? "{}") as { agents?: SeededAgent[] }).agents ?? [];

@@ -7,6 +7,7 @@ import { deployContracts } from "../../../dev/stack/deploy.ts";
 import { freePort } from "../../../dev/stack/ports.ts";
 import { ROOT, runToCompletion } from "../../../dev/stack/processes.ts";
 import { seedLocalMarketplace } from "../../../dev/stack/seed.ts";
+import { startStorachaStandIn } from "../../../dev/standins/storacha/server.ts";
 import { serveUnderSubpath } from "../../../dev/stack/subpathServer.ts";
 
 /** A CID-shaped prefix: the site must work below it exactly as it would on a gateway. */
@@ -16,7 +17,8 @@ export const SITE_PREFIX = "/ipfs/bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3o
  * Starts what the browser tests need and returns the teardown that stops it: a fresh local
  * chain with the contracts deployed (the generated contract module regenerated from it, or in
  * CI checked against it), a local IPFS node in a temporary folder, the demo marketplace seeded
- * exactly as `npm start` seeds it, and the built site served under a sub-path.
+ * exactly as `npm start` seeds it, the Storacha stand-in (for the tests that choose Storacha
+ * on /settings), and the built site served under a sub-path.
  */
 export default async function globalSetup() {
   const stops: (() => Promise<void>)[] = [];
@@ -30,6 +32,8 @@ export default async function globalSetup() {
     stops.push(() => rm(dataDir, { recursive: true, force: true }));
     const ipfs = await startIpfsNode({ dataDir });
     stops.push(ipfs.stop);
+    const storacha = await startStorachaStandIn();
+    stops.push(storacha.stop);
 
     const { deploymentDir } = await deployContracts(chain.url, "e2e", { check: Boolean(process.env.CI) });
     const [seeded] = await Promise.all([
@@ -42,6 +46,8 @@ export default async function globalSetup() {
     process.env.HEXS_E2E_RPC_URL = chain.url;
     process.env.HEXS_E2E_IPFS_URL = ipfs.url;
     process.env.HEXS_E2E_SITE_URL = site.url;
+    process.env.HEXS_E2E_STORACHA_URL = storacha.url;
+    process.env.HEXS_E2E_STORACHA_DID = storacha.did;
     process.env.HEXS_E2E_SEED = JSON.stringify(seeded, (_, value) =>
       typeof value === "bigint" ? value.toString() : value,
     );
