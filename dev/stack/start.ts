@@ -68,6 +68,7 @@ try {
     VITE_HEXS_HUB_URL: hub.url,
     VITE_HEXS_AKASH_REST_URL: akash.nodeUrl,
     VITE_HEXS_AKASH_CHAIN_ID: akash.chainId,
+    VITE_HEXS_AKASH_PROVIDER_PROXY_URL: akash.providerProxyUrl,
   });
   running.push(app);
 
@@ -78,6 +79,7 @@ HEXS is running (embedded default, everything on 127.0.0.1):
   IPFS node    ${ipfs.url}/api/v0  (Kubo RPC subset)  ·  gateway ${ipfs.gatewayUrl}/ipfs/<cid>
   hub          ${hub.url}  (stand-in for the Hugging Face hub API, serving the repo's tiny models)
   Akash        ${akash.nodeUrl}  (stand-in for an Akash node and its providers; runs fine-tunes on this machine)
+  provider proxy ${akash.providerProxyUrl}  (stand-in for Akash Console's provider proxy)
   marketplace  ${seeded.agents.length} demo agents; open DAO proposal on "${seeded.agents[0]?.name}"
 
 Press Ctrl-C to stop.`);
