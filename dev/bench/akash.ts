@@ -7,7 +7,7 @@ import { acceptBid, closeDeployment, createDeployment, waitForBids } from "../..
 import { parseProgress, type ResultEvent } from "../../src/lib/akash/progress.ts";
 import { followLogs, sendManifest } from "../../src/lib/akash/provider.ts";
 import { providerJwt } from "../../src/lib/akash/providerAuth.ts";
-import { demoJob, devKeyContext, pinDataset, pinDemoBase, startAkashTestStack } from "../standins/akash/testing.ts";
+import { demoJob, devKeyContext, pinDataset, pinDemoBase, proxiedEndpoint, startAkashTestStack } from "../standins/akash/testing.ts";
 import type { BenchSection } from "./report.ts";
 
 const STEPS = 40;
@@ -27,12 +27,12 @@ export async function run(): Promise<BenchSection> {
 
     const accepted = performance.now();
     await acceptBid(ctx, bid.ref);
-    await sendManifest({ hostUri: bid.hostUri }, jwt, dseq, prepared.manifestJson);
+    await sendManifest(proxiedEndpoint(stack.standIn, bid), jwt, dseq, prepared.manifestJson);
     let firstLine: number | undefined;
     let started: number | undefined;
     let finished: number | undefined;
     let result: ResultEvent | undefined;
-    const stream = await followLogs({ hostUri: bid.hostUri }, jwt, bid.ref, (line) => {
+    const stream = await followLogs(proxiedEndpoint(stack.standIn, bid), jwt, bid.ref, (line) => {
       firstLine ??= performance.now();
       const event = parseProgress(line.message);
       if (event?.event === "started") started = performance.now();

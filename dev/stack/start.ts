@@ -79,6 +79,7 @@ try {
     VITE_HEXS_STORACHA_SERVICE_DID: storacha.did,
     VITE_HEXS_STORACHA_GATEWAY_URL: storacha.url,
     VITE_HEXS_STORACHA_GATEWAY_DID: storacha.did,
+    VITE_HEXS_AKASH_PROVIDER_PROXY_URL: akash.providerProxyUrl,
   });
   running.push(app);
 
@@ -90,6 +91,7 @@ HEXS is running (embedded default, everything on 127.0.0.1):
   hub          ${hub.url}  (stand-in for the Hugging Face hub API, serving the repo's tiny models)
   Akash        ${akash.nodeUrl}  (stand-in for an Akash node and its providers; runs fine-tunes on this machine)
   Storacha     ${storacha.url}  (stand-in for up.storacha.network running Storacha's own service code; confirms email logins itself)
+  provider proxy ${akash.providerProxyUrl}  (stand-in for Akash Console's provider proxy)
   marketplace  ${seeded.agents.length} demo agents; open DAO proposal on "${seeded.agents[0]?.name}"
 
 Press Ctrl-C to stop.`);

@@ -1,6 +1,8 @@
 // The provider API subset the client uses, for every stand-in provider under
 // /provider/<name>: PUT manifest (checked against the deployment's hash on chain), GET lease
-// status, and the logs WebSocket. Every call is authenticated with the owner's JWT.
+// status, and the logs WebSocket. Every call is authenticated with the owner's JWT, read only
+// from `Authorization: Bearer` as real providers do (akash-network/provider, gateway/rest/auth.go):
+// a browser reaches the logs through a provider proxy (providerProxy.ts), not with a URL token.
 import type { IncomingMessage } from "node:http";
 import type { WebSocket } from "ws";
 import { manifestVersionOf } from "../../../src/lib/akash/deployment.ts";
@@ -19,9 +21,9 @@ interface ManifestService {
 export function providerApi(chain: StandInChain, options: { extraEnv: Record<string, string> }) {
   const jobs = new Map<string, Job>();
 
-  async function authenticate(req: IncomingMessage, url: URL, action: ProviderAction): Promise<string> {
+  async function authenticate(req: IncomingMessage, action: ProviderAction): Promise<string> {
     const header = req.headers.authorization ?? "";
-    const token = header.startsWith("Bearer ") ? header.slice(7) : (url.searchParams.get("token") ?? "");
+    const token = header.startsWith("Bearer ") ? header.slice(7) : "";
     if (!token) throw new JwtRejected("no token: send Authorization: Bearer <JWT>");
     return verifyLeaseJwt(token, action, (address) => chain.accounts.get(address)?.pubkey);
   }
@@ -43,12 +45,12 @@ export function providerApi(chain: StandInChain, options: { extraEnv: Record<str
       for (const job of jobs.values()) job.stop();
     },
 
-    async handle(req: IncomingMessage, url: URL, name: string, rest: string, body: string): Promise<RestReply> {
+    async handle(req: IncomingMessage, name: string, rest: string, body: string): Promise<RestReply> {
       const provider = providerAddress(name);
       let match: RegExpExecArray | null;
       try {
         if (req.method === "PUT" && (match = /^\/deployment\/(\d+)\/manifest$/.exec(rest))) {
-          const owner = await authenticate(req, url, "send-manifest");
+          const owner = await authenticate(req, "send-manifest");
           const dseq = match[1]!;
           const lease = activeLease(owner, dseq, provider);
           if (!lease) return fail(404, `no active lease of ${owner} for deployment ${dseq} with this provider`);
@@ -72,7 +74,7 @@ export function providerApi(chain: StandInChain, options: { extraEnv: Record<str
           return { status: 200, body: "" };
         }
         if (req.method === "GET" && (match = /^\/lease\/(\d+)\/(\d+)\/(\d+)\/status$/.exec(rest))) {
-          const owner = await authenticate(req, url, "status");
+          const owner = await authenticate(req, "status");
           const lease = activeLease(owner, match[1]!, provider);
           if (!lease) return fail(404, "lease not found or not active");
           const job = jobs.get(`${provider}/${key(owner, match[1]!)}`);
@@ -105,18 +107,24 @@ export function providerApi(chain: StandInChain, options: { extraEnv: Record<str
       }
     },
 
-    /** The logs WebSocket: every line so far, then new ones; closes when the job ends. */
-    async logs(socket: WebSocket, req: IncomingMessage, url: URL, name: string, rest: string): Promise<void> {
+    /**
+     * Checks a logs WebSocket request before the upgrade, as a provider's gateway does: a
+     * refused one gets an HTTP error and never becomes a socket. Returns the lease's owner and dseq.
+     */
+    async authorizeLogs(req: IncomingMessage, rest: string): Promise<{ owner: string; dseq: string } | RestReply> {
       const match = /^\/lease\/(\d+)\/(\d+)\/(\d+)\/logs$/.exec(rest);
-      let owner: string;
+      if (!match) return fail(404, `${rest} is not a logs path`);
       try {
-        if (!match) throw new JwtRejected("not a logs path");
-        owner = await authenticate(req, url, "logs");
+        return { owner: await authenticate(req, "logs"), dseq: match[1]! };
       } catch (error) {
-        socket.close(4001, error instanceof Error ? error.message.slice(0, 120) : "unauthorized");
-        return;
+        if (error instanceof JwtRejected) return fail(401, `JWT rejected: ${error.message}`);
+        throw error;
       }
-      const job = jobs.get(`${providerAddress(name)}/${key(owner, match![1]!)}`);
+    },
+
+    /** The logs WebSocket: every line so far, then new ones; closes when the job ends. */
+    logs(socket: WebSocket, name: string, lease: { owner: string; dseq: string }): void {
+      const job = jobs.get(`${providerAddress(name)}/${key(lease.owner, lease.dseq)}`);
       if (!job) {
         socket.close(4004, "no workload for this lease (send the manifest first)");
         return;

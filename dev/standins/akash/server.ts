@@ -2,16 +2,19 @@
 // lease APIs, on 127.0.0.1, so the /train flow runs end to end on one machine. It decodes the
 // real protobuf transactions with the Akash SDK, checks their signatures, answers with bids
 // from a configurable set of providers, and runs the job locally through trainer/local.
-// It is not Akash: no consensus, no real escrow module, no containers.
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+// Under /provider-proxy it also serves a stand-in of Akash Console's provider proxy
+// (providerProxy.ts), the way a browser reaches providers' logs. It is not Akash: no consensus, no real escrow module, no containers.
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { DEV_MNEMONIC, STANDIN_CHAIN_ID } from "../../../src/lib/akash/devKey.ts";
 import { StandInChain, type ChainEvents } from "./chain.ts";
 import { StandInMempool } from "./mempool.ts";
 import { providerApi } from "./providerApi.ts";
+import { PROVIDER_PROXY_PATH, providerProxyStandIn } from "./providerProxy.ts";
 import { DEFAULT_PROVIDERS, type StandInProvider } from "./providers.ts";
-import { nodeApi } from "./rest.ts";
+import { nodeApi, type RestReply } from "./rest.ts";
 import { devKeyAddress } from "./devAddress.ts";
 import { TYPE_URL } from "../../../src/lib/akash/messages.ts";
 
@@ -39,6 +42,8 @@ export interface AkashStandIn {
   nodeUrl: string;
   /** Base URL under which providers live (`<url>/provider/<name>`). */
   url: string;
+  /** The stand-in of Akash Console's provider proxy (`<url>/provider-proxy`). */
+  providerProxyUrl: string;
   chainId: string;
   chain: StandInChain;
   /** Used only by tests: conditions a real network produces on its own, on demand. */
@@ -112,35 +117,47 @@ export async function startAkashStandIn(options: AkashStandInOptions = {}): Prom
   const unreachable = new Set<string>();
   let nodeReachable = true;
   const logSockets = new Map<string, Set<WebSocket>>();
+  const proxy = providerProxyStandIn();
+  const isProxyPath = (path: string) => path === PROVIDER_PROXY_PATH || path === `${PROVIDER_PROXY_PATH}/`;
 
   const server = createServer(
     (req, res) => void route(req, res).catch((error: unknown) => reply(res, 500, { message: String(error) })),
   );
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://stand-in");
+    if (isProxyPath(url.pathname)) {
+      if (req.method === "OPTIONS") return void res.writeHead(204, CORS).end();
+      const answer = await proxy.handle(req.method ?? "GET", await readBody(req));
+      return reply(res, answer.status, answer.body);
+    }
     const providerMatch = /^\/provider\/([\w-]+)(\/.*)$/.exec(url.pathname);
     if (providerMatch ? unreachable.has(providerMatch[1]!) : !nodeReachable) return void req.socket.destroy();
     if (req.method === "OPTIONS") return void res.writeHead(204, CORS).end();
     const body = await readBody(req);
     const answer = providerMatch
-      ? await provider.handle(req, url, providerMatch[1]!, providerMatch[2]!, body)
+      ? await provider.handle(req, providerMatch[1]!, providerMatch[2]!, body)
       : await node.handle(req.method ?? "GET", url, body ? (JSON.parse(body) as unknown) : {});
     reply(res, answer.status, answer.body);
   }
 
   const sockets = new WebSocketServer({ noServer: true });
-  server.on("upgrade", (req, socket, head) => {
+  const proxySockets = new WebSocketServer({ noServer: true });
+  server.on("upgrade", (req, socket, head) => void upgrade(req, socket, head).catch(() => socket.destroy()));
+  async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(req.url ?? "/", "http://stand-in");
+    if (isProxyPath(url.pathname)) return proxySockets.handleUpgrade(req, socket, head, (ws) => proxy.connect(ws));
     const match = /^\/provider\/([\w-]+)(\/.*)$/.exec(url.pathname);
     if (!match || unreachable.has(match[1]!)) return void socket.destroy();
     const name = match[1]!;
+    const lease = await provider.authorizeLogs(req, match[2]!);
+    if ("status" in lease) return refuseUpgrade(socket, lease);
     sockets.handleUpgrade(req, socket, head, (ws) => {
       const open = logSockets.get(name) ?? new Set();
       logSockets.set(name, open.add(ws));
       ws.on("close", () => open.delete(ws));
-      void provider.logs(ws, req, url, name, match[2]!);
+      provider.logs(ws, name, lease);
     });
-  });
+  }
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -155,6 +172,7 @@ export async function startAkashStandIn(options: AkashStandInOptions = {}): Prom
   return {
     nodeUrl: baseUrl,
     url: baseUrl,
+    providerProxyUrl: `${baseUrl}${PROVIDER_PROXY_PATH}`,
     chainId,
     chain,
     testControls: {
@@ -176,7 +194,8 @@ export async function startAkashStandIn(options: AkashStandInOptions = {}): Prom
       clearInterval(blocks);
       for (const timer of bidTimers) clearTimeout(timer);
       provider.stopAll();
-      for (const client of sockets.clients) client.terminate();
+      proxy.closeAll();
+      for (const client of [...sockets.clients, ...proxySockets.clients]) client.terminate();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
@@ -186,6 +205,15 @@ export async function startAkashStandIn(options: AkashStandInOptions = {}): Prom
 function reply(res: ServerResponse, status: number, body: unknown): void {
   const text = typeof body === "string" ? body : JSON.stringify(body);
   res.writeHead(status, { ...CORS, "content-type": "application/json" }).end(text);
+}
+
+/** Answers a WebSocket request with an HTTP error instead of switching protocols. */
+function refuseUpgrade(socket: Duplex, answer: RestReply): void {
+  const body = JSON.stringify(answer.body);
+  socket.end(
+    `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? ""}\r\n` +
+      `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

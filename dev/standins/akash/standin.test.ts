@@ -24,7 +24,7 @@ import { providerJwt } from "../../../src/lib/akash/providerAuth.ts";
 import { DevCosmosKey, STANDIN_CHAIN_ID } from "../../../src/lib/akash/devKey.ts";
 import { akashChainInfo, connectCosmosWallet, type KeplrLike } from "../../../src/lib/akash/wallet.ts";
 import { readUnixfs } from "../../../trainer/local/ipfs.ts";
-import { demoJob, devKeyContext, pinDataset, pinDemoBase, startAkashTestStack } from "./testing.ts";
+import { demoJob, devKeyContext, pinDataset, pinDemoBase, proxiedEndpoint, startAkashTestStack } from "./testing.ts";
 import { providerAddress } from "./providers.ts";
 
 let stack: Awaited<ReturnType<typeof startAkashTestStack>>;
@@ -60,10 +60,10 @@ describe("the lease lifecycle against the Akash stand-in", () => {
     await acceptBid(ctx, bid.ref);
     expect(await listBids(ctx, account.address, dseq)).toEqual([]);
     const jwt = providerJwt(account);
-    await sendManifest({ hostUri: bid.hostUri }, jwt, dseq, prepared.manifestJson);
+    await sendManifest(proxiedEndpoint(stack.standIn, bid), jwt, dseq, prepared.manifestJson);
 
     const events: ReturnType<typeof parseProgress>[] = [];
-    const stream = await followLogs({ hostUri: bid.hostUri }, jwt, bid.ref, (line) =>
+    const stream = await followLogs(proxiedEndpoint(stack.standIn, bid), jwt, bid.ref, (line) =>
       events.push(parseProgress(line.message)),
     );
     await stream.closed;
@@ -208,7 +208,9 @@ describe("what the stand-in refuses", () => {
     const [bid] = await waitForBids(ctx, account.address, dseq, { settleMs: 0, intervalMs: 150 });
     await acceptBid(ctx, bid!.ref);
     const tampered = prepared.manifestJson.replace("HEXS_STEPS=20", "HEXS_STEPS=2000");
-    await expect(sendManifest({ hostUri: bid!.hostUri }, providerJwt(account), dseq, tampered)).rejects.toMatchObject({
+    await expect(
+      sendManifest({ hostUri: bid!.hostUri, providerAddress: bid!.ref.provider }, providerJwt(account), dseq, tampered),
+    ).rejects.toMatchObject({
       status: 422,
     });
 
@@ -223,9 +225,12 @@ describe("what the stand-in refuses", () => {
       address: account.address,
       signArbitrary: (data) => other.signArbitrary(data).then((s) => s),
     });
-    const error = await sendManifest({ hostUri: bid!.hostUri }, forged, dseq, prepared.manifestJson).catch(
-      (e: unknown) => e,
-    );
+    const error = await sendManifest(
+      { hostUri: bid!.hostUri, providerAddress: bid!.ref.provider },
+      forged,
+      dseq,
+      prepared.manifestJson,
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AkashProviderError);
     expect((error as AkashProviderError).status).toBe(401);
     await closeDeployment(ctx, dseq);

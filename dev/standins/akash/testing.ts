@@ -12,7 +12,9 @@ import { akashNode } from "../../../src/lib/akash/node.ts";
 import { createTxClient } from "../../../src/lib/akash/txClient.ts";
 import type { AkashContext } from "../../../src/lib/akash/lease.ts";
 import type { TrainingJob } from "../../../src/lib/akash/job.ts";
-import { startAkashStandIn, type AkashStandInOptions } from "./server.ts";
+import type { LeaseRef } from "../../../src/lib/akash/messages.ts";
+import type { ProviderEndpoint } from "../../../src/lib/akash/provider.ts";
+import { startAkashStandIn, type AkashStandIn, type AkashStandInOptions } from "./server.ts";
 
 const ROOT = new URL("../../../", import.meta.url);
 
@@ -79,5 +81,14 @@ export function demoJob(p: { weightsCid: string; datasetCid: string; ipfsUrl: st
     resources: { cpu: 1, memory: "2Gi", storage: "4Gi" },
     maxPricePerBlock: 10,
     denom: "uakt",
+  };
+}
+
+/** A bid's provider as the browser reaches it: through the stand-in of Console's provider proxy. */
+export function proxiedEndpoint(standIn: AkashStandIn, bid: { hostUri: string; ref: LeaseRef }): ProviderEndpoint {
+  return {
+    hostUri: bid.hostUri,
+    providerAddress: bid.ref.provider,
+    proxy: { url: standIn.providerProxyUrl, network: standIn.chainId },
   };
 }

@@ -103,6 +103,23 @@ export class AkashProviderError extends HexsError {
   }
 }
 
+/**
+ * The logs stream cannot be followed without a provider proxy: providers read the JWT only from
+ * the `Authorization` header, and a browser cannot set headers on a WebSocket. Putting the token
+ * in the URL would leak it into logs and is refused by providers anyway.
+ */
+export class AkashLogsNeedProxyError extends HexsError {
+  override name = "AkashLogsNeedProxyError";
+  constructor() {
+    super("The job's logs cannot be followed without a provider proxy", {
+      details:
+        "A browser cannot send the Authorization header that providers require on a WebSocket. " +
+        "Set Settings → Akash → Provider proxy URL (Akash Console's public proxy is " +
+        "https://console-provider-proxy.akash.network).",
+    });
+  }
+}
+
 /** No Cosmos wallet is available, or it could not do what was asked. */
 export class CosmosWalletError extends HexsError {
   override name = "CosmosWalletError";

@@ -34,7 +34,11 @@ const settingsSchema = z.object({
   /** Akash node RPC URL, only for wallets that ask for it when a chain is suggested (Keplr). */
   akashRpcUrl: z.string().url(),
   akashChainId: z.string().min(1),
-  /** Provider proxy for providers a browser cannot reach directly (mTLS only, self-signed TLS, no CORS); empty: direct. */
+  /**
+   * Provider proxy speaking Akash Console's protocol (Console's own: https://console-provider-proxy.akash.network).
+   * Needed for the job's logs (a browser cannot put the JWT in a WebSocket's Authorization header)
+   * and for providers it cannot reach directly (mTLS only, self-signed TLS, no CORS); empty: direct.
+   */
   akashProviderProxyUrl: z.union([z.string().url(), z.literal("")]),
 });
 
@@ -60,7 +64,7 @@ export const defaultSettings: Settings = settingsSchema.parse({
   akashRpcUrl:
     import.meta.env.VITE_HEXS_AKASH_RPC_URL ?? import.meta.env.VITE_HEXS_AKASH_REST_URL ?? "http://127.0.0.1:8090",
   akashChainId: import.meta.env.VITE_HEXS_AKASH_CHAIN_ID ?? "hexs-akash-standin-1",
-  akashProviderProxyUrl: import.meta.env.VITE_HEXS_AKASH_PROVIDER_PROXY_URL ?? "",
+  akashProviderProxyUrl: import.meta.env.VITE_HEXS_AKASH_PROVIDER_PROXY_URL ?? "http://127.0.0.1:8090/provider-proxy",
 });
 
 /** Checks a settings patch; throws a ZodError that names the wrong field. */

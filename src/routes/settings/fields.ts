@@ -61,7 +61,7 @@ export const SETTING_GROUPS: { legend: string; fields: SettingField[] }[] = [
       { key: "akashChainId", label: "Chain id", kind: "text" },
       {
         key: "akashProviderProxyUrl",
-        label: "Provider proxy URL (for mTLS-only providers)",
+        label: "Provider proxy URL (Akash Console protocol; needed for logs)",
         kind: "text",
         optional: true,
       },

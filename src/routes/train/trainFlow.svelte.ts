@@ -8,7 +8,8 @@ import { AkashNoBidsError, AkashProviderError, AkashTxError } from "#lib/akash/e
 import { clearInflight, loadInflight, saveInflight, type InflightDeployment } from "#lib/akash/inflight.ts";
 import type { BidView } from "#lib/akash/lease.ts";
 import type { ProgressEvent } from "#lib/akash/progress.ts";
-import type { LeaseStatus, LogStream } from "#lib/akash/provider.ts";
+import type { LeaseStatus, LogStream, ProviderEndpoint } from "#lib/akash/provider.ts";
+import { consoleNetwork } from "#lib/akash/providerProxy.ts";
 import type { JwtSource } from "#lib/akash/providerAuth.ts";
 import type { CosmosAccount } from "#lib/akash/wallet.ts";
 import { HexsError } from "#lib/errors.ts";
@@ -315,10 +316,14 @@ export class TrainFlow {
     clearInterval(this.#statusPoll);
   }
 
-  #endpoint() {
+  #endpoint(): ProviderEndpoint {
     const inflight = this.#current();
-    const proxy = settings.current.akashProviderProxyUrl;
-    return { hostUri: inflight.hostUri ?? "", ...(proxy ? { proxyUrl: proxy } : {}) };
+    const { akashProviderProxyUrl: proxy, akashChainId } = settings.current;
+    return {
+      hostUri: inflight.hostUri ?? "",
+      providerAddress: inflight.lease?.provider ?? "",
+      ...(proxy ? { proxy: { url: proxy, network: consoleNetwork(akashChainId) } } : {}),
+    };
   }
 
   #current(): InflightDeployment {

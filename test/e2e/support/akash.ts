@@ -65,6 +65,7 @@ export async function openTrain(page: Page, standIn: AkashStandIn): Promise<void
     akashRestUrl: standIn.nodeUrl,
     akashRpcUrl: standIn.nodeUrl,
     akashChainId: standIn.chainId,
+    akashProviderProxyUrl: standIn.providerProxyUrl,
   });
   await page.goto(`${e2eEnv().siteUrl}#/train`);
 }

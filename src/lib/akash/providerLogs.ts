@@ -1,0 +1,99 @@
+// A lease's log stream through a provider proxy (Console protocol, see providerProxy.ts): one
+// proxy WebSocket, one message asking it to open the provider's logs socket, then every line.
+import { AkashProviderError } from "./errors.ts";
+import {
+  proxySocketUrl,
+  readProxyMessage,
+  socketOpenMessage,
+  type ProviderProxy,
+  type ProxiedTarget,
+} from "./providerProxy.ts";
+
+export interface LogLine {
+  /** Pod name, e.g. "trainer-7d9f…". */
+  name: string;
+  message: string;
+}
+
+export interface LogStream {
+  close(): void;
+  /**
+   * Resolves when the provider closed the stream in order (the job's container ended) or on
+   * `close()`; rejects with AkashProviderError when the connection dropped (the provider or the
+   * proxy went away, the job may not have) or the proxy or provider refused it.
+   */
+  closed: Promise<void>;
+}
+
+/** No close frame: the TCP connection just ended (RFC 6455 §7.1.5). */
+const ABNORMAL_CLOSURE = 1006;
+
+export async function followProxiedLogs(
+  proxy: ProviderProxy,
+  target: ProxiedTarget,
+  onLine: (line: LogLine) => void,
+): Promise<LogStream> {
+  const what = "follow the logs";
+  const shownUrl = `${target.url} via the provider proxy ${proxy.url}`;
+  const socket = new WebSocket(proxySocketUrl(proxy));
+  let closedByUs = false;
+  let proxyError: string | undefined;
+
+  const opened = new Promise<void>((resolve, reject) => {
+    socket.onopen = () => {
+      socket.send(socketOpenMessage(proxy, target));
+      resolve();
+    };
+    socket.onerror = () =>
+      reject(new AkashProviderError(what, shownUrl, undefined, "the provider proxy could not be reached"));
+  });
+
+  let settle!: { resolve: () => void; reject: (error: AkashProviderError) => void };
+  const closed = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+  // A socket that never opened rejects `opened`; nobody waits on `closed` then.
+  closed.catch(() => undefined);
+  const end = (error?: AkashProviderError) => {
+    if (error) settle.reject(error);
+    else settle.resolve();
+    closedByUs = true;
+    socket.close();
+  };
+
+  socket.onmessage = (event) => {
+    const received = readProxyMessage(String(event.data));
+    if (!received) return;
+    if (received.kind === "message") return deliver(received.text, onLine);
+    if (received.kind === "tokenExpired")
+      return end(new AkashProviderError(what, shownUrl, 401, "the provider proxy refused the JWT: it has expired"));
+    if (received.kind === "error") {
+      // The proxy reports a failed provider socket, then its close: keep the reason for then.
+      proxyError = received.text;
+      return;
+    }
+    if (proxyError) return end(new AkashProviderError(what, shownUrl, undefined, proxyError));
+    if (received.code === ABNORMAL_CLOSURE)
+      return end(new AkashProviderError(what, shownUrl, undefined, "the log stream was cut"));
+    end();
+  };
+  socket.addEventListener("close", () => {
+    if (closedByUs) return settle.resolve();
+    settle.reject(
+      new AkashProviderError(what, shownUrl, undefined, proxyError ?? "the connection to the provider proxy was cut"),
+    );
+  });
+
+  await opened;
+  return {
+    close: () => end(),
+    closed,
+  };
+}
+
+function deliver(text: string, onLine: (line: LogLine) => void): void {
+  try {
+    const line = JSON.parse(text) as LogLine;
+    if (typeof line.message === "string") onLine(line);
+  } catch {
+    // A provider sends one JSON object per message; anything else is not a log line.
+  }
+}
