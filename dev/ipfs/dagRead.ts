@@ -12,7 +12,7 @@ import { UnixFS } from "ipfs-unixfs";
 import { varint } from "multiformats";
 import type { CID } from "multiformats/cid";
 import { HttpError } from "./http.ts";
-import { readBlock } from "./importCar.ts";
+import { readBlock } from "./blockFiles.ts";
 import { DAG_PB, RAW, linksOf } from "./verifyBlock.ts";
 
 /** Bytes `[offset, offset + length)` of the UnixFS file (or raw block) at `cid`. */

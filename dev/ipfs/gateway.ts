@@ -9,7 +9,7 @@ import type { CID } from "multiformats/cid";
 import { CORS_HEADERS, HttpError, sendText } from "./http.ts";
 import { exportCar, readFile } from "./dagRead.ts";
 import { passed } from "./gc.ts";
-import { readBlock } from "./importCar.ts";
+import { readBlock } from "./blockFiles.ts";
 import { contentTypeFor } from "./mime.ts";
 import { parseCid } from "./rpc.ts";
 

@@ -90,9 +90,10 @@ async function dagImport(ctx: RpcContext, req: IncomingMessage, res: ServerRespo
     throw new HttpError(400, "no CAR file in the request (send multipart/form-data with a file part)");
   const pinRoots = url.searchParams.get("pin-roots") !== "false";
   const roots = imports.flatMap((one) => one.roots);
+  const stored = new Set(imports.flatMap((one) => [...one.stored]));
   const lines: unknown[] = [];
   for (const root of roots) {
-    await assertComplete(ctx.blockstore, root);
+    await assertComplete(ctx.blockstore, root, stored);
     if (pinRoots) await ctx.pins.add(root);
     lines.push({ Root: { Cid: { "/": root.toString() }, PinErrorMsg: "" } });
   }
