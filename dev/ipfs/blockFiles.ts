@@ -13,6 +13,7 @@ import type { Blockstore } from "interface-blockstore";
 import type { CID } from "multiformats/cid";
 import { concat } from "../../src/lib/ipfs/pieces.ts";
 import { HttpError } from "./http.ts";
+import { giveBackSendBuffer, takeSendBuffer } from "./sendBuffers.ts";
 
 interface BlockFile {
   dir: string;
@@ -45,6 +46,38 @@ export async function readBlock(blockstore: Blockstore, cid: CID): Promise<Uint8
   const parts: Uint8Array[] = [];
   for await (const part of blockstore.get(cid)) parts.push(part);
   return concat(parts);
+}
+
+/**
+ * A block read into a reusable send buffer (sendBuffers.ts): pass the view to
+ * `giveBackSendBuffer` once the socket has taken it, and never keep views into it (decode a
+ * copy, not this). Falls back to `readBlock` for other stores and oversized files.
+ */
+export async function readBlockToSend(blockstore: Blockstore, cid: CID): Promise<Uint8Array> {
+  const file = fileOf(blockstore, cid);
+  if (file === undefined) return readBlock(blockstore, cid);
+  const buffer = takeSendBuffer();
+  let filled = 0;
+  try {
+    const handle = await open(file.path, "r");
+    try {
+      for (;;) {
+        const want = buffer.length - filled;
+        const { bytesRead } = await handle.read(buffer, filled, want, filled);
+        filled += bytesRead;
+        // A regular file reads short only at its end: one read takes a whole block.
+        if (bytesRead < want || filled === buffer.length) break;
+      }
+    } finally {
+      await handle.close();
+    }
+  } catch (cause) {
+    giveBackSendBuffer(buffer);
+    throw new HttpError(404, `block ${cid} not found on this node`, { cause });
+  }
+  if (filled < buffer.length) return buffer.subarray(0, filled);
+  giveBackSendBuffer(buffer);
+  return readBlock(blockstore, cid);
 }
 
 /** Stores a block given as pieces; call it only for a block already verified against `cid`. */
