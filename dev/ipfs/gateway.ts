@@ -181,7 +181,8 @@ async function firstBytes(ctx: GatewayContext, cid: CID): Promise<Uint8Array> {
  */
 async function pipeOut(req: IncomingMessage, res: ServerResponse, chunks: AsyncGenerator<Uint8Array>): Promise<void> {
   let closed = false;
-  req.socket.once("close", () => (closed = true));
+  const onClose = () => (closed = true);
+  req.socket.once("close", onClose);
   try {
     for await (const chunk of chunks) {
       if (closed) return;
@@ -192,6 +193,9 @@ async function pipeOut(req: IncomingMessage, res: ServerResponse, chunks: AsyncG
     // Headers are out: the only honest signal left is a broken connection.
     console.error("ipfs gateway: stream failed:", (error as Error).message);
     res.destroy();
+  } finally {
+    // A keep-alive socket serves many requests; each must not leave a listener behind.
+    req.socket.off("close", onClose);
   }
 }
 
