@@ -15,7 +15,7 @@ import { concat } from "../../src/lib/ipfs/pieces.ts";
 import { HttpError } from "./http.ts";
 import { giveBackSendBuffer, takeSendBuffer } from "./sendBuffers.ts";
 
-interface BlockFile {
+export interface BlockFile {
   dir: string;
   path: string;
 }
@@ -25,7 +25,7 @@ const madeDirs = new Set<string>();
 let tempCounter = 0;
 
 /** The file that holds `cid`, when `blockstore` is a FsBlockstore. */
-function fileOf(blockstore: Blockstore, cid: CID): BlockFile | undefined {
+export function fileOf(blockstore: Blockstore, cid: CID): BlockFile | undefined {
   // `shardingStrategy` is public at runtime but typed private; it maps a CID to its file.
   const sharding = (blockstore as unknown as { shardingStrategy?: { encode(cid: CID): { dir: string; file: string } } })
     .shardingStrategy;

@@ -9,10 +9,11 @@ import type { Blockstore } from "interface-blockstore";
 import type { CID } from "multiformats/cid";
 import { readCar, type CarStream } from "../../src/lib/ipfs/carStream.ts";
 import { IpfsBlockTooLargeError } from "../../src/lib/ipfs/errors.ts";
-import { putBlock, readBlock } from "./blockFiles.ts";
+import { fileOf, putBlock, readBlock } from "./blockFiles.ts";
+import { BLOCK_WRITER_SLOTS, BlockMismatchError, type BlockWriter } from "./blockWriter.ts";
 import { passed } from "./gc.ts";
 import { HttpError } from "./http.ts";
-import { MAX_BLOCK_SIZE, RAW, linksOf, verifyBlock } from "./verifyBlock.ts";
+import { MAX_BLOCK_SIZE, RAW, checkBlock, linksOf, mismatch, verifyBlock } from "./verifyBlock.ts";
 
 export interface CarImport {
   roots: CID[];
@@ -23,13 +24,21 @@ export interface CarImport {
 }
 
 /**
- * Block writes in flight. Checking is synchronous (the hash reads each block in place), so
- * only the file writes overlap; each holds its block's pieces until written.
+ * Block writes in flight without a writer thread: the hash runs here, in place, and only the
+ * file writes overlap, each holding its block's pieces (socket chunks) until written. More
+ * than four kept enough chunks alive across GCs to set off full collections.
  */
 const WRITES_IN_FLIGHT = 4;
 
-/** Imports one CAR stream; throws `HttpError` (4xx) on a malformed or corrupt CAR. */
-export async function importCar(blockstore: Blockstore, source: AsyncIterable<Uint8Array>): Promise<CarImport> {
+/**
+ * Imports one CAR stream; throws `HttpError` (4xx) on a malformed or corrupt CAR. With a
+ * `writer` (blockWriter.ts) and a FsBlockstore, blocks are hashed and written on its thread.
+ */
+export async function importCar(
+  blockstore: Blockstore,
+  source: AsyncIterable<Uint8Array>,
+  writer?: BlockWriter,
+): Promise<CarImport> {
   let car: CarStream;
   try {
     car = await readCar(source, { maxBlockSize: MAX_BLOCK_SIZE });
@@ -41,16 +50,16 @@ export async function importCar(blockstore: Blockstore, source: AsyncIterable<Ui
   let failure: unknown;
   let blockCount = 0;
   let blockBytes = 0;
+  const inFlight = writer === undefined ? WRITES_IN_FLIGHT : BLOCK_WRITER_SLOTS;
   try {
     for await (const { cid, pieces, length } of car.blocks) {
-      verifyBlock(cid, pieces);
       const key = cid.toString();
-      const write: Promise<void> = putBlock(blockstore, cid, pieces)
+      const write: Promise<void> = store(blockstore, writer, cid, pieces)
         .then(() => void stored.add(key))
         .catch((error: unknown) => void (failure ??= error))
         .finally(() => writes.delete(write));
       writes.add(write);
-      if (writes.size >= WRITES_IN_FLIGHT) await Promise.race(writes);
+      if (writes.size >= inFlight) await Promise.race(writes);
       if (failure !== undefined) break;
       blockCount++;
       blockBytes += length;
@@ -64,6 +73,25 @@ export async function importCar(blockstore: Blockstore, source: AsyncIterable<Ui
   if (failure instanceof HttpError) throw failure;
   if (failure instanceof IpfsBlockTooLargeError) throw new HttpError(413, failure.message, { cause: failure });
   throw new HttpError(400, `malformed CAR: ${(failure as Error).message}`, { cause: failure });
+}
+
+/** Verifies a block, then writes it; nothing is written for a block that fails a check. */
+async function store(
+  blockstore: Blockstore,
+  writer: BlockWriter | undefined,
+  cid: CID,
+  pieces: readonly Uint8Array[],
+): Promise<void> {
+  const file = writer === undefined ? undefined : fileOf(blockstore, cid);
+  if (writer === undefined || file === undefined) {
+    verifyBlock(cid, pieces);
+    return putBlock(blockstore, cid, pieces);
+  }
+  checkBlock(cid, pieces);
+  // The writer hashes the block and writes it only when the digest matches.
+  await writer.write(cid, pieces, file).catch((error: unknown) => {
+    throw error instanceof BlockMismatchError ? mismatch(cid) : error;
+  });
 }
 
 /**

@@ -6,6 +6,7 @@ import type { Blockstore } from "interface-blockstore";
 import { CID } from "multiformats/cid";
 import { HttpError, discardBody, sendJson, sendRpcError, CORS_HEADERS } from "./http.ts";
 import { assertComplete, importCar, type CarImport } from "./importCar.ts";
+import type { BlockWriter } from "./blockWriter.ts";
 import type { NodeIdentity } from "./identity.ts";
 import type { PinStore } from "./pins.ts";
 
@@ -13,6 +14,8 @@ export interface RpcContext {
   pins: PinStore;
   /** The node's own filesystem blockstore, written to directly (no network announcements). */
   blockstore: Blockstore;
+  /** Hashes and writes uploaded blocks off the event loop. */
+  writer: BlockWriter;
   identity: NodeIdentity;
   /** Largest accepted upload, in bytes (the multipart body). */
   maxUploadBytes: number;
@@ -131,7 +134,7 @@ function readParts(ctx: RpcContext, req: IncomingMessage): Promise<CarImport[]> 
       });
       chain = chain.then(async () => {
         if (failed) return void stream.resume();
-        imports.push(await importCar(ctx.blockstore, stream));
+        imports.push(await importCar(ctx.blockstore, stream, ctx.writer));
       });
       chain.catch((error) => {
         stream.resume();
