@@ -1,12 +1,9 @@
-// The node's block files, read and written straight through blockstore-fs's own layout, with
-// as few trips through libuv's thread pool as a file allows.
+// The node's block files, found through blockstore-fs's own layout (`fileOf`) and read with as
+// few trips through libuv's thread pool as a file allows.
 //
-// Why not the store's get/put: get streams a block back in 64 KiB pieces, and put costs six
-// pool trips per block (mkdir, then open, two 512 KiB writes, close and rename inside steno)
-// and wants the block in one buffer. Here a write is open, one `writev` of the pieces the
-// block arrived in, close, rename: the same write-then-rename, so a block file is either
-// whole or absent, as before.
-import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
+// Why not the store's get: it streams a block back in 64 KiB pieces glued together again here.
+// Blocks are written by blockWriter.ts, on its own thread, into the same layout.
+import { open, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { FsBlockstore } from "blockstore-fs";
 import type { Blockstore } from "interface-blockstore";
@@ -19,10 +16,6 @@ export interface BlockFile {
   dir: string;
   path: string;
 }
-
-/** Shard folders known to exist, so each is created once per process, not once per block. */
-const madeDirs = new Set<string>();
-let tempCounter = 0;
 
 /** The file that holds `cid`, when `blockstore` is a FsBlockstore. */
 export function fileOf(blockstore: Blockstore, cid: CID): BlockFile | undefined {
@@ -78,42 +71,4 @@ export async function readBlockToSend(blockstore: Blockstore, cid: CID): Promise
   if (filled < buffer.length) return buffer.subarray(0, filled);
   giveBackSendBuffer(buffer);
   return readBlock(blockstore, cid);
-}
-
-/** Stores a block given as pieces; call it only for a block already verified against `cid`. */
-export async function putBlock(blockstore: Blockstore, cid: CID, pieces: readonly Uint8Array[]): Promise<void> {
-  const file = fileOf(blockstore, cid);
-  if (file === undefined) return void (await blockstore.put(cid, concat(pieces)));
-  // A name of its own per write: two uploads of the same block never share a temporary file.
-  const temp = `${file.path}.${process.pid}-${tempCounter++}.tmp`;
-  try {
-    if (!madeDirs.has(file.dir)) await makeDir(file.dir);
-    await writeAll(temp, pieces).catch(async (error: NodeJS.ErrnoException) => {
-      // The folder was removed under a running node: make it again, once.
-      if (error.code !== "ENOENT") throw error;
-      await makeDir(file.dir);
-      await writeAll(temp, pieces);
-    });
-    await rename(temp, file.path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-}
-
-async function makeDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  madeDirs.add(dir);
-}
-
-async function writeAll(path: string, pieces: readonly Uint8Array[]): Promise<void> {
-  const handle = await open(path, "w");
-  try {
-    const total = pieces.reduce((sum, piece) => sum + piece.length, 0);
-    const { bytesWritten } = await handle.writev(pieces as Uint8Array[]);
-    // writev may stop short (a signal); writeFile goes on from there until all is written.
-    if (bytesWritten < total) await handle.writeFile(concat(pieces).subarray(bytesWritten));
-  } finally {
-    await handle.close();
-  }
 }

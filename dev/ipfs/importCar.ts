@@ -9,7 +9,8 @@ import type { Blockstore } from "interface-blockstore";
 import type { CID } from "multiformats/cid";
 import { readCar, type CarStream } from "../../src/lib/ipfs/carStream.ts";
 import { IpfsBlockTooLargeError } from "../../src/lib/ipfs/errors.ts";
-import { fileOf, putBlock, readBlock } from "./blockFiles.ts";
+import { concat } from "../../src/lib/ipfs/pieces.ts";
+import { fileOf, readBlock } from "./blockFiles.ts";
 import { BLOCK_WRITER_SLOTS, BlockMismatchError, type BlockWriter } from "./blockWriter.ts";
 import { passed } from "./gc.ts";
 import { HttpError } from "./http.ts";
@@ -24,20 +25,13 @@ export interface CarImport {
 }
 
 /**
- * Block writes in flight without a writer thread: the hash runs here, in place, and only the
- * file writes overlap, each holding its block's pieces (socket chunks) until written. More
- * than four kept enough chunks alive across GCs to set off full collections.
- */
-const WRITES_IN_FLIGHT = 4;
-
-/**
- * Imports one CAR stream; throws `HttpError` (4xx) on a malformed or corrupt CAR. With a
- * `writer` (blockWriter.ts) and a FsBlockstore, blocks are hashed and written on its thread.
+ * Imports one CAR stream; throws `HttpError` (4xx) on a malformed or corrupt CAR. Blocks of a
+ * FsBlockstore are hashed and written on `writer`'s thread (blockWriter.ts).
  */
 export async function importCar(
   blockstore: Blockstore,
   source: AsyncIterable<Uint8Array>,
-  writer?: BlockWriter,
+  writer: BlockWriter,
 ): Promise<CarImport> {
   let car: CarStream;
   try {
@@ -50,7 +44,6 @@ export async function importCar(
   let failure: unknown;
   let blockCount = 0;
   let blockBytes = 0;
-  const inFlight = writer === undefined ? WRITES_IN_FLIGHT : BLOCK_WRITER_SLOTS;
   try {
     for await (const { cid, pieces, length } of car.blocks) {
       const key = cid.toString();
@@ -59,7 +52,8 @@ export async function importCar(
         .catch((error: unknown) => void (failure ??= error))
         .finally(() => writes.delete(write));
       writes.add(write);
-      if (writes.size >= inFlight) await Promise.race(writes);
+      // One write per writer slot: each block's pieces are copied into its slot at once.
+      if (writes.size >= BLOCK_WRITER_SLOTS) await Promise.race(writes);
       if (failure !== undefined) break;
       blockCount++;
       blockBytes += length;
@@ -78,14 +72,15 @@ export async function importCar(
 /** Verifies a block, then writes it; nothing is written for a block that fails a check. */
 async function store(
   blockstore: Blockstore,
-  writer: BlockWriter | undefined,
+  writer: BlockWriter,
   cid: CID,
   pieces: readonly Uint8Array[],
 ): Promise<void> {
-  const file = writer === undefined ? undefined : fileOf(blockstore, cid);
-  if (writer === undefined || file === undefined) {
+  const file = fileOf(blockstore, cid);
+  if (file === undefined) {
+    // Another kind of store (none in this node today): check here, then put.
     verifyBlock(cid, pieces);
-    return putBlock(blockstore, cid, pieces);
+    return void (await blockstore.put(cid, concat(pieces)));
   }
   checkBlock(cid, pieces);
   // The writer hashes the block and writes it only when the digest matches.
