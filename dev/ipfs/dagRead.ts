@@ -1,6 +1,7 @@
 // Streaming reads from the blockstore with backpressure: file bytes (for deserialized
 // responses) and CAR exports (trustless responses). Both pull one block at a time, so a slow
-// client holds the server to about one block of memory.
+// client holds the server to about one block of memory. Raw leaves come in reusable send
+// buffers (sendBuffers.ts): the consumer hands each chunk to `giveBackSendBuffer` once sent.
 //
 // Why not `@helia/unixfs` cat / `@helia/car` export: the exporter reads child blocks into an
 // unbounded queue, ahead of the consumer; serving a 100 MB file to a slow reader kept most of
@@ -12,7 +13,8 @@ import { UnixFS } from "ipfs-unixfs";
 import { varint } from "multiformats";
 import type { CID } from "multiformats/cid";
 import { HttpError } from "./http.ts";
-import { readBlock } from "./importCar.ts";
+import { readBlock, readBlockToSend } from "./blockFiles.ts";
+import { giveBackSendBuffer } from "./sendBuffers.ts";
 import { DAG_PB, RAW, linksOf } from "./verifyBlock.ts";
 
 /** Bytes `[offset, offset + length)` of the UnixFS file (or raw block) at `cid`. */
@@ -33,13 +35,20 @@ async function* readRange(
   start: number,
   end: number,
 ): AsyncGenerator<Uint8Array> {
+  if (cid.code === RAW) {
+    const leaf = await readBlockToSend(blockstore, cid);
+    const part = clip(leaf, at, start, end);
+    if (part === undefined) giveBackSendBuffer(leaf);
+    else yield part;
+    return;
+  }
   const bytes = await readBlock(blockstore, cid);
-  if (cid.code === RAW) return yield* clip(bytes, at, start, end);
   if (cid.code !== DAG_PB) throw new HttpError(406, `block ${cid} is not UnixFS`);
   const node = dagPb.decode(bytes);
   const unixfs = UnixFS.unmarshal(node.Data ?? new Uint8Array(0));
   if (unixfs.data !== undefined && unixfs.data.length > 0) {
-    yield* clip(unixfs.data, at, start, end);
+    const part = clip(unixfs.data, at, start, end);
+    if (part !== undefined) yield part;
     at += unixfs.data.length;
   }
   for (const [index, link] of node.Links.entries()) {
@@ -50,10 +59,11 @@ async function* readRange(
   }
 }
 
-function* clip(bytes: Uint8Array, at: number, start: number, end: number): Generator<Uint8Array> {
+/** The part of `bytes` (found at file offset `at`) inside `[start, end)`, if any. */
+function clip(bytes: Uint8Array, at: number, start: number, end: number): Uint8Array | undefined {
   const from = Math.max(0, start - at);
   const to = Math.min(bytes.length, end - at);
-  if (to > from) yield bytes.subarray(from, to);
+  return to > from ? bytes.subarray(from, to) : undefined;
 }
 
 /** A CARv1 of `root`'s DAG in depth-first pre-order, each block once (`order=dfs; dups=n`). */
@@ -69,7 +79,8 @@ export async function* exportCar(
     const cid = stack.pop()!;
     if (seen.has(cid.toString())) continue;
     seen.add(cid.toString());
-    const bytes = await readBlock(blockstore, cid);
+    // Leaves go out from a send buffer; nodes are read apart, as their links outlive the send.
+    const bytes = cid.code === RAW ? await readBlockToSend(blockstore, cid) : await readBlock(blockstore, cid);
     yield frame(cid, bytes);
     yield bytes;
     if (scope === "all") stack.push(...linksOf(cid, bytes).reverse());

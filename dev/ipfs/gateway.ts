@@ -8,8 +8,8 @@ import type { Blockstore } from "interface-blockstore";
 import type { CID } from "multiformats/cid";
 import { CORS_HEADERS, HttpError, sendText } from "./http.ts";
 import { exportCar, readFile } from "./dagRead.ts";
-import { passed } from "./gc.ts";
-import { readBlock } from "./importCar.ts";
+import { readBlock } from "./blockFiles.ts";
+import { giveBackSendBuffer } from "./sendBuffers.ts";
 import { contentTypeFor } from "./mime.ts";
 import { parseCid } from "./rpc.ts";
 
@@ -167,25 +167,35 @@ async function sendDeserialized(
 }
 
 async function firstBytes(ctx: GatewayContext, cid: CID): Promise<Uint8Array> {
-  for await (const chunk of readFile(ctx.blockstore, cid, 0, 512)) return chunk;
+  for await (const chunk of readFile(ctx.blockstore, cid, 0, 512)) {
+    const copy = chunk.slice();
+    giveBackSendBuffer(chunk);
+    return copy;
+  }
   return new Uint8Array(0);
 }
 
-/** Writes `chunks` to the client, waiting for the socket to drain; stops if the client goes. */
+/**
+ * Writes `chunks` to the client, waiting for the socket to drain; stops if the client goes.
+ * Each chunk's send buffer is handed back once the socket has taken its bytes.
+ */
 async function pipeOut(req: IncomingMessage, res: ServerResponse, chunks: AsyncGenerator<Uint8Array>): Promise<void> {
   let closed = false;
-  req.socket.once("close", () => (closed = true));
+  const onClose = () => (closed = true);
+  req.socket.once("close", onClose);
   try {
     for await (const chunk of chunks) {
       if (closed) return;
-      passed(chunk.length);
-      if (!res.write(chunk)) await drained(res);
+      if (!res.write(chunk, () => giveBackSendBuffer(chunk))) await drained(res);
     }
     res.end();
   } catch (error) {
     // Headers are out: the only honest signal left is a broken connection.
     console.error("ipfs gateway: stream failed:", (error as Error).message);
     res.destroy();
+  } finally {
+    // A keep-alive socket serves many requests; each must not leave a listener behind.
+    req.socket.off("close", onClose);
   }
 }
 

@@ -2,67 +2,98 @@
 // then pin the roots once their whole DAG is present.
 //
 // Why the store stays sound when a CAR is bad: only blocks whose bytes hash to their CID are
-// ever written (each write is atomic in blockstore-fs), and roots are pinned only after the
+// ever written (each write is atomic: blockFiles.ts), and roots are pinned only after the
 // whole upload parsed and every root's DAG is complete. A rejected upload can leave valid,
 // unpinned blocks behind — as Kubo does — but never a wrong one.
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { CarBlockIterator } from "@ipld/car";
-import { FsBlockstore } from "blockstore-fs";
 import type { Blockstore } from "interface-blockstore";
 import type { CID } from "multiformats/cid";
+import { readCar, type CarStream } from "../../src/lib/ipfs/carStream.ts";
+import { IpfsBlockTooLargeError } from "../../src/lib/ipfs/errors.ts";
+import { concat } from "../../src/lib/ipfs/pieces.ts";
+import { fileOf, readBlock } from "./blockFiles.ts";
+import { BLOCK_WRITER_SLOTS, BlockMismatchError, type BlockWriter } from "./blockWriter.ts";
 import { passed } from "./gc.ts";
 import { HttpError } from "./http.ts";
-import { RAW, linksOf, verifyBlock } from "./verifyBlock.ts";
+import { MAX_BLOCK_SIZE, RAW, checkBlock, linksOf, mismatch, verifyBlock } from "./verifyBlock.ts";
 
 export interface CarImport {
   roots: CID[];
   blockCount: number;
   blockBytes: number;
+  /** The blocks this import wrote (CID strings), so the completeness check need not ask the disk. */
+  stored: Set<string>;
 }
 
-const IN_FLIGHT = 4;
-
-/** Imports one CAR stream; throws `HttpError` (4xx) on a malformed or corrupt CAR. */
-export async function importCar(blockstore: Blockstore, source: AsyncIterable<Uint8Array>): Promise<CarImport> {
-  let iterator: CarBlockIterator;
+/**
+ * Imports one CAR stream; throws `HttpError` (4xx) on a malformed or corrupt CAR. Blocks of a
+ * FsBlockstore are hashed and written on `writer`'s thread (blockWriter.ts).
+ */
+export async function importCar(
+  blockstore: Blockstore,
+  source: AsyncIterable<Uint8Array>,
+  writer: BlockWriter,
+): Promise<CarImport> {
+  let car: CarStream;
   try {
-    iterator = await CarBlockIterator.fromIterable(source);
+    car = await readCar(source, { maxBlockSize: MAX_BLOCK_SIZE });
   } catch (cause) {
     throw new HttpError(400, `malformed CAR header: ${(cause as Error).message}`, { cause });
   }
-  const roots = await iterator.getRoots();
-  // A few blocks are checked and written at once; each is written only after its own check.
-  const inFlight = new Set<Promise<void>>();
+  const writes = new Set<Promise<void>>();
+  const stored = new Set<string>();
   let failure: unknown;
   let blockCount = 0;
   let blockBytes = 0;
   try {
-    for await (const { cid, bytes } of iterator) {
-      const task: Promise<void> = (async () => {
-        await verifyBlock(cid, bytes);
-        await blockstore.put(cid, bytes);
-      })()
+    for await (const { cid, pieces, length } of car.blocks) {
+      const key = cid.toString();
+      const write: Promise<void> = store(blockstore, writer, cid, pieces)
+        .then(() => void stored.add(key))
         .catch((error: unknown) => void (failure ??= error))
-        .finally(() => inFlight.delete(task));
-      inFlight.add(task);
-      if (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
+        .finally(() => writes.delete(write));
+      writes.add(write);
+      // One write per writer slot: each block's pieces are copied into its slot at once.
+      if (writes.size >= BLOCK_WRITER_SLOTS) await Promise.race(writes);
       if (failure !== undefined) break;
       blockCount++;
-      blockBytes += bytes.length;
-      passed(bytes.length);
+      blockBytes += length;
+      passed(length);
     }
   } catch (cause) {
     failure ??= cause;
   }
-  await Promise.all(inFlight);
-  if (failure === undefined) return { roots, blockCount, blockBytes };
+  await Promise.all(writes);
+  if (failure === undefined) return { roots: car.roots, blockCount, blockBytes, stored };
   if (failure instanceof HttpError) throw failure;
+  if (failure instanceof IpfsBlockTooLargeError) throw new HttpError(413, failure.message, { cause: failure });
   throw new HttpError(400, `malformed CAR: ${(failure as Error).message}`, { cause: failure });
 }
 
-/** Throws a 400 naming the first block of `root`'s DAG that is not in the store. */
-export async function assertComplete(blockstore: Blockstore, root: CID): Promise<void> {
+/** Verifies a block, then writes it; nothing is written for a block that fails a check. */
+async function store(
+  blockstore: Blockstore,
+  writer: BlockWriter,
+  cid: CID,
+  pieces: readonly Uint8Array[],
+): Promise<void> {
+  const file = fileOf(blockstore, cid);
+  if (file === undefined) {
+    // Another kind of store (none in this node today): check here, then put.
+    verifyBlock(cid, pieces);
+    return void (await blockstore.put(cid, concat(pieces)));
+  }
+  checkBlock(cid, pieces);
+  // The writer hashes the block and writes it only when the digest matches.
+  await writer.write(cid, pieces, file).catch((error: unknown) => {
+    throw error instanceof BlockMismatchError ? mismatch(cid) : error;
+  });
+}
+
+/**
+ * Throws a 400 naming the first block of `root`'s DAG that is not in the store. `stored`: blocks
+ * known to be there (just written), checked without a trip to the disk.
+ */
+export async function assertComplete(blockstore: Blockstore, root: CID, stored: ReadonlySet<string>): Promise<void> {
   const seen = new Set<string>();
   const stack = [root];
   while (stack.length > 0) {
@@ -70,7 +101,7 @@ export async function assertComplete(blockstore: Blockstore, root: CID): Promise
     const key = cid.toString();
     if (seen.has(key)) continue;
     seen.add(key);
-    if (!(await blockstore.has(cid))) {
+    if (!stored.has(key) && !(await blockstore.has(cid))) {
       throw new HttpError(
         400,
         `DAG of root ${root} is incomplete: block ${cid} is neither in the CAR nor in the store`,
@@ -78,22 +109,4 @@ export async function assertComplete(blockstore: Blockstore, root: CID): Promise
     }
     if (cid.code !== RAW) stack.push(...linksOf(cid, await readBlock(blockstore, cid)));
   }
-}
-
-export async function readBlock(blockstore: Blockstore, cid: CID): Promise<Uint8Array> {
-  // One read of the whole file instead of FsBlockstore's 64 KiB stream pieces glued back.
-  // `shardingStrategy` is public at runtime but typed private; it maps a CID to its file.
-  const sharding = (blockstore as unknown as { shardingStrategy?: { encode(cid: CID): { dir: string; file: string } } })
-    .shardingStrategy;
-  if (blockstore instanceof FsBlockstore && sharding !== undefined) {
-    const { dir, file } = sharding.encode(cid);
-    try {
-      return await readFile(join(blockstore.path, dir, file));
-    } catch (cause) {
-      throw new HttpError(404, `block ${cid} not found on this node`, { cause });
-    }
-  }
-  const parts: Uint8Array[] = [];
-  for await (const part of blockstore.get(cid)) parts.push(part);
-  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
 }

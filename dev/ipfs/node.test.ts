@@ -1,6 +1,7 @@
 import { openAsBlob } from "node:fs";
 import { join } from "node:path";
 import { CarBlockIterator, CarWriter } from "@ipld/car";
+import { CID } from "multiformats/cid";
 import { sha256 } from "multiformats/hashes/sha2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { packFile, packFiles, packJson } from "../../src/lib/ipfs/car.ts";
@@ -141,6 +142,23 @@ describe("rejecting bad uploads", () => {
     const incomplete = await postCar(new Uint8Array(await collected));
     expect(incomplete.status).toBe(400);
     expect((await incomplete.json()).Message).toMatch(/incomplete/);
+  });
+
+  it("rejects a block over Kubo's 2 MiB limit with 413, from its declared length", async () => {
+    const data = new Uint8Array(3 * 1024 * 1024).fill(9);
+    const cid = CID.createV1(0x55, await sha256.digest(data));
+    const { writer, out } = CarWriter.create([cid]);
+    const collected = (async () => {
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of out) chunks.push(chunk);
+      return new Uint8Array(await new Blob(chunks as Uint8Array<ArrayBuffer>[]).arrayBuffer());
+    })();
+    await writer.put({ cid, bytes: data });
+    await writer.close();
+    const response = await postCar(await collected);
+    expect(response.status).toBe(413);
+    expect((await response.json()).Message).toMatch(/over the 2097152-byte block limit/);
+    expect((await fetch(`${node.gatewayUrl}/ipfs/${cid}`)).status).toBe(404);
   });
 
   it("rejects an oversized upload with 413", async () => {

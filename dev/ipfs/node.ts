@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { FsBlockstore } from "blockstore-fs";
 import { FsDatastore } from "datastore-fs";
 import { createHeliaLight } from "helia";
+import { startBlockWriter } from "./blockWriter.ts";
 import { handleGateway } from "./gateway.ts";
 import { CORS_HEADERS, discardBody, sendText } from "./http.ts";
 import { loadIdentity } from "./identity.ts";
@@ -40,7 +41,8 @@ export async function startIpfsNode(options: IpfsNodeOptions): Promise<IpfsNode>
   const helia = createHeliaLight({ blockstore, datastore, blockBrokers: [], routers: [] });
   await helia.start();
   const identity = await loadIdentity(dataDir);
-  const rpc = { pins: pinStore(datastore), blockstore, identity, maxUploadBytes };
+  const writer = await startBlockWriter();
+  const rpc = { pins: pinStore(datastore), blockstore, writer, identity, maxUploadBytes };
   const gateway = { helia, blockstore };
 
   const server = createServer((req, res) => {
@@ -65,6 +67,7 @@ export async function startIpfsNode(options: IpfsNodeOptions): Promise<IpfsNode>
       server.closeAllConnections();
       await new Promise((done) => server.close(done));
       await helia.stop();
+      await writer.stop();
     },
   };
 }

@@ -6,6 +6,7 @@ import type { Blockstore } from "interface-blockstore";
 import { CID } from "multiformats/cid";
 import { HttpError, discardBody, sendJson, sendRpcError, CORS_HEADERS } from "./http.ts";
 import { assertComplete, importCar, type CarImport } from "./importCar.ts";
+import type { BlockWriter } from "./blockWriter.ts";
 import type { NodeIdentity } from "./identity.ts";
 import type { PinStore } from "./pins.ts";
 
@@ -13,6 +14,8 @@ export interface RpcContext {
   pins: PinStore;
   /** The node's own filesystem blockstore, written to directly (no network announcements). */
   blockstore: Blockstore;
+  /** Hashes and writes uploaded blocks off the event loop. */
+  writer: BlockWriter;
   identity: NodeIdentity;
   /** Largest accepted upload, in bytes (the multipart body). */
   maxUploadBytes: number;
@@ -90,9 +93,10 @@ async function dagImport(ctx: RpcContext, req: IncomingMessage, res: ServerRespo
     throw new HttpError(400, "no CAR file in the request (send multipart/form-data with a file part)");
   const pinRoots = url.searchParams.get("pin-roots") !== "false";
   const roots = imports.flatMap((one) => one.roots);
+  const stored = new Set(imports.flatMap((one) => [...one.stored]));
   const lines: unknown[] = [];
   for (const root of roots) {
-    await assertComplete(ctx.blockstore, root);
+    await assertComplete(ctx.blockstore, root, stored);
     if (pinRoots) await ctx.pins.add(root);
     lines.push({ Root: { Cid: { "/": root.toString() }, PinErrorMsg: "" } });
   }
@@ -130,7 +134,7 @@ function readParts(ctx: RpcContext, req: IncomingMessage): Promise<CarImport[]> 
       });
       chain = chain.then(async () => {
         if (failed) return void stream.resume();
-        imports.push(await importCar(ctx.blockstore, stream));
+        imports.push(await importCar(ctx.blockstore, stream, ctx.writer));
       });
       chain.catch((error) => {
         stream.resume();

@@ -60,6 +60,24 @@ export class IpfsVerificationError extends IpfsError {
   }
 }
 
+/** Thrown when a CAR stream is malformed: bad header, truncated or oversized block, bad CID. */
+export class IpfsCarFormatError extends IpfsError {
+  override name = "IpfsCarFormatError";
+}
+
+/** Thrown when a CAR declares a block larger than the reader accepts, before its bytes are read. */
+export class IpfsBlockTooLargeError extends IpfsCarFormatError {
+  override name = "IpfsBlockTooLargeError";
+  readonly size: number;
+  readonly limit: number;
+
+  constructor(size: number, limit: number) {
+    super(`a block of ${size} bytes is over the ${limit}-byte block limit`);
+    this.size = size;
+    this.limit = limit;
+  }
+}
+
 /** Thrown when no configured gateway returned the content in time. */
 export class IpfsReadError extends IpfsError {
   override name = "IpfsReadError";

@@ -1,0 +1,38 @@
+// The thread behind blockWriter.ts: hashes a block in its shared slot and, if it matches the
+// CID's digest, writes it to a temporary file and renames it into place, all with blocking
+// calls, which here stall no event loop.
+import { createHash } from "node:crypto";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { parentPort, workerData } from "node:worker_threads";
+import type { WriteJob, WriteResult } from "./blockWriter.ts";
+
+const memory = new Uint8Array((workerData as { memory: SharedArrayBuffer }).memory);
+const madeDirs = new Set<string>();
+
+parentPort!.on("message", (job: WriteJob) => {
+  const bytes = memory.subarray(job.offset, job.offset + job.length);
+  const result: WriteResult = { id: job.id };
+  try {
+    const digest = createHash("sha256").update(bytes).digest();
+    if (Buffer.compare(digest, Buffer.from(job.digest)) !== 0) result.mismatch = true;
+    else {
+      if (!madeDirs.has(job.dir)) {
+        mkdirSync(job.dir, { recursive: true });
+        madeDirs.add(job.dir);
+      }
+      try {
+        writeFileSync(job.temp, bytes);
+        renameSync(job.temp, job.path);
+      } catch (error) {
+        rmSync(job.temp, { force: true });
+        throw error;
+      }
+    }
+  } catch (error) {
+    result.error = (error as Error).message;
+  }
+  parentPort!.postMessage(result);
+});
+
+// Tells startBlockWriter the thread is loaded, so the node is ready before it serves uploads.
+parentPort!.postMessage("ready");
