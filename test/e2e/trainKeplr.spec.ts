@@ -35,6 +35,16 @@ const ownerOf = (keplr: KeplrTestWallet) =>
 test.describe("/train with Keplr (Keplr-protocol test wallet, local Akash stand-in)", () => {
   test.setTimeout(90_000);
 
+  test("offers Keplr when it injects itself after the page's scripts, as it may on Firefox", async ({ page }) => {
+    const keplr = await KeplrTestWallet.create();
+    standIn.testControls.fund(keplr.address(), FUNDS);
+    await keplr.install(page, { late: true });
+    await openTrain(page, standIn);
+    await expect(page.getByRole("button", { name: "Connect Keplr" })).toBeEnabled();
+    await page.getByRole("button", { name: "Connect Keplr" }).click();
+    await expect(page.getByTestId("cosmos-account")).toHaveText(`Keplr: ${keplr.address()}`);
+  });
+
   test("adds the chain to Keplr, then runs a deployment signed in Keplr from bids to logs to close", async ({
     page,
   }) => {

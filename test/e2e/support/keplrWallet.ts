@@ -75,10 +75,21 @@ export class KeplrTestWallet {
     return this.#chains.has(chainId);
   }
 
-  async install(page: Page): Promise<void> {
+  /**
+   * Puts `window.keplr` in every page `page` opens: before the page's scripts run (Keplr on
+   * Chromium), or with `late`, only as the document completes (the latest Keplr's docs allow,
+   * as it can on Firefox).
+   */
+  async install(page: Page, { late = false } = {}): Promise<void> {
     this.#page = page;
     await page.exposeFunction("__hexsKeplrRequest", (method: string, args: unknown[]) => this.#reply(method, args));
-    await page.addInitScript(injectKeplr);
+    if (late) {
+      await page.addInitScript(
+        `document.addEventListener("readystatechange", () => document.readyState === "complete" && (${injectKeplr.toString()})());`,
+      );
+    } else {
+      await page.addInitScript(injectKeplr);
+    }
   }
 
   async #reply(method: string, args: unknown[]): Promise<KeplrReply> {
