@@ -30,18 +30,6 @@ async function readAgentCount(config: Config, chainId: number): Promise<number> 
 }
 
 /**
- * Every agent's summary from the factory's registry. The count comes first; the chunks then
- * leave together in one JSON-RPC batch (the transport batches). Its cost grows with the
- * registry, so the marketplace needs it only to search or to sort by something but age.
- */
-export async function readAgentSummaries(config: Config, chainId: number): Promise<AgentSummary[]> {
-  const total = await readAgentCount(config, chainId);
-  const offsets = Array.from({ length: Math.ceil(total / CHUNK) }, (_, i) => i * CHUNK);
-  const chunks = await Promise.all(offsets.map((offset) => readSummaries(config, chainId, offset, CHUNK)));
-  return chunks.flat().map((summary, index) => ({ ...summary, index }));
-}
-
-/**
  * Every agent's summary, one chunk at a time from the oldest, each handed to `onChunk` as it
  * arrives so a page can show results while a large registry is still being read. Stops early
  * when `isCurrent` turns false (a newer read replaced this one).

@@ -3,20 +3,23 @@ import { readContract, type Config } from "@wagmi/core";
 import type { Address } from "viem";
 import { hexsFactoryAbi } from "#lib/contracts/abis.ts";
 import { factoryAddress } from "#lib/chain/factory.ts";
-import { readAgentSummaries } from "#lib/chain/readAgentSummaries.ts";
+import { readNewestAgents, type AgentSummary } from "#lib/chain/readAgentSummaries.ts";
 
-export type AgentSummary = Awaited<ReturnType<typeof readAgentSummaries>>[number];
+export type { AgentSummary };
 
 /** How many agents the picker lists; a preselected agent outside them is read on its own. */
 const PICKER_LIMIT = 200;
 
-/** The first page of agents, plus `preselected` (from `?agent=`) when it is not on that page. */
+/**
+ * The newest agents (one `summaries` call whatever the registry's size), plus `preselected`
+ * (from `?agent=`) when they are not among them.
+ */
 export async function readPlaygroundAgents(
   config: Config,
   chainId: number,
   preselected: Address[],
 ): Promise<AgentSummary[]> {
-  const agents = (await readAgentSummaries(config, chainId)).slice(0, PICKER_LIMIT);
+  const { agents } = await readNewestAgents(config, chainId, 1, PICKER_LIMIT);
   const known = new Set(agents.map((a) => a.agent.toLowerCase()));
   const missing = preselected.filter((address) => !known.has(address.toLowerCase()));
   if (missing.length === 0) return [...agents];
