@@ -5,7 +5,7 @@ import { startHubStandIn, type HubStandIn } from "../../dev/standins/hub/server.
 import { freePort } from "../../dev/stack/ports.ts";
 import { agentAbi } from "../../src/lib/contracts/abis.ts";
 import { chainClient } from "./support/agents.ts";
-import { openApp } from "./support/app.ts";
+import { openApp, seededAgents } from "./support/app.ts";
 import { connectTestWallet, installFreshWallet } from "./support/devWallet.ts";
 
 let hub: HubStandIn;
@@ -75,6 +75,46 @@ test.describe("an LLM developer publishes an agent", () => {
     await page.getByRole("link", { name: "Marketplace" }).click();
     await page.getByLabel("Search", { exact: true }).fill(name);
     await expect(page.getByRole("link", { name })).toBeVisible();
+  });
+
+  test("from a marketplace agent as parent: inherits its base, pays it a royalty, and is listed as its child", async ({
+    page,
+  }) => {
+    const parent = seededAgents().find((agent) => agent.name === "Fable Engine")!;
+    await installFreshWallet(page);
+    await openApp(page, "#/create", { hubUrl: hub.url });
+    await connectTestWallet(page);
+    await page.getByLabel("an agent on the marketplace (parent)").check();
+    await page.getByLabel("Filter agents").fill("fable");
+    await page.getByRole("button", { name: `Use ${parent.name} as parent` }).click();
+    await expect(page.getByTestId("chosen-base")).toContainText(`Parent agent ${parent.name}`);
+    const parentMetadata = await chainClient().readContract({
+      address: parent.agent,
+      abi: agentAbi,
+      functionName: "metadata",
+    });
+    await expect(page.getByTestId("chosen-base")).toContainText(parentMetadata.baseModel);
+
+    const name = `Fable Fork ${Date.now()}`;
+    await page.getByLabel("Agent name").fill(name);
+    await page.getByLabel("Model card (Markdown)").fill(`# ${name}\n\nFables, retold.`);
+    await uploadWeights(page);
+    await page.getByLabel("Royalty to the parent (%)").fill("5");
+    await page.getByRole("button", { name: "Create agent" }).click();
+    await expect(page.getByRole("heading", { level: 1, name })).toBeVisible({ timeout: 20_000 });
+
+    const child = page.url().split("/").at(-1) as Address;
+    const metadata = await chainClient().readContract({ address: child, abi: agentAbi, functionName: "metadata" });
+    expect(metadata).toMatchObject({
+      baseModel: parentMetadata.baseModel,
+      baseModelRevision: parentMetadata.baseModelRevision,
+    });
+    const summary = await chainClient().readContract({ address: child, abi: agentAbi, functionName: "summary" });
+    expect(summary.parent).toBe(parent.agent);
+    expect(await chainClient().readContract({ address: child, abi: agentAbi, functionName: "royaltyBps" })).toBe(500n);
+
+    await openApp(page, `#/agent/${parent.agent}`);
+    await expect(page.getByTestId("children").getByRole("link", { name })).toBeVisible();
   });
 
   test("a malformed card field is named, and a rejected signature keeps the draft", async ({ page }) => {
