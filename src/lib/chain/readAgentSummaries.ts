@@ -18,7 +18,7 @@ function readSummaries(config: Config, chainId: number, offset: number, limit: n
   });
 }
 
-async function readAgentCount(config: Config, chainId: number): Promise<number> {
+export async function readAgentCount(config: Config, chainId: number): Promise<number> {
   return Number(
     await readContract(config, {
       chainId,

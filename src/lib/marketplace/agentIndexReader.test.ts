@@ -1,6 +1,6 @@
 import type { Config } from "@wagmi/core";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { AgentSummary, streamAgentSummaries } from "../chain/readAgentSummaries.ts";
+import type { AgentSummary, readAgentCount, streamAgentSummaries } from "../chain/readAgentSummaries.ts";
 import { AgentIndexReader, FRESH_FOR_MS, type AgentIndexView } from "./agentIndexReader.ts";
 
 const config = {} as Config;
@@ -18,8 +18,12 @@ function controlledStream() {
 
 describe("AgentIndexReader", () => {
   let views: (AgentIndexView | undefined)[];
+  /** What the factory's agentCount answers. */
+  let registered: number;
+  const count: typeof readAgentCount = async () => registered;
   beforeEach(() => {
     views = [];
+    registered = 2;
     vi.useFakeTimers();
   });
   afterEach(() => vi.useRealTimers());
@@ -27,7 +31,7 @@ describe("AgentIndexReader", () => {
 
   it("publishes each chunk as it arrives and is complete once every agent is in", async () => {
     const { stream, reads } = controlledStream();
-    const reader = new AgentIndexReader((view) => views.push(view), stream);
+    const reader = new AgentIndexReader((view) => views.push(view), stream, count);
     const done = reader.ensureFresh(config, 31337);
     const read = reads[0]!;
     read.handlers.onTotal(3);
@@ -43,7 +47,7 @@ describe("AgentIndexReader", () => {
 
   it("answers from the finished read for a while, then re-reads in place without emptying the list", async () => {
     const { stream, reads } = controlledStream();
-    const reader = new AgentIndexReader((view) => views.push(view), stream);
+    const reader = new AgentIndexReader((view) => views.push(view), stream, count);
     const first = reader.ensureFresh(config, 31337);
     reads[0]!.handlers.onTotal(2);
     reads[0]!.handlers.onChunk([agent(0), agent(1)], 2);
@@ -69,7 +73,7 @@ describe("AgentIndexReader", () => {
 
   it("keeps what it read when a chunk fails, shows the error, and reads again on the next visit", async () => {
     const { stream, reads } = controlledStream();
-    const reader = new AgentIndexReader((view) => views.push(view), stream);
+    const reader = new AgentIndexReader((view) => views.push(view), stream, count);
     const first = reader.ensureFresh(config, 31337);
     reads[0]!.handlers.onTotal(2);
     reads[0]!.handlers.onChunk([agent(0)], 1);
@@ -84,7 +88,7 @@ describe("AgentIndexReader", () => {
 
   it("forgets another chain's agents and ignores a read that a newer one replaced", async () => {
     const { stream, reads } = controlledStream();
-    const reader = new AgentIndexReader((view) => views.push(view), stream);
+    const reader = new AgentIndexReader((view) => views.push(view), stream, count);
     void reader.ensureFresh(config, 31337);
     reads[0]!.handlers.onTotal(1);
     reads[0]!.handlers.onChunk([agent(0)], 1);
@@ -93,5 +97,24 @@ describe("AgentIndexReader", () => {
     expect(latest()).toBeUndefined();
     expect(reads[0]!.handlers.isCurrent()).toBe(false);
     expect(reads[1]!.handlers.isCurrent()).toBe(true);
+  });
+
+  it("within the fresh window reads only the count, and reads again when the registry grew", async () => {
+    const { stream, reads } = controlledStream();
+    const reader = new AgentIndexReader((view) => views.push(view), stream, count);
+    const first = reader.ensureFresh(config, 31337);
+    reads[0]!.handlers.onTotal(2);
+    reads[0]!.handlers.onChunk([agent(0), agent(1)], 2);
+    reads[0]!.finish();
+    await first;
+
+    await reader.ensureFresh(config, 31337);
+    expect(reads).toHaveLength(1);
+
+    // The user publishes an agent and comes back at once: it must be searchable.
+    registered = 3;
+    void reader.ensureFresh(config, 31337);
+    await vi.waitFor(() => expect(reads).toHaveLength(2));
+    expect(latest()?.agents).toHaveLength(2);
   });
 });

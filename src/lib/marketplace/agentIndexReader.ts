@@ -1,5 +1,5 @@
 import type { Config } from "@wagmi/core";
-import type { AgentSummary, streamAgentSummaries } from "../chain/readAgentSummaries.ts";
+import type { AgentSummary, readAgentCount, streamAgentSummaries } from "../chain/readAgentSummaries.ts";
 
 export interface AgentIndexView {
   /** Every agent read so far, by registry index; complete once each registered one is in. */
@@ -12,7 +12,10 @@ export interface AgentIndexView {
   error: unknown;
 }
 
-/** How long a finished read answers searches before the next visit reads the registry again. */
+/**
+ * How long a finished read answers searches before the next visit reads the registry again;
+ * within it, a visit still reads the count, so a new agent (one the user just published) shows.
+ */
 export const FRESH_FOR_MS = 15_000;
 
 /**
@@ -28,21 +31,35 @@ export class AgentIndexReader {
   #finishedAt = -Infinity;
   readonly #publish: (view: AgentIndexView | undefined) => void;
   readonly #stream: typeof streamAgentSummaries;
+  readonly #count: typeof readAgentCount;
 
-  constructor(publish: (view: AgentIndexView | undefined) => void, stream: typeof streamAgentSummaries) {
+  constructor(
+    publish: (view: AgentIndexView | undefined) => void,
+    stream: typeof streamAgentSummaries,
+    count: typeof readAgentCount,
+  ) {
     this.#publish = publish;
     this.#stream = stream;
+    this.#count = count;
   }
 
-  /** Starts a read unless one is running, or the last finished moments ago on this chain. */
-  ensureFresh(config: Config, chainId: number, now = Date.now()): Promise<void> {
+  /**
+   * Starts a read unless one is running, or the last finished moments ago on this chain and the
+   * registry has not grown since.
+   */
+  async ensureFresh(config: Config, chainId: number, now = Date.now()): Promise<void> {
     if (chainId !== this.#chainId) {
       this.#chainId = chainId;
       this.#reading = false;
       this.#finishedAt = -Infinity;
       this.#set(undefined);
-    } else if (this.#reading || (now - this.#finishedAt < FRESH_FOR_MS && !this.#view?.error)) {
-      return Promise.resolve();
+    } else if (this.#reading) {
+      return;
+    } else if (now - this.#finishedAt < FRESH_FOR_MS && !this.#view?.error) {
+      const registered = this.#view?.registered;
+      // A count that cannot be read leaves the fresh index as it is; the next full read will say why.
+      const count = await this.#count(config, chainId).catch(() => registered);
+      if (count === registered || this.#reading || chainId !== this.#chainId) return;
     }
     return this.#read(config, chainId);
   }
