@@ -1,8 +1,10 @@
 // Akash Console's provider proxy protocol (akash-network/console, apps/provider-proxy), spoken
 // from the browser. The proxy exists because a page cannot do what providers ask of a client:
-// present a TLS client certificate (mTLS-only providers), trust a provider's self-signed
-// certificate, or put an `Authorization: Bearer` header on a WebSocket. The page hands the JWT
-// to the proxy in the request body or message (`auth`), never in a URL; the proxy adds the header.
+// trust a provider's self-signed certificate, put an `Authorization: Bearer` header on a
+// WebSocket, or present a TLS client certificate. The page hands the JWT to the proxy in the
+// request body or message (`auth: {type: "jwt"}`), never in a URL; the proxy adds the header.
+// HEXS sends JWT auth only: providers that accept nothing but mTLS (older than JWT auth, AEP-64)
+// would need Console's `auth: {type: "mtls"}` with a client certificate published on chain.
 //
 // HTTP:      POST <proxy>/ {method, url, body?, network, providerAddress, timeout?, auth}
 //            → the provider's response; 503 when the provider is unreachable, 495 for a bad certificate.
