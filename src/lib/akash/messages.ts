@@ -7,6 +7,12 @@ import {
   MsgCreateDeploymentResponse,
 } from "@akashnetwork/chain-sdk/private-types/akash.v1beta4";
 import { MsgCreateLease, MsgCreateLeaseResponse } from "@akashnetwork/chain-sdk/private-types/akash.v1beta5";
+import {
+  MsgCreateCertificate,
+  MsgCreateCertificateResponse,
+  MsgRevokeCertificate,
+  MsgRevokeCertificateResponse,
+} from "@akashnetwork/chain-sdk/private-types/akash.v1";
 import { Registry, type EncodeObject, type GeneratedType } from "@cosmjs/proto-signing";
 import type { GroupSpecs } from "./deployment.ts";
 
@@ -20,12 +26,18 @@ const TYPES = [
   MsgCloseDeploymentResponse,
   MsgCreateLease,
   MsgCreateLeaseResponse,
+  MsgCreateCertificate,
+  MsgCreateCertificateResponse,
+  MsgRevokeCertificate,
+  MsgRevokeCertificateResponse,
 ] as const;
 
 export const TYPE_URL = {
   createDeployment: `/${MsgCreateDeployment.$type}`,
   closeDeployment: `/${MsgCloseDeployment.$type}`,
   createLease: `/${MsgCreateLease.$type}`,
+  createCertificate: `/${MsgCreateCertificate.$type}`,
+  revokeCertificate: `/${MsgRevokeCertificate.$type}`,
 } as const;
 
 /** A CosmJS registry that knows the messages above (and CosmJS's defaults). */
@@ -72,5 +84,28 @@ export function closeDeploymentMsg(p: { owner: string; dseq: string }): EncodeOb
   return {
     typeUrl: TYPE_URL.closeDeployment,
     value: MsgCloseDeployment.fromPartial({ id: { owner: p.owner, dseq: p.dseq as never } }),
+  };
+}
+
+/**
+ * Publishes a client certificate for mTLS with providers. As on chain, `cert` and `pubkey` are
+ * the PEM texts' bytes (what Akash's CLI and Console send), not DER.
+ */
+export function createCertificateMsg(p: { owner: string; certPem: string; publicKeyPem: string }): EncodeObject {
+  return {
+    typeUrl: TYPE_URL.createCertificate,
+    value: MsgCreateCertificate.fromPartial({
+      owner: p.owner,
+      cert: new TextEncoder().encode(p.certPem),
+      pubkey: new TextEncoder().encode(p.publicKeyPem),
+    }),
+  };
+}
+
+/** Revokes certificate `serial` (decimal) of `owner`: providers refuse it from then on. */
+export function revokeCertificateMsg(p: { owner: string; serial: string }): EncodeObject {
+  return {
+    typeUrl: TYPE_URL.revokeCertificate,
+    value: MsgRevokeCertificate.fromPartial({ id: { owner: p.owner, serial: p.serial } }),
   };
 }
