@@ -120,6 +120,22 @@ export class AkashLogsNeedProxyError extends HexsError {
   }
 }
 
+/**
+ * A provider that accepts only client certificates cannot be reached from the page itself: a
+ * browser presents a client certificate only from its own certificate store, never one a page
+ * hands it. A provider proxy presents it instead.
+ */
+export class AkashMtlsNeedsProxyError extends HexsError {
+  override name = "AkashMtlsNeedsProxyError";
+  constructor() {
+    super("A client certificate (mTLS) can only be presented through a provider proxy", {
+      details:
+        "Set Settings → Akash → Provider proxy URL (Akash Console's public proxy is " +
+        "https://console-provider-proxy.akash.network), or authenticate with a JWT.",
+    });
+  }
+}
+
 /** No Cosmos wallet is available, or it could not do what was asked. */
 export class CosmosWalletError extends HexsError {
   override name = "CosmosWalletError";

@@ -30,6 +30,8 @@ const inflightSchema = z.object({
   lease: leaseRefSchema.optional(),
   hostUri: z.string().optional(),
   manifestSent: z.boolean().default(false),
+  /** How the owner authenticated to the provider: a reload resumes the same way. */
+  providerAuth: z.enum(["jwt", "mtls"]).optional(),
   /** The job's result line, kept until the version is published or dismissed. */
   result: z.object({ weightsCid: z.string(), metricsCid: z.string(), metrics: z.record(z.unknown()) }).optional(),
   failure: z.string().optional(),

@@ -1,20 +1,38 @@
 // The provider's lease API: send the manifest, read the lease status, follow the logs.
 //
-// Providers authenticate the lease owner with a JWT they read only from the `Authorization:
-// Bearer` header (akash-network/provider, gateway/rest/auth.go). Two ways to get it there:
-// - direct: `hostUri` as the provider registered it on chain. Works for HTTP calls to providers
-//   with JWT auth, a certificate the browser trusts and CORS open; never for the logs WebSocket,
-//   since a browser cannot set headers on one (AkashLogsNeedProxyError).
+// Providers authenticate the lease owner either with a JWT they read only from the
+// `Authorization: Bearer` header (akash-network/provider, gateway/rest/auth.go), or, the only
+// way older providers know, with a client certificate in the TLS handshake (mTLS) that the
+// chain holds for the owner. Two ways to reach a provider:
+// - direct: `hostUri` as the provider registered it on chain. Works for HTTP calls with a JWT to
+//   providers with a certificate the browser trusts and CORS open; never for the logs WebSocket
+//   (a browser cannot set headers on one: AkashLogsNeedProxyError) nor for mTLS (a page cannot
+//   present a client certificate: AkashMtlsNeedsProxyError).
 // - through a provider proxy the user configures, speaking Akash Console's protocol
-//   (providerProxy.ts): the token travels in the body, the proxy sets the header, handles
-//   self-signed certificates and answers with CORS. HEXS runs no proxy in production.
-import { AkashLogsNeedProxyError, AkashProviderError } from "./errors.ts";
+//   (providerProxy.ts): the credentials travel in the body, the proxy sets the header or
+//   presents the certificate, handles self-signed provider certificates and answers with CORS.
+//   HEXS runs no proxy in production.
+import { AkashLogsNeedProxyError, AkashMtlsNeedsProxyError, AkashProviderError } from "./errors.ts";
 import type { LeaseRef } from "./messages.ts";
 import type { JwtSource } from "./providerAuth.ts";
-import { proxiedRequest, type ProviderProxy } from "./providerProxy.ts";
+import { proxiedRequest, type ProviderProxy, type ProxyAuth } from "./providerProxy.ts";
 import { followProxiedLogs, type LogLine, type LogStream } from "./providerLogs.ts";
 
 export type { LogLine, LogStream } from "./providerLogs.ts";
+
+/** A client certificate the chain holds for the lease owner, with its private key. */
+export interface CertificateCredentials {
+  certPem: string;
+  keyPem: string;
+}
+
+/** How the lease owner proves who they are to a provider: a JWT, or a client certificate (mTLS). */
+export type ProviderCredentials = JwtSource | CertificateCredentials;
+
+async function proxyAuth(credentials: ProviderCredentials): Promise<ProxyAuth> {
+  if ("certPem" in credentials) return { type: "mtls", certPem: credentials.certPem, keyPem: credentials.keyPem };
+  return { type: "jwt", token: await credentials.token() };
+}
 
 export interface ProviderEndpoint {
   /** The provider's `hostUri` from the chain, e.g. https://provider.example.com:8443 */
@@ -48,19 +66,23 @@ function leasePath(lease: LeaseRef): string {
 async function call(
   what: string,
   endpoint: ProviderEndpoint,
-  jwt: JwtSource,
+  credentials: ProviderCredentials,
   path: string,
   request: { method: "GET" | "PUT"; body?: string },
 ): Promise<Response> {
   const url = providerUrl(endpoint, path);
-  const token = await jwt.token();
+  const auth = await proxyAuth(credentials);
+  if (!endpoint.proxy && auth.type === "mtls") throw new AkashMtlsNeedsProxyError();
   let response: Response;
   try {
     response = endpoint.proxy
-      ? await proxiedRequest(endpoint.proxy, { url, providerAddress: endpoint.providerAddress, token }, request)
+      ? await proxiedRequest(endpoint.proxy, { url, providerAddress: endpoint.providerAddress, auth }, request)
       : await fetch(url, {
           method: request.method,
-          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+          headers: {
+            authorization: `Bearer ${auth.type === "jwt" ? auth.token : ""}`,
+            "content-type": "application/json",
+          },
           ...(request.body === undefined ? {} : { body: request.body }),
         });
   } catch (cause) {
@@ -77,18 +99,24 @@ async function call(
 /** PUT /deployment/{dseq}/manifest: the provider checks it against the deployment's hash and starts the job. */
 export async function sendManifest(
   endpoint: ProviderEndpoint,
-  jwt: JwtSource,
+  credentials: ProviderCredentials,
   dseq: string,
   manifestJson: string,
 ): Promise<void> {
-  await call("send the manifest", endpoint, jwt, `/deployment/${dseq}/manifest`, {
+  await call("send the manifest", endpoint, credentials, `/deployment/${dseq}/manifest`, {
     method: "PUT",
     body: manifestJson,
   });
 }
 
-export async function leaseStatus(endpoint: ProviderEndpoint, jwt: JwtSource, lease: LeaseRef): Promise<LeaseStatus> {
-  const response = await call("read the lease status", endpoint, jwt, `${leasePath(lease)}/status`, { method: "GET" });
+export async function leaseStatus(
+  endpoint: ProviderEndpoint,
+  credentials: ProviderCredentials,
+  lease: LeaseRef,
+): Promise<LeaseStatus> {
+  const response = await call("read the lease status", endpoint, credentials, `${leasePath(lease)}/status`, {
+    method: "GET",
+  });
   return (await response.json()) as LeaseStatus;
 }
 
@@ -98,12 +126,12 @@ export async function leaseStatus(endpoint: ProviderEndpoint, jwt: JwtSource, le
  */
 export async function followLogs(
   endpoint: ProviderEndpoint,
-  jwt: JwtSource,
+  credentials: ProviderCredentials,
   lease: LeaseRef,
   onLine: (line: LogLine) => void,
 ): Promise<LogStream> {
   if (!endpoint.proxy) throw new AkashLogsNeedProxyError();
   const url = providerUrl(endpoint, `${leasePath(lease)}/logs?follow=true&tail=-1`);
-  const target = { url, providerAddress: endpoint.providerAddress, token: await jwt.token() };
+  const target = { url, providerAddress: endpoint.providerAddress, auth: await proxyAuth(credentials) };
   return followProxiedLogs(endpoint.proxy, target, onLine);
 }

@@ -45,12 +45,16 @@ describe("readProxyMessage", () => {
 });
 
 describe("the proxy socket", () => {
-  it("puts the token in the message, not in the URL", () => {
+  it("puts the credentials in the message, not in the URL", () => {
     const proxy = { url: "https://proxy.example/", network: "mainnet" };
     expect(proxySocketUrl(proxy)).toBe("wss://proxy.example/");
     expect(
       JSON.parse(
-        socketOpenMessage(proxy, { url: "https://p:8443/lease/1/1/1/logs", providerAddress: "akash1x", token: "t" }),
+        socketOpenMessage(proxy, {
+          url: "https://p:8443/lease/1/1/1/logs",
+          providerAddress: "akash1x",
+          auth: { type: "jwt", token: "t" },
+        }),
       ),
     ).toEqual({
       type: "websocket",
@@ -59,5 +63,20 @@ describe("the proxy socket", () => {
       providerAddress: "akash1x",
       auth: { type: "jwt", token: "t" },
     });
+  });
+
+  it("sends a client certificate as Console's mtls auth, in the message", () => {
+    const proxy = { url: "https://proxy.example/", network: "mainnet" };
+    const mtls = {
+      type: "mtls",
+      certPem: "-----BEGIN CERTIFICATE-----",
+      keyPem: "-----BEGIN PRIVATE KEY-----",
+    } as const;
+    expect(proxySocketUrl(proxy)).toBe("wss://proxy.example/");
+    expect(
+      JSON.parse(
+        socketOpenMessage(proxy, { url: "https://p:8443/lease/1/1/1/logs", providerAddress: "akash1x", auth: mtls }),
+      ),
+    ).toMatchObject({ auth: mtls });
   });
 });

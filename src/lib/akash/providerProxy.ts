@@ -3,8 +3,9 @@
 // trust a provider's self-signed certificate, put an `Authorization: Bearer` header on a
 // WebSocket, or present a TLS client certificate. The page hands the JWT to the proxy in the
 // request body or message (`auth: {type: "jwt"}`), never in a URL; the proxy adds the header.
-// HEXS sends JWT auth only: providers that accept nothing but mTLS (older than JWT auth, AEP-64)
-// would need Console's `auth: {type: "mtls"}` with a client certificate published on chain.
+// Providers that accept nothing but mTLS (older than JWT auth, AEP-64) get Console's
+// `auth: {type: "mtls", certPem, keyPem}`: the owner's client certificate, published on chain
+// (certificate.ts), which the proxy presents in its TLS handshake with the provider.
 //
 // HTTP:      POST <proxy>/ {method, url, body?, network, providerAddress, timeout?, auth}
 //            → the provider's response; 503 when the provider is unreachable, 495 for a bad certificate.
@@ -19,12 +20,15 @@ export interface ProviderProxy {
   network: string;
 }
 
+/** How the proxy authenticates the lease owner to the provider (Console's `auth` field). */
+export type ProxyAuth = { type: "jwt"; token: string } | { type: "mtls"; certPem: string; keyPem: string };
+
 export interface ProxiedTarget {
   /** Full provider URL, path included. */
   url: string;
   /** The provider's bech32 address: the proxy checks the provider's certificate against it. */
   providerAddress: string;
-  token: string;
+  auth: ProxyAuth;
 }
 
 /** Console's network names for the Akash chains it knows; any other chain keeps its id. */
@@ -50,7 +54,7 @@ export function proxiedRequest(
       ...(request.body === undefined ? {} : { body: request.body }),
       network: proxy.network,
       providerAddress: target.providerAddress,
-      auth: { type: "jwt", token: target.token },
+      auth: target.auth,
     }),
   });
 }
@@ -62,7 +66,7 @@ export function socketOpenMessage(proxy: ProviderProxy, target: ProxiedTarget): 
     url: target.url,
     network: proxy.network,
     providerAddress: target.providerAddress,
-    auth: { type: "jwt", token: target.token },
+    auth: target.auth,
   });
 }
 

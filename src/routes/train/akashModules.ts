@@ -8,11 +8,13 @@ export const akash = () =>
     import("#lib/akash/progress.ts"),
     import("#lib/akash/node.ts"),
     import("#lib/akash/txClient.ts"),
-  ]).then(([lease, provider, auth, progress, node, tx]) => ({
+    import("#lib/akash/certificate.ts"),
+  ]).then(([lease, provider, auth, progress, node, tx, certificate]) => ({
     ...lease,
     ...provider,
     ...auth,
     ...progress,
     ...node,
     ...tx,
+    ...certificate,
   }));

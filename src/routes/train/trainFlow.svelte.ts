@@ -8,7 +8,8 @@ import { AkashNoBidsError, AkashProviderError, AkashTxError } from "#lib/akash/e
 import { clearInflight, loadInflight, saveInflight, type InflightDeployment } from "#lib/akash/inflight.ts";
 import type { BidView } from "#lib/akash/lease.ts";
 import type { ProgressEvent } from "#lib/akash/progress.ts";
-import type { LeaseStatus, LogStream, ProviderEndpoint } from "#lib/akash/provider.ts";
+import type { CertificateStatus } from "#lib/akash/certificate.ts";
+import type { LeaseStatus, LogStream, ProviderCredentials, ProviderEndpoint } from "#lib/akash/provider.ts";
 import { consoleNetwork } from "#lib/akash/providerProxy.ts";
 import type { JwtSource } from "#lib/akash/providerAuth.ts";
 import type { CosmosAccount } from "#lib/akash/wallet.ts";
@@ -22,6 +23,9 @@ import { errorText } from "./errorText.ts";
 const LEASE_STATUS_INTERVAL_MS = 5_000;
 
 export type Phase = "setup" | "deploying" | "bidding" | "leasing" | "running" | "closing" | "ended";
+
+/** JWT signed by the wallet (providers with AEP-64 auth), or the owner's client certificate (mTLS). */
+export type ProviderAuthMode = "jwt" | "mtls";
 
 export interface LossPoint {
   step: number;
@@ -41,6 +45,12 @@ export class TrainFlow {
   noBids = $state(false);
   /** The provider could not be reached for the manifest or the logs; the lease still runs, Retry may get through. */
   providerDown = $state(false);
+  /** The provider refused the credentials (HTTP 401/403); another way to authenticate, then Retry, may get through. */
+  providerRefused = $state(false);
+  /** How the lease owner authenticates to providers. */
+  authMode = $state<ProviderAuthMode>("jwt");
+  /** The account's client certificate: made in this browser, and whether the chain holds it as valid. */
+  certificate = $state.raw<CertificateStatus>();
   /** The provider's view of the lease (services, replicas ready, URIs), read while the job runs. */
   leaseStatus = $state.raw<LeaseStatus>();
   /** Why the last status read failed; the job and its logs go on regardless. */
@@ -71,6 +81,50 @@ export class TrainFlow {
       this.#walletKind = kind;
       const { providerJwt } = await akash();
       this.#jwt = providerJwt(this.account);
+      this.certificate = undefined;
+      if (this.authMode === "mtls") await this.#readCertificate();
+    });
+  }
+
+  /** Switches how the owner authenticates to providers; a certificate is checked against the chain first. */
+  async chooseAuth(mode: ProviderAuthMode): Promise<void> {
+    this.authMode = mode;
+    if (mode === "mtls" && this.account) await this.#run(() => this.#readCertificate());
+  }
+
+  /** Reads the certificate this browser holds for the account and checks it against the chain. */
+  async #readCertificate(): Promise<void> {
+    const { a, ctx, account } = await this.#context();
+    const local = a.loadClientCertificate(account.chainId, account.address);
+    this.certificate = a.certificateStatus(local, local ? await a.readValidCertificates(ctx, account.address) : []);
+  }
+
+  /**
+   * Publishes the account's client certificate, making one first unless this browser holds one
+   * not yet valid on chain. The key is kept before the transaction is signed: a certificate that
+   * lands on chain is of no use without it.
+   */
+  async publishCertificate(): Promise<void> {
+    await this.#run(async () => {
+      const { a, ctx, account } = await this.#context();
+      const status = this.certificate;
+      const certificate =
+        status?.kind === "unpublished" ? status.certificate : await a.generateClientCertificate(account.address);
+      a.saveClientCertificate(account.chainId, certificate);
+      this.certificate = { kind: "unpublished", certificate };
+      await a.publishCertificate(ctx.tx, certificate);
+      await this.#readCertificate();
+    });
+  }
+
+  /** Revokes the account's certificate on chain and forgets its key here. */
+  async revokeCertificate(): Promise<void> {
+    await this.#run(async () => {
+      const { a, ctx, account } = await this.#context();
+      if (this.certificate?.kind !== "valid") throw new HexsError("No valid client certificate to revoke");
+      await a.revokeCertificate(ctx.tx, this.certificate.certificate);
+      a.forgetClientCertificate(account.chainId, account.address);
+      await this.#readCertificate();
     });
   }
 
@@ -83,6 +137,7 @@ export class TrainFlow {
     const previous = this.account.address;
     this.account = undefined;
     this.#jwt = undefined;
+    this.certificate = undefined;
     this.#walletKind = undefined;
     this.error = `Keplr switched away from ${previous}: connect Keplr again`;
   }
@@ -173,8 +228,9 @@ export class TrainFlow {
     await this.#run(async () => {
       const { a, ctx } = await this.#context();
       this.phase = "leasing";
+      this.#credentials();
       await a.acceptBid(ctx, bid.ref);
-      this.#save({ ...this.#current(), lease: bid.ref, hostUri: bid.hostUri });
+      this.#save({ ...this.#current(), lease: bid.ref, hostUri: bid.hostUri, providerAuth: this.authMode });
       await this.#sendManifestAndFollow();
     });
   }
@@ -186,10 +242,15 @@ export class TrainFlow {
 
   async #sendManifestAndFollow(): Promise<void> {
     this.providerDown = false;
+    this.providerRefused = false;
+    if (this.inflight?.lease && this.inflight.providerAuth !== this.authMode)
+      this.#save({ ...this.#current(), providerAuth: this.authMode });
     try {
       await this.#followJob();
     } catch (error) {
       if (error instanceof AkashProviderError && error.retryable) this.providerDown = true;
+      if (error instanceof AkashProviderError && (error.status === 401 || error.status === 403))
+        this.providerRefused = true;
       throw error;
     }
   }
@@ -199,14 +260,14 @@ export class TrainFlow {
     const inflight = this.#current();
     const endpoint = this.#endpoint();
     if (!inflight.manifestSent) {
-      await a.sendManifest(endpoint, this.#jwt!, inflight.dseq, inflight.manifestJson);
+      await a.sendManifest(endpoint, this.#credentials(), inflight.dseq, inflight.manifestJson);
       this.#save({ ...inflight, manifestSent: true });
     }
     this.phase = "running";
     this.logs = [];
     this.losses = [];
     this.#pollLeaseStatus();
-    this.#stream = await a.followLogs(endpoint, this.#jwt!, inflight.lease!, (line) =>
+    this.#stream = await a.followLogs(endpoint, this.#credentials(), inflight.lease!, (line) =>
       this.#onLine(line.message, a.parseProgress(line.message)),
     );
     const cut = await this.#stream.closed.then(
@@ -232,7 +293,7 @@ export class TrainFlow {
       const inflight = this.#current();
       try {
         const { a } = await this.#context();
-        this.leaseStatus = await a.leaseStatus(this.#endpoint(), this.#jwt!, inflight.lease!);
+        this.leaseStatus = await a.leaseStatus(this.#endpoint(), this.#credentials(), inflight.lease!);
         this.leaseStatusError = undefined;
       } catch (error) {
         this.leaseStatusError = errorText(error);
@@ -261,6 +322,7 @@ export class TrainFlow {
       this.#bidWait?.abort();
       this.#stream?.close();
       this.providerDown = false;
+      this.providerRefused = false;
       this.phase = "closing";
       const state = await a.readDeploymentState(ctx, inflight.owner, inflight.dseq);
       let height = Number(await a.latestHeight(ctx));
@@ -292,6 +354,8 @@ export class TrainFlow {
         this.phase = "ended";
         return;
       }
+      if (inflight.providerAuth) this.authMode = inflight.providerAuth;
+      if (this.authMode === "mtls") await this.#readCertificate();
       if (inflight.lease) await this.#sendManifestAndFollow();
       else await this.#waitBids();
     });
@@ -307,6 +371,7 @@ export class TrainFlow {
     this.losses = [];
     this.noBids = false;
     this.providerDown = false;
+    this.providerRefused = false;
     this.error = undefined;
   }
 
@@ -314,6 +379,19 @@ export class TrainFlow {
   stop(): void {
     this.creation.clear();
     clearInterval(this.#statusPoll);
+  }
+
+  /** The credentials `authMode` names; a certificate must be valid on chain for a provider to take it. */
+  #credentials(): ProviderCredentials {
+    if (this.authMode === "jwt") {
+      if (!this.#jwt) throw new HexsError("Connect a Cosmos wallet first");
+      return this.#jwt;
+    }
+    if (this.certificate?.kind !== "valid")
+      throw new HexsError("Publish a client certificate first", {
+        details: "Provider authentication → Client certificate: providers accept only certificates the chain holds.",
+      });
+    return this.certificate.certificate;
   }
 
   #endpoint(): ProviderEndpoint {
