@@ -100,10 +100,8 @@ export class StandInChain {
       if (typeUrl === TYPE_URL.createDeployment) this.#createDeployment(tx.signer, value as CreateDeployment);
       else if (typeUrl === TYPE_URL.createLease) this.#createLease(tx.signer, value as CreateLease);
       else if (typeUrl === TYPE_URL.closeDeployment) this.#closeDeployment(tx.signer, value as CloseDeployment);
-      else if (typeUrl === TYPE_URL.createCertificate)
-        this.#createCertificate(tx.signer, value as CreateCertificate);
-      else if (typeUrl === TYPE_URL.revokeCertificate)
-        this.#revokeCertificate(tx.signer, value as RevokeCertificate);
+      else if (typeUrl === TYPE_URL.createCertificate) this.#createCertificate(tx.signer, value as CreateCertificate);
+      else if (typeUrl === TYPE_URL.revokeCertificate) this.#revokeCertificate(tx.signer, value as RevokeCertificate);
       else throw new TxRejected(2, `the stand-in does not execute ${typeUrl}`);
     }
   }
