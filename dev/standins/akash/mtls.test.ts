@@ -171,6 +171,14 @@ describe("provider-d, an mTLS-only provider, through the stand-in of Console's p
 
     const unpublished = await generateClientCertificate(account.address);
     expect(await put(unpublished)).toEqual({ status: 401, text: JSON.stringify({ message: notOnChain }) });
+    // On the logs socket the provider's 401 reaches the client only as ws's error, as with Console.
+    const logs = proxiedLogs({ url: `${bid.hostUri}/lease/${dseq}/1/1/logs`, auth: mtls(unpublished) });
+    expect(await logs.closed).toMatchObject({ code: 1006 });
+    expect(logs.messages[0]).toEqual({
+      type: "websocket",
+      message: "Unexpected server response: 401",
+      error: "Received error from provider websocket",
+    });
 
     const revoked = await generateClientCertificate(account.address);
     await publishCertificate(ctx.tx, revoked);
