@@ -1,9 +1,11 @@
 // The stand-in's chain state and the Akash messages it executes: accounts and balances,
 // deployments with their escrowed deposit, orders answered by bids, leases paid per block from
-// the escrow, and closing (provider paid, rest refunded). One block per `blockMs`.
+// the escrow, and closing (provider paid, rest refunded), and the certificates owners publish
+// for mTLS with providers (certificates.ts). One block per `blockMs`.
 import type { GroupSpec } from "@akashnetwork/chain-sdk/private-types/akash.v1beta4";
 import { leaseCost, parseDec } from "../../../src/lib/akash/cost.ts";
 import { TYPE_URL, type LeaseRef } from "../../../src/lib/akash/messages.ts";
+import { validateCertificate, type CertificateRecord } from "./certificates.ts";
 import { providerAddress, type StandInProvider } from "./providers.ts";
 import { TxRejected, type DecodedTx } from "./txVerify.ts";
 
@@ -54,6 +56,8 @@ export class StandInChain {
   readonly deployments = new Map<string, DeploymentRecord>();
   readonly bids: BidRecord[] = [];
   readonly leases: LeaseRecord[] = [];
+  /** Keyed by `owner/serial`. */
+  readonly certificates = new Map<string, CertificateRecord>();
   readonly providers: StandInProvider[];
   readonly minDeposit: bigint;
   #nextAccountNumber = 0;
@@ -96,6 +100,8 @@ export class StandInChain {
       if (typeUrl === TYPE_URL.createDeployment) this.#createDeployment(tx.signer, value as CreateDeployment);
       else if (typeUrl === TYPE_URL.createLease) this.#createLease(tx.signer, value as CreateLease);
       else if (typeUrl === TYPE_URL.closeDeployment) this.#closeDeployment(tx.signer, value as CloseDeployment);
+      else if (typeUrl === TYPE_URL.createCertificate) this.#createCertificate(tx.signer, value as CreateCertificate);
+      else if (typeUrl === TYPE_URL.revokeCertificate) this.#revokeCertificate(tx.signer, value as RevokeCertificate);
       else throw new TxRejected(2, `the stand-in does not execute ${typeUrl}`);
     }
   }
@@ -212,6 +218,37 @@ export class StandInChain {
     this.#events.onLeaseEnded?.(lease);
   }
 
+  /** The certificate `owner` published with `serial` (decimal), in whatever state. */
+  certificate(owner: string, serial: string): CertificateRecord | undefined {
+    return this.certificates.get(key(owner, serial));
+  }
+
+  /**
+   * Stores a valid certificate as MsgCreateCertificate does, without a transaction: for what a
+   * real network already holds when the stand-in starts (the providers' server certificates).
+   */
+  addCertificate(owner: string, cert: Uint8Array, pubkey: Uint8Array): CertificateRecord {
+    const serial = validateCertificate(owner, cert, pubkey);
+    if (this.certificates.has(key(owner, serial))) throw new TxRejected(18, "certificate already exists");
+    const record: CertificateRecord = { owner, serial, state: "valid", cert, pubkey };
+    this.certificates.set(key(owner, serial), record);
+    return record;
+  }
+
+  #createCertificate(signer: string, msg: CreateCertificate): void {
+    if (msg.owner !== signer) throw new TxRejected(4, `signer ${signer} is not the owner ${msg.owner}`);
+    this.addCertificate(msg.owner, msg.cert, msg.pubkey);
+  }
+
+  #revokeCertificate(signer: string, msg: RevokeCertificate): void {
+    const owner = msg.id?.owner ?? "";
+    if (owner !== signer) throw new TxRejected(4, "only the owner can revoke the certificate");
+    const certificate = this.certificate(owner, msg.id?.serial ?? "");
+    if (!certificate) throw new TxRejected(18, "certificate not found");
+    if (certificate.state === "revoked") throw new TxRejected(18, "certificate already revoked");
+    certificate.state = "revoked";
+  }
+
   fundProvider(address: string, uakt: bigint): void {
     this.account(address).balance += uakt;
   }
@@ -220,6 +257,8 @@ export class StandInChain {
 type CreateDeployment = import("@akashnetwork/chain-sdk/private-types/akash.v1beta4").MsgCreateDeployment;
 type CreateLease = import("@akashnetwork/chain-sdk/private-types/akash.v1beta5").MsgCreateLease;
 type CloseDeployment = import("@akashnetwork/chain-sdk/private-types/akash.v1beta4").MsgCloseDeployment;
+type CreateCertificate = import("@akashnetwork/chain-sdk/private-types/akash.v1").MsgCreateCertificate;
+type RevokeCertificate = import("@akashnetwork/chain-sdk/private-types/akash.v1").MsgRevokeCertificate;
 
 export function sameRef(a: LeaseRef, b: LeaseRef): boolean {
   return (

@@ -17,9 +17,9 @@ const standIn = await startAkashStandIn({
   ipfsApiUrl: values.ipfs,
   ...(values.hf ? { hfEndpoint: values.hf } : {}),
 });
-console.log(
-  `akash stand-in: node REST ${standIn.nodeUrl} · providers ${standIn.url}/provider/<name> · chain id ${standIn.chainId}`,
-);
+console.log(`akash stand-in: node REST ${standIn.nodeUrl} · chain id ${standIn.chainId}`);
+for (const { name, auth = "jwt" } of standIn.chain.providers)
+  console.log(`  ${name} (${auth}): ${standIn.providerHostUri(name)}`);
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => void standIn.stop().then(() => process.exit(0)));
 }

@@ -1,14 +1,18 @@
-// The provider API subset the client uses, for every stand-in provider under
-// /provider/<name>: PUT manifest (checked against the deployment's hash on chain), GET lease
-// status, and the logs WebSocket. Every call is authenticated with the owner's JWT, read only
-// from `Authorization: Bearer` as real providers do (akash-network/provider, gateway/rest/auth.go):
-// a browser reaches the logs through a provider proxy (providerProxy.ts), not with a URL token.
+// The provider API subset the client uses, for every stand-in provider (providerHosts.ts says
+// where each is served): PUT manifest (checked against the deployment's hash on chain), GET
+// lease status, and the logs WebSocket. Every call is authenticated as the provider's `auth`
+// says: a JWT provider reads the owner's JWT only from `Authorization: Bearer`, as real
+// providers do (akash-network/provider, gateway/rest/auth.go), so a browser reaches the logs
+// through a provider proxy (providerProxy.ts), not with a URL token; an mTLS provider takes
+// only the TLS client certificate (mtls.ts).
 import type { IncomingMessage } from "node:http";
+import { TLSSocket } from "node:tls";
 import type { WebSocket } from "ws";
 import { manifestVersionOf } from "../../../src/lib/akash/deployment.ts";
 import { key, type StandInChain } from "./chain.ts";
 import { startJob, type Job } from "./jobs.ts";
 import { JwtRejected, verifyLeaseJwt, type ProviderAction } from "./jwt.ts";
+import { MTLS_ONLY, MtlsRejected, verifyClientCertificate } from "./mtls.ts";
 import { providerAddress } from "./providers.ts";
 import type { RestReply } from "./rest.ts";
 
@@ -21,9 +25,15 @@ interface ManifestService {
 export function providerApi(chain: StandInChain, options: { extraEnv: Record<string, string> }) {
   const jobs = new Map<string, Job>();
 
-  async function authenticate(req: IncomingMessage, action: ProviderAction): Promise<string> {
+  /** The lease owner the request speaks for; throws JwtRejected or MtlsRejected. */
+  async function authenticate(req: IncomingMessage, name: string, action: ProviderAction): Promise<string> {
     const header = req.headers.authorization ?? "";
     const token = header.startsWith("Bearer ") ? header.slice(7) : "";
+    if (chain.providers.find((p) => p.name === name)?.auth === "mtls") {
+      if (token) throw new MtlsRejected(`JWT not accepted: ${MTLS_ONLY}`);
+      const peer = req.socket instanceof TLSSocket ? req.socket.getPeerX509Certificate() : undefined;
+      return verifyClientCertificate(peer, (owner, serial) => chain.certificate(owner, serial));
+    }
     if (!token) throw new JwtRejected("no token: send Authorization: Bearer <JWT>");
     return verifyLeaseJwt(token, action, (address) => chain.accounts.get(address)?.pubkey);
   }
@@ -35,6 +45,12 @@ export function providerApi(chain: StandInChain, options: { extraEnv: Record<str
   }
 
   const fail = (status: number, message: string): RestReply => ({ status, body: { message } });
+  /** A failed authentication is a 401 with its reason; anything else is not ours to answer. */
+  const refusal = (error: unknown): RestReply => {
+    if (error instanceof JwtRejected) return fail(401, `JWT rejected: ${error.message}`);
+    if (error instanceof MtlsRejected) return fail(401, error.message);
+    throw error;
+  };
 
   return {
     /** Stops the workload of a lease that ended on chain. */
@@ -50,7 +66,7 @@ export function providerApi(chain: StandInChain, options: { extraEnv: Record<str
       let match: RegExpExecArray | null;
       try {
         if (req.method === "PUT" && (match = /^\/deployment\/(\d+)\/manifest$/.exec(rest))) {
-          const owner = await authenticate(req, "send-manifest");
+          const owner = await authenticate(req, name, "send-manifest");
           const dseq = match[1]!;
           const lease = activeLease(owner, dseq, provider);
           if (!lease) return fail(404, `no active lease of ${owner} for deployment ${dseq} with this provider`);
@@ -74,7 +90,7 @@ export function providerApi(chain: StandInChain, options: { extraEnv: Record<str
           return { status: 200, body: "" };
         }
         if (req.method === "GET" && (match = /^\/lease\/(\d+)\/(\d+)\/(\d+)\/status$/.exec(rest))) {
-          const owner = await authenticate(req, "status");
+          const owner = await authenticate(req, name, "status");
           const lease = activeLease(owner, match[1]!, provider);
           if (!lease) return fail(404, "lease not found or not active");
           const job = jobs.get(`${provider}/${key(owner, match[1]!)}`);
@@ -102,8 +118,7 @@ export function providerApi(chain: StandInChain, options: { extraEnv: Record<str
         }
         return fail(404, `${req.method} ${rest} is not served by the stand-in provider`);
       } catch (error) {
-        if (error instanceof JwtRejected) return fail(401, `JWT rejected: ${error.message}`);
-        throw error;
+        return refusal(error);
       }
     },
 
@@ -111,14 +126,17 @@ export function providerApi(chain: StandInChain, options: { extraEnv: Record<str
      * Checks a logs WebSocket request before the upgrade, as a provider's gateway does: a
      * refused one gets an HTTP error and never becomes a socket. Returns the lease's owner and dseq.
      */
-    async authorizeLogs(req: IncomingMessage, rest: string): Promise<{ owner: string; dseq: string } | RestReply> {
+    async authorizeLogs(
+      req: IncomingMessage,
+      name: string,
+      rest: string,
+    ): Promise<{ owner: string; dseq: string } | RestReply> {
       const match = /^\/lease\/(\d+)\/(\d+)\/(\d+)\/logs$/.exec(rest);
       if (!match) return fail(404, `${rest} is not a logs path`);
       try {
-        return { owner: await authenticate(req, "logs"), dseq: match[1]! };
+        return { owner: await authenticate(req, name, "logs"), dseq: match[1]! };
       } catch (error) {
-        if (error instanceof JwtRejected) return fail(401, `JWT rejected: ${error.message}`);
-        throw error;
+        return refusal(error);
       }
     },
 

@@ -2,15 +2,27 @@
 // served by the Akash stand-in under /provider-proxy. It speaks the same protocol as the real
 // one so the dApp's proxy client is the one it would use against
 // https://console-provider-proxy.akash.network:
-//   POST /  {method, url, body?, network, providerAddress, timeout?, auth:{type:"jwt", token}}
-//           → the provider's answer; 503 "Provider <origin> is temporarily unavailable".
-//   WS      {type:"websocket", url, network, providerAddress, auth} opens the provider socket
-//           with `Authorization: Bearer`; {type:"ping"} → {type:"pong"}.
-// Like the real proxy it checks the token's claims (expiry included) but not its signature:
-// that is the provider's job. It does not do what only matters on a real network: mTLS client
-// certificates, provider certificate checks against the chain, retries, telemetry.
+//   POST /  {method, url, body?, network, providerAddress, timeout?, auth}
+//           → the provider's answer; 503 "Provider <origin> is temporarily unavailable";
+//           495 "Invalid certificate error: <reason>" for a provider certificate not on chain.
+//   WS      {type:"websocket", url, network, providerAddress, auth} opens the provider socket;
+//           {type:"ping"} → {type:"pong"}; a bad provider certificate closes it with 1008.
+// `auth` is Console's: {type:"jwt", token} goes to the provider as `Authorization: Bearer`,
+// {type:"mtls", certPem, keyPem} as the TLS client certificate, which a page cannot present
+// itself. Like the real proxy it checks a token's claims (expiry included) and a certificate's
+// attributes, but not the signature or whether the certificate is on chain: that is the
+// provider's job. Over HTTPS it checks the provider's own certificate against the chain
+// (proxyConnections.ts). It leaves out what only matters on a real network: retries, telemetry.
 import { JwtTokenManager } from "@akashnetwork/chain-sdk/web";
 import { WebSocket, type RawData } from "ws";
+import { clientCertificateProblem } from "./proxyCertificates.ts";
+import {
+  openProviderSocket,
+  requestProvider,
+  type CertificateLookup,
+  type ProviderAuth,
+  type ProviderTarget,
+} from "./proxyConnections.ts";
 import type { RestReply } from "./rest.ts";
 
 export const PROVIDER_PROXY_PATH = "/provider-proxy";
@@ -18,11 +30,8 @@ export const PROVIDER_PROXY_PATH = "/provider-proxy";
 const DEFAULT_TIMEOUT_MS = 10_000;
 const METHODS = ["GET", "POST", "PUT", "DELETE"];
 
-interface ProxiedRequest {
-  url: string;
+interface ProxiedRequest extends ProviderTarget {
   network: string;
-  providerAddress: string;
-  token: string | undefined;
 }
 
 /** A request the proxy refuses before contacting the provider, with Console's reason. */
@@ -37,11 +46,12 @@ class ProxyRequestInvalid extends Error {
 // Only decoding and claim checks are used, so no signer (as in Console's schema.ts).
 const tokens = new JwtTokenManager({} as ConstructorParameters<typeof JwtTokenManager>[0]);
 
-export function providerProxyStandIn() {
+/** `certificate` looks a certificate up on chain (the proxy runs in the stand-in's process). */
+export function providerProxyStandIn(chain: { certificate: CertificateLookup }) {
   const providerSockets = new Set<WebSocket>();
 
   return {
-    /** POST /: forwards one HTTP request to the provider with the owner's JWT as a Bearer header. */
+    /** POST /: forwards one HTTP request to the provider with the owner's credentials. */
     async handle(method: string, body: string): Promise<RestReply> {
       if (method !== "POST") return { status: 404, body: { message: "the provider proxy answers POST / only" } };
       let request: ProxiedRequest & { method: string; body?: string; timeout: number };
@@ -61,23 +71,12 @@ export function providerProxyStandIn() {
         if (error instanceof ProxyRequestInvalid) return { status: 400, body: { message: error.message } };
         throw error;
       }
-      let response: Response;
-      try {
-        response = await fetch(request.url, {
-          method: request.method,
-          headers: {
-            "content-type": "application/json",
-            ...(request.token ? { authorization: `Bearer ${request.token}` } : {}),
-          },
-          ...(request.body !== undefined && request.method !== "GET" ? { body: request.body } : {}),
-          signal: AbortSignal.timeout(request.timeout),
-        });
-      } catch {
-        return unavailable(request.url);
-      }
+      const answer = await requestProvider(request, chain.certificate);
+      if (!answer.ok && answer.code === "invalidCertificate")
+        return { status: 495, body: `Invalid certificate error: ${answer.reason}` };
       // Console hides a provider's internal errors behind the same answer as an unreachable one.
-      if (response.status === 500) return unavailable(request.url);
-      return { status: response.status, body: await response.text() };
+      if (!answer.ok || answer.status === 500) return unavailable(request.url);
+      return { status: answer.status, body: answer.body };
     },
 
     /** A client WebSocket: each "websocket" message opens (or reuses) its provider socket. */
@@ -100,7 +99,7 @@ export function providerProxyStandIn() {
         const url = target.url.replace(/^http/, "ws");
         if (!provider || provider.url !== url || provider.readyState >= WebSocket.CLOSING) {
           provider?.terminate();
-          provider = openProviderSocket(url, target.token, send);
+          provider = openProviderSocket(target, send, chain.certificate);
           providerSockets.add(provider);
           provider.on("close", () => providerSockets.delete(provider!));
         }
@@ -120,20 +119,6 @@ export function providerProxyStandIn() {
   };
 }
 
-function openProviderSocket(url: string, token: string | undefined, send: (message: object) => void): WebSocket {
-  const provider = new WebSocket(url, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
-  // Relayed as received: a Buffer, which JSON turns into {type:"Buffer", data:[…]}, as Console does.
-  provider.on("message", (data: RawData) => {
-    if ((data as Buffer).length === 0) return;
-    send({ type: "websocket", message: data });
-  });
-  provider.on("error", (error) =>
-    send({ type: "websocket", message: error.message, error: "Received error from provider websocket" }),
-  );
-  provider.on("close", (code, reason) => send({ type: "websocket", message: "", closed: true, code, reason }));
-  return provider;
-}
-
 function parseJson(text: string): Record<string, unknown> {
   try {
     const value = JSON.parse(text) as unknown;
@@ -151,16 +136,26 @@ function checkTarget(json: Record<string, unknown>): ProxiedRequest {
   if (typeof json.network !== "string" || !json.network) throw new ProxyRequestInvalid("network: Required");
   if (!/^akash1[02-9ac-hj-np-z]{38}$/.test(String(json.providerAddress)))
     throw new ProxyRequestInvalid("providerAddress: is not bech32 address");
-  const auth = json.auth as { type?: unknown; token?: unknown } | undefined;
-  if (auth !== undefined && (auth.type !== "jwt" || typeof auth.token !== "string"))
-    throw new ProxyRequestInvalid('auth: this stand-in accepts only {type:"jwt", token} (no mTLS)');
-  if (auth) checkToken(auth.token as string);
-  return {
-    url,
-    network: json.network,
-    providerAddress: String(json.providerAddress),
-    token: auth?.token as string | undefined,
-  };
+  return { url, network: json.network, providerAddress: String(json.providerAddress), auth: checkAuth(json.auth) };
+}
+
+/** Console's discriminated union on `type`, then its claim or attribute checks. */
+function checkAuth(value: unknown): ProviderAuth | undefined {
+  if (value === undefined) return undefined;
+  const auth = (value ?? {}) as Record<string, unknown>;
+  if (auth.type === "jwt") {
+    if (typeof auth.token !== "string") throw new ProxyRequestInvalid("auth.token: Required");
+    checkToken(auth.token);
+    return { type: "jwt", token: auth.token };
+  }
+  if (auth.type === "mtls") {
+    if (typeof auth.certPem !== "string") throw new ProxyRequestInvalid("auth.certPem: Required");
+    if (typeof auth.keyPem !== "string") throw new ProxyRequestInvalid("auth.keyPem: Required");
+    const problem = clientCertificateProblem(auth.certPem);
+    if (problem) throw new ProxyRequestInvalid(`auth.certPem: is not a valid certificate (${problem})`);
+    return { type: "mtls", certPem: auth.certPem, keyPem: auth.keyPem };
+  }
+  throw new ProxyRequestInvalid("auth.type: Invalid discriminator value. Expected 'mtls' | 'jwt'");
 }
 
 function checkToken(token: string): void {

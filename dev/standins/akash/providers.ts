@@ -1,5 +1,7 @@
-// The providers of the stand-in: who bids, at what price, with which attributes. Configurable;
-// the defaults give the /train page a choice of three with different prices and GPUs.
+// The providers of the stand-in: who bids, at what price, with which attributes, and how it
+// authenticates lease owners. Configurable; the defaults give the /train page a choice of four
+// with different prices and GPUs, one of which (provider-d) accepts only mTLS client
+// certificates, as Akash providers older than JWT auth (AEP-64) do.
 import { sha256 } from "@cosmjs/crypto";
 import { toBech32 } from "@cosmjs/encoding";
 
@@ -18,6 +20,12 @@ export interface StandInProvider {
    * a URL nobody answers on gives a provider that bids but cannot be reached.
    */
   hostUri?: string;
+  /**
+   * How it authenticates lease owners. "jwt" (default): a Bearer JWT, over plain HTTP under the
+   * stand-in's own URL. "mtls": only a client certificate published on chain, over HTTPS on a
+   * port of its own, with a server certificate the stand-in publishes on chain at start.
+   */
+  auth?: "jwt" | "mtls";
 }
 
 export const DEFAULT_PROVIDERS: StandInProvider[] = [
@@ -49,6 +57,19 @@ export const DEFAULT_PROVIDERS: StandInProvider[] = [
       { key: "region", value: "ap-south" },
       { key: "organization", value: "Stand-in Compute C (CPU only)" },
     ],
+  },
+  {
+    // Dearer than a CPU job's usual maximum (10) and with a GPU no test asks for, so it bids
+    // only where a job allows it, and the other providers' bids stay as they were.
+    name: "provider-d",
+    pricePerBlock: "11",
+    gpuModels: ["rtx3090"],
+    attributes: [
+      { key: "region", value: "sa-east" },
+      { key: "organization", value: "Stand-in Compute D (mTLS only)" },
+      { key: "capabilities/gpu/vendor/nvidia/model/rtx3090", value: "true" },
+    ],
+    auth: "mtls",
   },
 ];
 

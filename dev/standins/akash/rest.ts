@@ -1,5 +1,6 @@
 // The node API subset the HEXS client uses, over REST (gRPC-gateway JSON, snake_case), encoded
 // with the same SDK types the client decodes with.
+import { QueryCertificatesResponse } from "@akashnetwork/chain-sdk/private-types/akash.v1";
 import { QueryDeploymentResponse } from "@akashnetwork/chain-sdk/private-types/akash.v1beta4";
 import { QueryProviderResponse } from "@akashnetwork/chain-sdk/private-types/akash.v1beta4";
 import {
@@ -21,7 +22,7 @@ import { toHex } from "@cosmjs/encoding";
 import { sha256 } from "@cosmjs/crypto";
 import { key, sameRef, type BidRecord, type LeaseRecord, type StandInChain } from "./chain.ts";
 import { gasUsed, type StandInMempool } from "./mempool.ts";
-import { providerAddress } from "./providers.ts";
+import { providerAddress, type StandInProvider } from "./providers.ts";
 import { decodeTx, TxRejected } from "./txVerify.ts";
 
 export interface RestReply {
@@ -38,7 +39,8 @@ export function nodeApi(
   mempool: StandInMempool,
   options: {
     chainId: string;
-    providerBaseUrl: () => string;
+    /** The host a provider registered on chain (where the stand-in serves its API). */
+    hostUriOf: (provider: StandInProvider) => string;
   },
 ): NodeApi {
   const ok = (body: unknown): RestReply => ({ status: 200, body });
@@ -209,6 +211,25 @@ export function nodeApi(
         if (!lease) return notFound("lease");
         return ok(QueryLeaseResponse.toJSON(QueryLeaseResponse.fromPartial(leaseJson(lease))));
       }
+      if (path === "/akash/cert/v1/certificates/list") {
+        // The SDK sends filter.owner, filter.state ("valid"/"revoked") and filter.serial when set.
+        const certificates = [...chain.certificates.values()].filter(
+          (c) =>
+            (!q(url, "filter.owner") || c.owner === q(url, "filter.owner")) &&
+            (!q(url, "filter.state") || c.state === q(url, "filter.state")) &&
+            (!q(url, "filter.serial") || c.serial === q(url, "filter.serial")),
+        );
+        return ok(
+          QueryCertificatesResponse.toJSON(
+            QueryCertificatesResponse.fromPartial({
+              certificates: certificates.map((c) => ({
+                serial: c.serial,
+                certificate: { state: c.state === "valid" ? 1 : 2, cert: c.cert, pubkey: c.pubkey },
+              })),
+            }),
+          ),
+        );
+      }
       if ((match = /^\/akash\/provider\/v1beta4\/providers\/([a-z0-9]+)$/.exec(path))) {
         const provider = chain.providers.find((p) => providerAddress(p.name) === match![1]);
         if (!provider) return notFound(`provider ${match[1]}`);
@@ -217,7 +238,7 @@ export function nodeApi(
             QueryProviderResponse.fromPartial({
               provider: {
                 owner: match[1]!,
-                hostUri: provider.hostUri ?? `${options.providerBaseUrl()}/provider/${provider.name}`,
+                hostUri: options.hostUriOf(provider),
                 attributes: provider.attributes,
                 info: { email: "", website: "" },
               },

@@ -3,18 +3,22 @@
 // real protobuf transactions with the Akash SDK, checks their signatures, answers with bids
 // from a configurable set of providers, and runs the job locally through trainer/local.
 // Under /provider-proxy it also serves a stand-in of Akash Console's provider proxy
-// (providerProxy.ts), the way a browser reaches providers' logs. It is not Akash: no consensus, no real escrow module, no containers.
-import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
+// (providerProxy.ts), the way a browser reaches providers' logs and mTLS-only providers.
+// Providers are served as providerHosts.ts says (mTLS ones over HTTPS on ports of their own).
+// It is not Akash: no consensus, no real escrow module, no containers.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
-import { WebSocketServer, type WebSocket } from "ws";
+import { WebSocketServer } from "ws";
 import { DEV_MNEMONIC, STANDIN_CHAIN_ID } from "../../../src/lib/akash/devKey.ts";
 import { StandInChain, type ChainEvents } from "./chain.ts";
 import { StandInMempool } from "./mempool.ts";
 import { providerApi } from "./providerApi.ts";
+import { providerHosts } from "./providerHosts.ts";
 import { PROVIDER_PROXY_PATH, providerProxyStandIn } from "./providerProxy.ts";
 import { DEFAULT_PROVIDERS, type StandInProvider } from "./providers.ts";
-import { nodeApi, type RestReply } from "./rest.ts";
+import { CORS, readBody, reply } from "./replies.ts";
+import { nodeApi } from "./rest.ts";
 import { devKeyAddress } from "./devAddress.ts";
 import { TYPE_URL } from "../../../src/lib/akash/messages.ts";
 
@@ -40,8 +44,13 @@ export interface AkashStandInOptions {
 export interface AkashStandIn {
   /** REST (gRPC-gateway) URL of the stand-in node. */
   nodeUrl: string;
-  /** Base URL under which providers live (`<url>/provider/<name>`). */
+  /** Base URL under which the JWT providers live (`<url>/provider/<name>`). */
   url: string;
+  /**
+   * The host URI provider `name` registers on chain (what the provider query returns):
+   * `<url>/provider/<name>` for a JWT provider, `https://127.0.0.1:<port>` for an mTLS one.
+   */
+  providerHostUri(name: string): string;
   /** The stand-in of Akash Console's provider proxy (`<url>/provider-proxy`). */
   providerProxyUrl: string;
   chainId: string;
@@ -71,13 +80,6 @@ export interface StandInTestControls {
    */
   fund(address: string, uakt: bigint): void;
 }
-
-const CORS = {
-  "access-control-allow-origin": "*",
-  "access-control-allow-methods": "GET, POST, PUT, OPTIONS",
-  "access-control-allow-headers":
-    "authorization, content-type, connect-protocol-version, connect-timeout-ms, grpc-timeout, accept-encoding",
-};
 
 export async function startAkashStandIn(options: AkashStandInOptions = {}): Promise<AkashStandIn> {
   const chainId = STANDIN_CHAIN_ID;
@@ -112,12 +114,10 @@ export async function startAkashStandIn(options: AkashStandInOptions = {}): Prom
       }
     },
   });
-  const node = nodeApi(chain, mempool, { chainId, providerBaseUrl: () => baseUrl });
-  /** Provider names taken off the network by the test controls, and the node's own flag. */
-  const unreachable = new Set<string>();
+  const hosts = providerHosts(chain, provider, () => baseUrl);
+  const node = nodeApi(chain, mempool, { chainId, hostUriOf: (p) => hosts.hostUri(p) });
   let nodeReachable = true;
-  const logSockets = new Map<string, Set<WebSocket>>();
-  const proxy = providerProxyStandIn();
+  const proxy = providerProxyStandIn({ certificate: (owner, serial) => chain.certificate(owner, serial) });
   const isProxyPath = (path: string) => path === PROVIDER_PROXY_PATH || path === `${PROVIDER_PROXY_PATH}/`;
 
   const server = createServer(
@@ -131,32 +131,22 @@ export async function startAkashStandIn(options: AkashStandInOptions = {}): Prom
       return reply(res, answer.status, answer.body);
     }
     const providerMatch = /^\/provider\/([\w-]+)(\/.*)$/.exec(url.pathname);
-    if (providerMatch ? unreachable.has(providerMatch[1]!) : !nodeReachable) return void req.socket.destroy();
+    if (providerMatch) return hosts.serve(req, res, providerMatch[1]!, providerMatch[2]!);
+    if (!nodeReachable) return void req.socket.destroy();
     if (req.method === "OPTIONS") return void res.writeHead(204, CORS).end();
     const body = await readBody(req);
-    const answer = providerMatch
-      ? await provider.handle(req, providerMatch[1]!, providerMatch[2]!, body)
-      : await node.handle(req.method ?? "GET", url, body ? (JSON.parse(body) as unknown) : {});
+    const answer = await node.handle(req.method ?? "GET", url, body ? (JSON.parse(body) as unknown) : {});
     reply(res, answer.status, answer.body);
   }
 
-  const sockets = new WebSocketServer({ noServer: true });
   const proxySockets = new WebSocketServer({ noServer: true });
   server.on("upgrade", (req, socket, head) => void upgrade(req, socket, head).catch(() => socket.destroy()));
   async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(req.url ?? "/", "http://stand-in");
     if (isProxyPath(url.pathname)) return proxySockets.handleUpgrade(req, socket, head, (ws) => proxy.connect(ws));
     const match = /^\/provider\/([\w-]+)(\/.*)$/.exec(url.pathname);
-    if (!match || unreachable.has(match[1]!)) return void socket.destroy();
-    const name = match[1]!;
-    const lease = await provider.authorizeLogs(req, match[2]!);
-    if ("status" in lease) return refuseUpgrade(socket, lease);
-    sockets.handleUpgrade(req, socket, head, (ws) => {
-      const open = logSockets.get(name) ?? new Set();
-      logSockets.set(name, open.add(ws));
-      ws.on("close", () => open.delete(ws));
-      provider.logs(ws, name, lease);
-    });
+    if (!match) return void socket.destroy();
+    await hosts.upgrade(req, socket, head, match[1]!, match[2]!);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -164,6 +154,7 @@ export async function startAkashStandIn(options: AkashStandInOptions = {}): Prom
     server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
   });
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await hosts.start();
   const blocks = setInterval(() => {
     chain.tick();
     mempool.deliver();
@@ -173,18 +164,18 @@ export async function startAkashStandIn(options: AkashStandInOptions = {}): Prom
     nodeUrl: baseUrl,
     url: baseUrl,
     providerProxyUrl: `${baseUrl}${PROVIDER_PROXY_PATH}`,
+    providerHostUri(name) {
+      const provider = chain.providers.find((p) => p.name === name);
+      if (!provider) throw new Error(`the stand-in has no provider ${name}`);
+      return hosts.hostUri(provider);
+    },
     chainId,
     chain,
     testControls: {
       holdTxs: () => mempool.hold(),
       releaseTxs: () => mempool.release(),
       pendingTxs: () => mempool.pendingCount,
-      setProviderReachable(name, reachable) {
-        if (reachable) return void unreachable.delete(name);
-        unreachable.add(name);
-        // No close frame: the browser sees the stream cut (1006), as when a host goes down.
-        for (const ws of logSockets.get(name) ?? []) ws.terminate();
-      },
+      setProviderReachable: (name, reachable) => hosts.setReachable(name, reachable),
       setNodeReachable(reachable) {
         nodeReachable = reachable;
       },
@@ -195,33 +186,10 @@ export async function startAkashStandIn(options: AkashStandInOptions = {}): Prom
       for (const timer of bidTimers) clearTimeout(timer);
       provider.stopAll();
       proxy.closeAll();
-      for (const client of [...sockets.clients, ...proxySockets.clients]) client.terminate();
+      await hosts.stop();
+      for (const client of proxySockets.clients) client.terminate();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-function reply(res: ServerResponse, status: number, body: unknown): void {
-  const text = typeof body === "string" ? body : JSON.stringify(body);
-  res.writeHead(status, { ...CORS, "content-type": "application/json" }).end(text);
-}
-
-/** Answers a WebSocket request with an HTTP error instead of switching protocols. */
-function refuseUpgrade(socket: Duplex, answer: RestReply): void {
-  const body = JSON.stringify(answer.body);
-  socket.end(
-    `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? ""}\r\n` +
-      `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-  );
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = "";
-    req.setEncoding("utf8");
-    req.on("data", (chunk: string) => (text += chunk));
-    req.on("end", () => resolve(text));
-    req.on("error", reject);
-  });
 }

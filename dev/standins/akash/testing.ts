@@ -52,14 +52,18 @@ export async function startAkashTestStack(options: AkashStandInOptions = {}) {
   };
 }
 
-export async function devKeyContext(nodeUrl: string): Promise<{ account: CosmosAccount; ctx: AkashContext }> {
+/** A client context signed by the dev key, or by the key of `mnemonic` (fund that one first). */
+export async function devKeyContext(
+  nodeUrl: string,
+  mnemonic?: string,
+): Promise<{ account: CosmosAccount; ctx: AkashContext }> {
   const info = akashChainInfo({
     chainId: STANDIN_CHAIN_ID,
     chainName: "Akash stand-in",
     rpcUrl: nodeUrl,
     restUrl: nodeUrl,
   });
-  const account = await connectCosmosWallet(new DevCosmosKey(), "dev key", info);
+  const account = await connectCosmosWallet(new DevCosmosKey(mnemonic), "dev key", info);
   const node = akashNode(nodeUrl);
   const tx = createTxClient({
     node,
