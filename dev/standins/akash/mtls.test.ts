@@ -9,8 +9,10 @@ import {
   type ClientCertificate,
 } from "../../../src/lib/akash/certificate.ts";
 import { prepareDeployment } from "../../../src/lib/akash/deployment.ts";
+import { AkashProviderError } from "../../../src/lib/akash/errors.ts";
 import { acceptBid, closeDeployment, createDeployment, waitForBids } from "../../../src/lib/akash/lease.ts";
-import type { AkashContext } from "../../../src/lib/akash/lease.ts";
+import type { AkashContext, BidView } from "../../../src/lib/akash/lease.ts";
+import { followLogs, leaseStatus, sendManifest } from "../../../src/lib/akash/provider.ts";
 import { parseProgress } from "../../../src/lib/akash/progress.ts";
 import { providerJwt } from "../../../src/lib/akash/providerAuth.ts";
 import type { CosmosAccount } from "../../../src/lib/akash/wallet.ts";
@@ -278,6 +280,57 @@ describe("provider-d, an mTLS-only provider, through the stand-in of Console's p
       stack.standIn.testControls.setProviderReachable("provider-d", true);
     }
     expect((await proxied({ method: "GET", url: `${lease}/status`, auth })).status).toBe(200);
+    await closeDeployment(ctx, dseq);
+  });
+});
+
+describe("the dApp's provider client with a client certificate", () => {
+  const endpoint = (bid: BidView, address = bid.ref.provider) => ({
+    hostUri: bid.hostUri,
+    providerAddress: address,
+    proxy: { url: stack.standIn.providerProxyUrl, network: stack.standIn.chainId },
+  });
+
+  it("sends the manifest, reads the status and follows the logs to a normal end", async () => {
+    const { dseq, bid, manifestJson } = await leaseOnProviderD(5);
+    await sendManifest(endpoint(bid), certificate, dseq, manifestJson);
+    expect((await leaseStatus(endpoint(bid), certificate, bid.ref)).services.trainer?.total).toBe(1);
+    const lines: string[] = [];
+    const stream = await followLogs(endpoint(bid), certificate, bid.ref, (line) => lines.push(line.message));
+    await stream.closed;
+    expect(lines.map((l) => parseProgress(l)?.event)).toContain("result");
+    await closeDeployment(ctx, dseq);
+  });
+
+  it("shows the provider's reason when it refuses a JWT", async () => {
+    const { dseq, bid, manifestJson } = await leaseOnProviderD(5);
+    const refused = await sendManifest(endpoint(bid), providerJwt(account), dseq, manifestJson).catch((e) => e);
+    expect(refused).toBeInstanceOf(AkashProviderError);
+    expect(refused).toMatchObject({ status: 401, retryable: false });
+    expect((refused as AkashProviderError).details).toContain(
+      "— JWT not accepted: this provider authenticates lease owners by client certificate (mTLS) only",
+    );
+    await closeDeployment(ctx, dseq);
+  });
+
+  it("fails the log stream, not ends it, when the proxy refuses the provider's certificate or the provider closes on an error", async () => {
+    const { dseq, bid, manifestJson } = await leaseOnProviderD(5);
+    // The provider closes with 4004 while no manifest has started a workload.
+    const early = await followLogs(endpoint(bid), certificate, bid.ref, () => undefined);
+    const error = await early.closed.catch((e: unknown) => e);
+    expect(error).toMatchObject({ retryable: true });
+    expect((error as AkashProviderError).details).toContain("closed the log stream (code 4004");
+
+    await sendManifest(endpoint(bid), certificate, dseq, manifestJson);
+    const impostor = await followLogs(
+      endpoint(bid, providerAddress("provider-a")),
+      certificate,
+      bid.ref,
+      () => undefined,
+    );
+    const refused = await impostor.closed.catch((e: unknown) => e);
+    expect(refused).toMatchObject({ status: 495, retryable: false });
+    expect((refused as AkashProviderError).details).toContain("invalidCertificate.unknownCertificate");
     await closeDeployment(ctx, dseq);
   });
 });

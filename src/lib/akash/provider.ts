@@ -90,10 +90,21 @@ async function call(
     throw new AkashProviderError(what, `${url}${via}`, undefined, "", cause);
   }
   if (response.ok) return response;
-  const body = await response.text().catch(() => "");
+  const body = readableBody(await response.text().catch(() => ""));
   // A proxy answers 503 when it cannot reach the provider: unreachable, not refused.
   if (endpoint.proxy && response.status === 503) throw new AkashProviderError(what, url, undefined, body);
   throw new AkashProviderError(what, url, response.status, body);
+}
+
+/** Providers answer errors as JSON `{message}`; proxies and gateways in plain text. */
+function readableBody(text: string): string {
+  try {
+    const { message } = JSON.parse(text) as { message?: unknown };
+    if (typeof message === "string" && message) return message;
+  } catch {
+    // not JSON: shown as it is
+  }
+  return text;
 }
 
 /** PUT /deployment/{dseq}/manifest: the provider checks it against the deployment's hash and starts the job. */

@@ -25,8 +25,14 @@ export interface LogStream {
   closed: Promise<void>;
 }
 
+/** The provider ended the stream in order: the job's container is gone (RFC 6455 §7.4.1). */
+const NORMAL_CLOSURE = 1000;
+/** A close frame without a code. */
+const NO_STATUS = 1005;
 /** No close frame: the TCP connection just ended (RFC 6455 §7.1.5). */
 const ABNORMAL_CLOSURE = 1006;
+/** Console's proxy closes with this when the provider's certificate is not the one the chain holds. */
+const POLICY_VIOLATION = 1008;
 
 export async function followProxiedLogs(
   proxy: ProviderProxy,
@@ -71,9 +77,27 @@ export async function followProxiedLogs(
       return;
     }
     if (proxyError) return end(new AkashProviderError(what, shownUrl, undefined, proxyError));
+    if (received.code === NORMAL_CLOSURE || received.code === NO_STATUS) return end();
     if (received.code === ABNORMAL_CLOSURE)
       return end(new AkashProviderError(what, shownUrl, undefined, "the log stream was cut"));
-    end();
+    if (received.code === POLICY_VIOLATION)
+      return end(
+        new AkashProviderError(
+          what,
+          shownUrl,
+          495,
+          `the provider proxy refused the provider's certificate (${received.reason || "invalidCertificate"}): it is not the one the chain holds for ${target.providerAddress}`,
+        ),
+      );
+    // Any other code is the provider ending the stream on an error; the job may still run.
+    end(
+      new AkashProviderError(
+        what,
+        shownUrl,
+        undefined,
+        `the provider closed the log stream (code ${received.code}${received.reason ? `: ${received.reason}` : ""})`,
+      ),
+    );
   };
   socket.addEventListener("close", () => {
     if (closedByUs) return settle.resolve();

@@ -32,6 +32,8 @@ export interface JobInput {
   steps: number;
   /** GPU model to ask for (empty: CPU only). */
   gpuModel?: string;
+  /** Max price per block in uakt (the form's default otherwise). */
+  maxPrice?: number;
 }
 
 /** Fills the job form on a connected /train page, checks the SDL and creates the deployment. */
@@ -43,6 +45,7 @@ export async function createDeployment(page: Page, job: JobInput): Promise<void>
   await expect(page.getByLabel("Dataset CID")).toHaveValue(/^baf/, { timeout: 15_000 });
   await page.getByLabel("Steps").fill(String(job.steps));
   if (job.gpuModel) await page.getByLabel("GPU model (empty: CPU only)").fill(job.gpuModel);
+  if (job.maxPrice) await page.getByLabel("Max price (uakt per block)").fill(String(job.maxPrice));
   await page.getByRole("button", { name: "Check SDL" }).click();
   // The Akash SDK loads on first use (a large lazy chunk).
   await expect(page.getByTestId("sdl")).toContainText(`HEXS_STEPS=${job.steps}`, { timeout: 15_000 });
