@@ -86,4 +86,32 @@ test.describe("/train: a provider that accepts only client certificates (mTLS)",
     await page.getByRole("button", { name: "Close deployment" }).click();
     await expect(page.getByTestId("closed")).toContainText("closed", { timeout: 20_000 });
   });
+
+  test("a run on the mTLS provider resumes after the tab closed, with the certificate kept in this browser", async ({
+    page,
+  }) => {
+    const verse = (await readFile(new URL("../../models/corpus/verse.txt", import.meta.url), "utf8")).slice(0, 6000);
+    await connectTrain(page, standIn);
+    const auth = page.getByTestId("provider-auth");
+    await auth.getByLabel("Client certificate (mTLS)").check();
+    await auth.getByRole("button", { name: "Create and publish certificate" }).click();
+    await expect(page.getByTestId("certificate-status")).toContainText("is valid on chain until", { timeout: 20_000 });
+    await createDeployment(page, { datasetText: verse, steps: 20, gpuModel: "rtx3090", maxPrice: 12 });
+    await expect(page.getByTestId("bids")).toContainText("mTLS only", { timeout: 15_000 });
+    await page.getByTestId("bids").getByRole("button", { name: "Accept" }).click();
+    await expect(page.getByTestId("logs")).toContainText('"event":"started"', { timeout: 30_000 });
+    const dseq = (await page.getByTestId("dseq").textContent())!;
+
+    const context = page.context();
+    await page.close();
+    const again = await context.newPage();
+    await connectTrain(again, standIn, true);
+    await expect(again.getByTestId("inflight")).toContainText(dseq);
+    // A new tab starts with JWT; the run remembers it went by certificate.
+    await expect(again.getByLabel("JWT signed by your wallet")).toBeChecked();
+    await again.getByRole("button", { name: "Resume" }).click();
+    await expect(again.getByLabel("Client certificate (mTLS)")).toBeChecked();
+    await expect(again.getByTestId("outcome")).toContainText("Job finished", { timeout: 60_000 });
+    await expect(again.getByTestId("closed")).toContainText(`Deployment ${dseq} closed`);
+  });
 });
