@@ -1,6 +1,7 @@
-// Provider authentication from a static page: a browser cannot present a TLS client
-// certificate, so HEXS uses the providers' JWT scheme (AEP-63): a short-lived token signed by
-// the lease owner's wallet (ADR-36 `signArbitrary`), scoped to the actions the page needs.
+// Provider authentication from a static page: a page cannot present a TLS client certificate,
+// so HEXS uses the providers' JWT scheme (AEP-63) by default: a short-lived token signed by the
+// lease owner's wallet (ADR-36 `signArbitrary`), scoped to the actions the page needs. Providers
+// that accept only certificates get one through a provider proxy (certificate.ts).
 import { JwtTokenManager } from "@akashnetwork/chain-sdk/web";
 import type { CosmosAccount } from "./wallet.ts";
 
