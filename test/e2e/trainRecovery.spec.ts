@@ -235,6 +235,32 @@ test.describe("/train: recovering from failures (local Akash stand-in)", () => {
     expect(after.deployment).toMatchObject({ state: "closed", escrow: 0n });
     expect(after.leases[0]).toMatchObject({ state: "closed", paid: shown });
   });
+
+  test("without a provider proxy no bid is accepted: the job could not be followed, so nothing is leased", async ({
+    page,
+  }) => {
+    const s = await useStandIn();
+    await connectTrain(page, s, false, { akashProviderProxyUrl: "" });
+    const owner = await cosmosOwner(page);
+    await createDeployment(page, { datasetText: "never trained", steps: 5 });
+    const bids = page.getByTestId("bids");
+    await expect(bids.getByRole("row")).toHaveCount(3, { timeout: 15_000 });
+    await bids.getByRole("button", { name: "Accept" }).first().click();
+    await expect(page.getByTestId("train-error")).toContainText(
+      "The job's logs cannot be followed without a provider proxy",
+    );
+    await expect(page.getByTestId("train-error")).toContainText("Settings → Akash → Provider proxy URL");
+    const dseq = (await page.getByTestId("dseq").textContent())!;
+    expect(onChain(s, owner, dseq).leases).toEqual([]);
+
+    // A client certificate cannot be chosen usefully either: the page says it needs a proxy.
+    await page.getByTestId("provider-auth").getByLabel("Client certificate (mTLS)").check();
+    await expect(page.getByTestId("provider-auth")).toContainText("can only be presented through a provider proxy");
+
+    await page.getByRole("button", { name: "Close deployment" }).click();
+    await expect(page.getByTestId("closed")).toContainText(`Deployment ${dseq} closed`, { timeout: 20_000 });
+    expect(onChain(s, owner, dseq).deployment).toMatchObject({ state: "closed", escrow: 0n });
+  });
 });
 
 test.describe("/train: a tab closed while the deployment's transaction was on its way", () => {

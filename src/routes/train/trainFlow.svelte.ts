@@ -4,7 +4,13 @@
 // never seen confirmed is settled from the chain by creationCheck.svelte.ts.
 import { leaseBlocks, leaseCost } from "#lib/akash/cost.ts";
 import type { PreparedDeployment } from "#lib/akash/deployment.ts";
-import { AkashNoBidsError, AkashProviderError, AkashTxError } from "#lib/akash/errors.ts";
+import {
+  AkashLogsNeedProxyError,
+  AkashMtlsNeedsProxyError,
+  AkashNoBidsError,
+  AkashProviderError,
+  AkashTxError,
+} from "#lib/akash/errors.ts";
 import { clearInflight, loadInflight, saveInflight, type InflightDeployment } from "#lib/akash/inflight.ts";
 import type { BidView } from "#lib/akash/lease.ts";
 import type { ProgressEvent } from "#lib/akash/progress.ts";
@@ -121,6 +127,7 @@ export class TrainFlow {
   async revokeCertificate(): Promise<void> {
     await this.#run(async () => {
       const { a, ctx, account } = await this.#context();
+      if (!settings.current.akashProviderProxyUrl) throw new AkashMtlsNeedsProxyError();
       if (this.certificate?.kind !== "valid") throw new HexsError("No valid client certificate to revoke");
       await a.revokeCertificate(ctx.tx, this.certificate.certificate);
       a.forgetClientCertificate(account.chainId, account.address);
@@ -228,7 +235,9 @@ export class TrainFlow {
     await this.#run(async () => {
       const { a, ctx } = await this.#context();
       this.phase = "leasing";
+      // Checked before the lease is paid for: without them the job could not be followed.
       this.#credentials();
+      if (!settings.current.akashProviderProxyUrl) throw new AkashLogsNeedProxyError();
       await a.acceptBid(ctx, bid.ref);
       this.#save({ ...this.#current(), lease: bid.ref, hostUri: bid.hostUri, providerAuth: this.authMode });
       await this.#sendManifestAndFollow();
@@ -387,6 +396,7 @@ export class TrainFlow {
       if (!this.#jwt) throw new HexsError("Connect a Cosmos wallet first");
       return this.#jwt;
     }
+    if (!settings.current.akashProviderProxyUrl) throw new AkashMtlsNeedsProxyError();
     if (this.certificate?.kind !== "valid")
       throw new HexsError("Publish a client certificate first", {
         details: "Provider authentication → Client certificate: providers accept only certificates the chain holds.",

@@ -16,8 +16,13 @@ export const trainBase = () => seededAgents().find((a) => a.name === "StoryTelle
  * Cosmos dev key. A tab opened after another in the same browser finds the EVM wallet reconnected
  * (`reconnected`); the Cosmos key is never remembered.
  */
-export async function connectTrain(page: Page, standIn: AkashStandIn, reconnected = false): Promise<void> {
-  await openTrain(page, standIn);
+export async function connectTrain(
+  page: Page,
+  standIn: AkashStandIn,
+  reconnected = false,
+  settings: Record<string, string> = {},
+): Promise<void> {
+  await openTrain(page, standIn, settings);
   if (!reconnected) {
     await page.getByRole("button", { name: "Connect wallet" }).click();
     await page.getByRole("button", { name: "HEXS dev wallet" }).click();
@@ -61,14 +66,19 @@ export async function acceptCheapestBid(page: Page): Promise<string> {
   return (await page.getByTestId("dseq").textContent())!;
 }
 
-/** Opens /train with the settings a user would enter: test chain, IPFS node and the stand-in. */
-export async function openTrain(page: Page, standIn: AkashStandIn): Promise<void> {
+/** Opens /train with the settings a user would enter: test chain, IPFS node and the stand-in (`overrides` last). */
+export async function openTrain(
+  page: Page,
+  standIn: AkashStandIn,
+  overrides: Record<string, string> = {},
+): Promise<void> {
   await page.addInitScript((settings) => localStorage.setItem("hexs:settings", JSON.stringify(settings)), {
     ...testSettings(),
     akashRestUrl: standIn.nodeUrl,
     akashRpcUrl: standIn.nodeUrl,
     akashChainId: standIn.chainId,
     akashProviderProxyUrl: standIn.providerProxyUrl,
+    ...overrides,
   });
   await page.goto(`${e2eEnv().siteUrl}#/train`);
 }
