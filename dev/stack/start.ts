@@ -92,6 +92,7 @@ HEXS is running (embedded default, everything on 127.0.0.1):
   Akash        ${akash.nodeUrl}  (stand-in for an Akash node and its providers; runs fine-tunes on this machine)
   Storacha     ${storacha.url}  (stand-in for up.storacha.network running Storacha's own service code; confirms email logins itself)
   provider proxy ${akash.providerProxyUrl}  (stand-in for Akash Console's provider proxy)
+  providers    ${akash.chain.providers.map((p) => `${p.name} (${p.auth === "mtls" ? "mTLS only" : "JWT"})`).join(", ")}
   marketplace  ${seeded.agents.length} demo agents; open DAO proposal on "${seeded.agents[0]?.name}"
 
 Press Ctrl-C to stop.`);
