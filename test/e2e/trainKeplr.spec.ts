@@ -112,6 +112,33 @@ test.describe("/train with Keplr (Keplr-protocol test wallet, local Akash stand-
     expect(await page.evaluate((k) => localStorage.getItem(k), INFLIGHT_KEY)).toBeNull();
   });
 
+  test("a client certificate signed in Keplr: rejected once, kept unpublished, then published with the same key", async ({
+    page,
+  }) => {
+    const keplr = await openWithKeplr(page);
+    let rejectCertificate = true;
+    keplr.approve = (prompt) =>
+      !(rejectCertificate && prompt.kind === "signDirect" && prompt.typeUrls.includes(TYPE_URL.createCertificate));
+    await page.getByRole("button", { name: "Connect Keplr" }).click();
+    await expect(page.getByTestId("cosmos-account")).toContainText(keplr.address());
+
+    const auth = page.getByTestId("provider-auth");
+    await auth.getByLabel("Client certificate (mTLS)").check();
+    await auth.getByRole("button", { name: "Create and publish certificate" }).click();
+    await expect(page.getByTestId("train-error")).toContainText("was rejected in Keplr; nothing was sent to the chain");
+    const status = page.getByTestId("certificate-status");
+    await expect(status).toContainText("was made in this browser but the chain does not hold it as valid");
+    const serial = (await status.locator("code").textContent())!;
+    expect(standIn.chain.certificate(keplr.address(), serial)).toBeUndefined();
+
+    rejectCertificate = false;
+    await auth.getByRole("button", { name: "Publish certificate" }).click();
+    await expect(status).toContainText("is valid on chain until", { timeout: 20_000 });
+    await expect(status.locator("code")).toHaveText(serial);
+    expect(standIn.chain.certificate(keplr.address(), serial)?.state).toBe("valid");
+    expect(keplr.signedTxs.map((tx) => tx.typeUrls)).toEqual([[TYPE_URL.createCertificate]]);
+  });
+
   test("adding the chain rejected in Keplr says so, naming Keplr and the chain", async ({ page }) => {
     const keplr = await openWithKeplr(page);
     keplr.approve = (prompt) => prompt.kind !== "suggestChain";

@@ -118,8 +118,13 @@ export class TrainFlow {
         status?.kind === "unpublished" ? status.certificate : await a.generateClientCertificate(account.address);
       a.saveClientCertificate(account.chainId, certificate);
       this.certificate = { kind: "unpublished", certificate };
-      await a.publishCertificate(ctx.tx, certificate);
-      await this.#readCertificate();
+      try {
+        await a.publishCertificate(ctx.tx, certificate);
+      } finally {
+        // A transaction whose outcome is unknown may still have landed: ask the chain. Its
+        // error, not this read's, is the one to show.
+        await this.#readCertificate().catch(() => undefined);
+      }
     });
   }
 
