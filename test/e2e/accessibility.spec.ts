@@ -1,6 +1,6 @@
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { openApp, seededAgents } from "./support/app.ts";
+import { seriousViolations } from "./support/axe.ts";
 import { connectDevWallet, installFreshWallet } from "./support/devWallet.ts";
 
 /** Routes to audit, with what proves each has finished loading. */
@@ -28,13 +28,6 @@ async function tabTo(page: Page, target: Locator, maxPresses = 80): Promise<void
     if (await target.evaluate((element) => element === document.activeElement)) return;
   }
   throw new Error(`${target.toString()} was not reached in ${maxPresses} presses of Tab`);
-}
-
-async function seriousViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
 
 test.describe("accessibility", () => {

@@ -3,6 +3,7 @@ import { expect, test } from "@playwright/test";
 import type { AkashStandIn } from "../../dev/standins/akash/server.ts";
 import { providerAddress } from "../../dev/standins/akash/providers.ts";
 import { connectTrain, createDeployment, startStandIn } from "./support/akash.ts";
+import { seriousViolations } from "./support/axe.ts";
 
 let standIn: AkashStandIn;
 test.beforeAll(async () => {
@@ -49,6 +50,8 @@ test.describe("/train: a provider that accepts only client certificates (mTLS)",
     });
     const serial = (await page.getByTestId("certificate-status").locator("code").textContent())!;
     expect(standIn.chain.certificate(owner, serial)?.state).toBe("valid");
+    // Bids, the refusal, the authentication choice and the certificate, all on screen at once.
+    expect(await seriousViolations(page)).toEqual([]);
 
     // Retry presents the certificate through the proxy: manifest accepted, logs followed to the end.
     await page.getByRole("button", { name: "Retry" }).click();
