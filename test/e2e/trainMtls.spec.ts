@@ -34,6 +34,7 @@ test.describe("/train: a provider that accepts only client certificates (mTLS)",
     await expect(page.getByTestId("provider-refused")).toBeVisible({ timeout: 15_000 });
     await expect(page.getByTestId("train-error")).toContainText("HTTP 401");
     await expect(page.getByTestId("train-error")).toContainText("mTLS");
+    await expect(page.getByTestId("provider-refused")).toContainText('choose "Client certificate"');
     const dseq = (await page.getByTestId("dseq").textContent())!;
     const owner = standIn.chain.leases.at(-1)!.ref.owner;
     expect(standIn.chain.leases.at(-1)!.ref.provider).toBe(providerAddress(MTLS_PROVIDER));
@@ -50,7 +51,8 @@ test.describe("/train: a provider that accepts only client certificates (mTLS)",
     });
     const serial = (await page.getByTestId("certificate-status").locator("code").textContent())!;
     expect(standIn.chain.certificate(owner, serial)?.state).toBe("valid");
-    // Bids, the refusal, the authentication choice and the certificate, all on screen at once.
+    await expect(page.getByTestId("provider-refused")).toContainText("Retry to present your client certificate");
+    // The refusal, the authentication choice and the certificate, all on screen at once.
     expect(await seriousViolations(page)).toEqual([]);
 
     // Retry presents the certificate through the proxy: manifest accepted, logs followed to the end.
