@@ -65,7 +65,7 @@ test.describe("/train: a provider that accepts only client certificates (mTLS)",
     expect(standIn.chain.deployments.get(`${owner}/${dseq}`)?.state).toBe("closed");
   });
 
-  test("revoking the certificate on chain; without a valid one no bid is accepted, so nothing is leased", async ({
+  test("revoking the certificate on chain; without a valid one no bid is accepted until a new one is published", async ({
     page,
   }) => {
     await connectTrain(page, standIn);
@@ -88,7 +88,15 @@ test.describe("/train: a provider that accepts only client certificates (mTLS)",
     await bids.getByRole("button", { name: "Accept" }).click();
     await expect(page.getByTestId("train-error")).toContainText("Publish a client certificate first");
     expect(standIn.chain.leases.length).toBe(leasesBefore);
-    await page.getByRole("button", { name: "Close deployment" }).click();
+
+    // The bids stay on screen: publish a new certificate and accept the same bid.
+    await auth.getByRole("button", { name: "Create and publish certificate" }).click();
+    await expect(status).toContainText("is valid on chain until", { timeout: 20_000 });
+    await bids.getByRole("button", { name: "Accept" }).click();
+    await expect(page.getByTestId("logs")).toContainText('"event":"started"', { timeout: 30_000 });
+    expect(standIn.chain.leases.length).toBe(leasesBefore + 1);
+    // Too little text to train on: the job fails and the page closes the deployment itself.
+    await expect(page.getByTestId("job-failure")).toContainText("FineTuneDatasetTooSmallError", { timeout: 30_000 });
     await expect(page.getByTestId("closed")).toContainText("closed", { timeout: 20_000 });
   });
 

@@ -253,9 +253,20 @@ test.describe("/train: recovering from failures (local Akash stand-in)", () => {
     const dseq = (await page.getByTestId("dseq").textContent())!;
     expect(onChain(s, owner, dseq).leases).toEqual([]);
 
-    // A client certificate cannot be chosen usefully either: the page says it needs a proxy.
-    await page.getByTestId("provider-auth").getByLabel("Client certificate (mTLS)").check();
-    await expect(page.getByTestId("provider-auth")).toContainText("can only be presented through a provider proxy");
+    // A client certificate needs a proxy too; the page says so. Publishing and revoking one are
+    // transactions on chain: they need none.
+    const auth = page.getByTestId("provider-auth");
+    await auth.getByLabel("Client certificate (mTLS)").check();
+    await expect(auth).toContainText("can only be presented through a provider proxy");
+    await auth.getByRole("button", { name: "Create and publish certificate" }).click();
+    await expect(page.getByTestId("certificate-status")).toContainText("is valid on chain until", { timeout: 20_000 });
+    await bids.getByRole("button", { name: "Accept" }).first().click();
+    await expect(page.getByTestId("train-error")).toContainText(
+      "A client certificate (mTLS) can only be presented through a provider proxy",
+    );
+    expect(onChain(s, owner, dseq).leases).toEqual([]);
+    await auth.getByRole("button", { name: "Revoke certificate" }).click();
+    await expect(page.getByTestId("certificate-status")).toContainText("No client certificate", { timeout: 20_000 });
 
     await page.getByRole("button", { name: "Close deployment" }).click();
     await expect(page.getByTestId("closed")).toContainText(`Deployment ${dseq} closed`, { timeout: 20_000 });

@@ -132,7 +132,6 @@ export class TrainFlow {
   async revokeCertificate(): Promise<void> {
     await this.#run(async () => {
       const { a, ctx, account } = await this.#context();
-      if (!settings.current.akashProviderProxyUrl) throw new AkashMtlsNeedsProxyError();
       if (this.certificate?.kind !== "valid") throw new HexsError("No valid client certificate to revoke");
       await a.revokeCertificate(ctx.tx, this.certificate.certificate);
       a.forgetClientCertificate(account.chainId, account.address);
@@ -239,12 +238,14 @@ export class TrainFlow {
   async accept(bid: BidView): Promise<void> {
     await this.#run(async () => {
       const { a, ctx } = await this.#context();
-      this.phase = "leasing";
-      // Checked before the lease is paid for: without them the job could not be followed.
+      // Checked before the lease is paid for, with the bids still on screen: without a proxy and
+      // usable credentials the job could not be followed.
+      if (!settings.current.akashProviderProxyUrl)
+        throw this.authMode === "mtls" ? new AkashMtlsNeedsProxyError() : new AkashLogsNeedProxyError();
       this.#credentials();
-      if (!settings.current.akashProviderProxyUrl) throw new AkashLogsNeedProxyError();
+      this.phase = "leasing";
       await a.acceptBid(ctx, bid.ref);
-      this.#save({ ...this.#current(), lease: bid.ref, hostUri: bid.hostUri, providerAuth: this.authMode });
+      this.#save({ ...this.#current(), lease: bid.ref, hostUri: bid.hostUri });
       await this.#sendManifestAndFollow();
     });
   }
@@ -257,8 +258,8 @@ export class TrainFlow {
   async #sendManifestAndFollow(): Promise<void> {
     this.providerDown = false;
     this.providerRefused = false;
-    if (this.inflight?.lease && this.inflight.providerAuth !== this.authMode)
-      this.#save({ ...this.#current(), providerAuth: this.authMode });
+    // Recorded so that a resumed run authenticates the way it last did.
+    if (this.inflight?.providerAuth !== this.authMode) this.#save({ ...this.#current(), providerAuth: this.authMode });
     try {
       await this.#followJob();
     } catch (error) {
@@ -401,7 +402,6 @@ export class TrainFlow {
       if (!this.#jwt) throw new HexsError("Connect a Cosmos wallet first");
       return this.#jwt;
     }
-    if (!settings.current.akashProviderProxyUrl) throw new AkashMtlsNeedsProxyError();
     if (this.certificate?.kind !== "valid")
       throw new HexsError("Publish a client certificate first", {
         details: "Provider authentication → Client certificate: providers accept only certificates the chain holds.",
