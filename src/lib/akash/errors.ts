@@ -103,6 +103,11 @@ export class AkashProviderError extends HexsError {
   }
 }
 
+/** Where a user sets a provider proxy, and the one Akash Console runs. */
+const SET_A_PROXY =
+  "Set Settings → Akash → Provider proxy URL (Akash Console's public proxy is " +
+  "https://console-provider-proxy.akash.network)";
+
 /**
  * The logs stream cannot be followed without a provider proxy: providers read the JWT only from
  * the `Authorization` header, and a browser cannot set headers on a WebSocket. Putting the token
@@ -112,10 +117,7 @@ export class AkashLogsNeedProxyError extends HexsError {
   override name = "AkashLogsNeedProxyError";
   constructor() {
     super("The job's logs cannot be followed without a provider proxy", {
-      details:
-        "A browser cannot send the Authorization header that providers require on a WebSocket. " +
-        "Set Settings → Akash → Provider proxy URL (Akash Console's public proxy is " +
-        "https://console-provider-proxy.akash.network).",
+      details: `A browser cannot send the Authorization header that providers require on a WebSocket. ${SET_A_PROXY}.`,
     });
   }
 }
@@ -129,9 +131,7 @@ export class AkashMtlsNeedsProxyError extends HexsError {
   override name = "AkashMtlsNeedsProxyError";
   constructor() {
     super("A client certificate (mTLS) can only be presented through a provider proxy", {
-      details:
-        "Set Settings → Akash → Provider proxy URL (Akash Console's public proxy is " +
-        "https://console-provider-proxy.akash.network), or authenticate with a JWT.",
+      details: `${SET_A_PROXY}, or authenticate with a JWT.`,
     });
   }
 }

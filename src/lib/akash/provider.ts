@@ -72,19 +72,13 @@ async function call(
 ): Promise<Response> {
   const url = providerUrl(endpoint, path);
   const auth = await proxyAuth(credentials);
-  if (!endpoint.proxy && auth.type === "mtls") throw new AkashMtlsNeedsProxyError();
+  const { proxy } = endpoint;
+  const send = proxy
+    ? () => proxiedRequest(proxy, { url, providerAddress: endpoint.providerAddress, auth }, request)
+    : directRequest(url, auth, request);
   let response: Response;
   try {
-    response = endpoint.proxy
-      ? await proxiedRequest(endpoint.proxy, { url, providerAddress: endpoint.providerAddress, auth }, request)
-      : await fetch(url, {
-          method: request.method,
-          headers: {
-            authorization: `Bearer ${auth.type === "jwt" ? auth.token : ""}`,
-            "content-type": "application/json",
-          },
-          ...(request.body === undefined ? {} : { body: request.body }),
-        });
+    response = await send();
   } catch (cause) {
     const via = endpoint.proxy ? ` via the provider proxy ${endpoint.proxy.url}` : "";
     throw new AkashProviderError(what, `${url}${via}`, undefined, "", cause);
@@ -94,6 +88,18 @@ async function call(
   // A proxy answers 503 when it cannot reach the provider: unreachable, not refused.
   if (endpoint.proxy && response.status === 503) throw new AkashProviderError(what, url, undefined, body);
   throw new AkashProviderError(what, url, response.status, body);
+}
+
+/** The request straight to the provider, which only a JWT can authenticate from a page. */
+function directRequest(
+  url: string,
+  auth: ProxyAuth,
+  request: { method: "GET" | "PUT"; body?: string },
+): () => Promise<Response> {
+  if (auth.type === "mtls") throw new AkashMtlsNeedsProxyError();
+  const headers = { authorization: `Bearer ${auth.token}`, "content-type": "application/json" };
+  return () =>
+    fetch(url, { method: request.method, headers, ...(request.body === undefined ? {} : { body: request.body }) });
 }
 
 /** Providers answer errors as JSON `{message}`; proxies and gateways in plain text. */
