@@ -16,6 +16,16 @@ function controlledStream() {
   return { stream, reads };
 }
 
+/** Runs a first read to its end: two agents registered, both read in one chunk. */
+async function readTwoAgents(reader: AgentIndexReader, reads: ReturnType<typeof controlledStream>["reads"]) {
+  const done = reader.ensureFresh(config, 31337);
+  const read = reads.at(-1)!;
+  read.handlers.onTotal(2);
+  read.handlers.onChunk([agent(0), agent(1)], 2);
+  read.finish();
+  await done;
+}
+
 describe("AgentIndexReader", () => {
   let views: (AgentIndexView | undefined)[];
   /** What the factory's agentCount answers. */
@@ -48,11 +58,7 @@ describe("AgentIndexReader", () => {
   it("answers from the finished read for a while, then re-reads in place without emptying the list", async () => {
     const { stream, reads } = controlledStream();
     const reader = new AgentIndexReader((view) => views.push(view), stream, count);
-    const first = reader.ensureFresh(config, 31337);
-    reads[0]!.handlers.onTotal(2);
-    reads[0]!.handlers.onChunk([agent(0), agent(1)], 2);
-    reads[0]!.finish();
-    await first;
+    await readTwoAgents(reader, reads);
 
     await reader.ensureFresh(config, 31337);
     expect(reads).toHaveLength(1);
@@ -102,11 +108,7 @@ describe("AgentIndexReader", () => {
   it("within the fresh window reads only the count, and reads again when the registry grew", async () => {
     const { stream, reads } = controlledStream();
     const reader = new AgentIndexReader((view) => views.push(view), stream, count);
-    const first = reader.ensureFresh(config, 31337);
-    reads[0]!.handlers.onTotal(2);
-    reads[0]!.handlers.onChunk([agent(0), agent(1)], 2);
-    reads[0]!.finish();
-    await first;
+    await readTwoAgents(reader, reads);
 
     await reader.ensureFresh(config, 31337);
     expect(reads).toHaveLength(1);
