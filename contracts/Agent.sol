@@ -6,6 +6,7 @@ import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Ini
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IAgent} from "./interfaces/IAgent.sol";
+import {IAgentDAO} from "./interfaces/IAgentDAO.sol";
 import {IAgentLedger} from "./interfaces/IAgentLedger.sol";
 import {IHexsFactory} from "./interfaces/IHexsFactory.sol";
 import {AgentArgs} from "./libraries/AgentArgs.sol";
@@ -31,11 +32,17 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
     /// @inheritdoc IAgent
     uint8 public constant POWER_ROYALTY = 16;
     /// @inheritdoc IAgent
+    uint8 public constant POWER_ROYALTY_FLOOR = 32;
+    /// @inheritdoc IAgent
     uint256 public constant MAX_ROYALTY_BPS = 5_000;
     /// @inheritdoc IAgent
+    uint256 public constant MAX_LINEAGE_DEPTH = 4;
+    /// @inheritdoc IAgent
     uint256 public constant REFUND_NOTICE_PERIOD = 1 days;
+    /// @inheritdoc IAgent
+    uint256 public constant SETTLEMENT_GRACE = 1 hours;
 
-    uint8 private constant ALL_POWERS = 31;
+    uint8 private constant ALL_POWERS = 63;
     /// @dev The `power` of owner-or-DAO actions the DAO cannot take over: the owner keeps them.
     uint8 private constant NO_POWER = 0;
     uint256 private constant BPS = 10_000;
@@ -44,6 +51,22 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
     struct Earnings {
         uint256 paidPerShare;
         uint256 owed;
+    }
+
+    /// @dev The part of an API key that settlement writes, in one slot (the holder is read only).
+    struct KeyUsage {
+        uint64 spent;
+        uint64 cap;
+        uint64 sequence;
+        uint40 revokedAt;
+    }
+
+    /// @dev What one settlement line added, summed over the batch.
+    struct Charge {
+        uint256 units;
+        uint256 value;
+        uint256 payerWeight;
+        uint256 newPayers;
     }
 
     // Packed so that creation writes as few slots as possible.
@@ -58,6 +81,7 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
 
     uint96 private _salePrice;
     uint128 private _protocolFeesOwed;
+    uint16 private _royaltyFloorBps;
 
     uint128 private _creditsValue;
     uint128 private _unclaimed;
@@ -65,8 +89,11 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
     uint256 private _revenuePerShare;
     string private _endpoint;
     string private _latestWeightsCid;
+    address private _receiptSigner;
     mapping(address user => Account) private _accounts;
-    mapping(bytes32 keyHash => ApiKey) private _keys;
+    mapping(address user => uint256) private _refundAllowances;
+    mapping(bytes32 keyId => address) private _keyHolders;
+    mapping(bytes32 keyId => KeyUsage) private _keyUsage;
     mapping(address account => Earnings) private _earnings;
 
     constructor() {
@@ -92,7 +119,7 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
     function initialize(address owner_, Settings calldata settings, uint256 registryIndex_) external initializer {
         if (settings.operator == address(0)) revert AgentInvalidOperator();
         if (settings.mode == AccessMode.Paid && settings.pricePerCredit == 0) revert AgentInvalidPrice(0);
-        _checkRoyalty(settings.royaltyBps, AgentArgs.parent());
+        _checkRoyalty(settings.royaltyBps);
 
         _owner = owner_;
         _mode = settings.mode;
@@ -117,15 +144,20 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
     /// @inheritdoc IAgent
     function buyCredits(uint256 credits) external payable nonReentrant {
         if (_mode != AccessMode.Paid) revert AgentWrongMode(_mode);
-        if (credits == 0) revert AgentInvalidCreditAmount(credits);
-        uint256 cost = credits * _pricePerCredit;
+        Account memory acct = _accounts[msg.sender];
+        uint256 price = _pricePerCredit;
+        uint256 room = type(uint48).max - acct.credits;
+        uint256 affordable = (type(uint80).max - acct.deposit) / price;
+        uint256 limit = room < affordable ? room : affordable;
+        if (credits == 0 || credits > limit) revert AgentInvalidCreditAmount(credits, limit);
+        uint256 cost = credits * price;
         if (msg.value < cost) revert AgentInsufficientPayment(msg.value, cost);
 
-        Account storage acct = _accounts[msg.sender];
-        acct.credits = SafeCast.toUint96(acct.credits + credits);
-        acct.deposit = SafeCast.toUint96(acct.deposit + cost);
+        acct.credits += uint48(credits);
+        acct.deposit += uint80(cost);
         acct.refundAvailableAt = 0;
-        acct.used = true;
+        _accounts[msg.sender] = acct;
+        delete _refundAllowances[msg.sender];
         _creditsValue += SafeCast.toUint128(cost);
         _ledger().recordAccess(msg.sender, true);
 
@@ -135,12 +167,15 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
     }
 
     /// @inheritdoc IAgent
-    function requestCreditRefund() external {
+    function requestCreditRefund(uint256 unsettledCredits) external {
         Account storage acct = _accounts[msg.sender];
-        if (acct.credits == 0) revert AgentNothingToWithdraw(msg.sender);
+        uint256 credits = acct.credits;
+        if (credits == 0 || acct.refundAvailableAt != 0) revert AgentNoCreditsToRefund(msg.sender);
+        uint256 allowance = unsettledCredits < credits ? unsettledCredits : credits;
         uint256 availableAt = block.timestamp + REFUND_NOTICE_PERIOD;
         acct.refundAvailableAt = uint40(availableAt);
-        emit CreditRefundRequested(msg.sender, acct.credits, availableAt);
+        _refundAllowances[msg.sender] = allowance;
+        emit CreditRefundRequested(msg.sender, credits, allowance, availableAt);
     }
 
     /// @inheritdoc IAgent
@@ -149,8 +184,10 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
         if (acct.refundAvailableAt == 0) revert AgentNoRefundRequested(msg.sender);
         if (block.timestamp < acct.refundAvailableAt) revert AgentRefundNotReady(acct.refundAvailableAt, block.timestamp);
 
-        _accounts[msg.sender] = Account({credits: 0, deposit: 0, refundAvailableAt: 0, used: acct.used});
+        _accounts[msg.sender] = Account({credits: 0, deposit: 0, spent: acct.spent, refundAvailableAt: 0});
+        delete _refundAllowances[msg.sender];
         _creditsValue -= acct.deposit;
+        _ledger().dropRating(msg.sender);
         emit CreditsRefunded(msg.sender, acct.credits, acct.deposit);
         if (acct.deposit != 0) _send(msg.sender, acct.deposit);
     }
@@ -158,22 +195,26 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
     // ─── API keys and settlement ──────────────────────────────────────────────────────────────
 
     /// @inheritdoc IAgent
-    function createApiKey(bytes32 keyHash, uint256 spendCap) external {
+    function createApiKey(bytes32 secretHash, uint256 spendCap) external returns (bytes32 keyId) {
         if (!_ledger().isMember(msg.sender)) revert AgentNotMember(msg.sender);
-        if (keyHash == bytes32(0) || _keys[keyHash].user != address(0)) revert AgentApiKeyTaken(keyHash);
-        if (spendCap > type(uint40).max) revert AgentInvalidSpendCap(spendCap);
-        _keys[keyHash] = ApiKey({user: msg.sender, spent: 0, cap: uint40(spendCap), revoked: false});
-        emit ApiKeyCreated(msg.sender, keyHash, spendCap);
+        if (secretHash == bytes32(0)) revert AgentInvalidApiKey();
+        if (spendCap > type(uint64).max) revert AgentInvalidSpendCap(spendCap);
+        keyId = apiKeyId(msg.sender, secretHash);
+        if (_keyHolders[keyId] != address(0)) revert AgentApiKeyTaken(keyId);
+        _keyHolders[keyId] = msg.sender;
+        _keyUsage[keyId] = KeyUsage({spent: 0, cap: uint64(spendCap), sequence: 0, revokedAt: 0});
+        emit ApiKeyCreated(msg.sender, keyId, spendCap);
     }
 
     /// @inheritdoc IAgent
-    function revokeApiKey(bytes32 keyHash) external {
-        ApiKey storage key = _keys[keyHash];
-        if (key.user == address(0)) revert AgentUnknownApiKey(keyHash);
-        if (key.user != msg.sender) revert AgentNotKeyHolder(msg.sender, keyHash);
-        if (key.revoked) revert AgentApiKeyRevokedAlready(keyHash);
-        key.revoked = true;
-        emit ApiKeyRevoked(msg.sender, keyHash);
+    function revokeApiKey(bytes32 keyId) external {
+        address holder = _keyHolders[keyId];
+        if (holder == address(0)) revert AgentUnknownApiKey(keyId);
+        if (holder != msg.sender) revert AgentNotKeyHolder(msg.sender, keyId);
+        KeyUsage storage key = _keyUsage[keyId];
+        if (key.revokedAt != 0) revert AgentApiKeyRevokedAlready(keyId);
+        key.revokedAt = uint40(block.timestamp);
+        emit ApiKeyRevoked(msg.sender, keyId);
     }
 
     /// @inheritdoc IAgent
@@ -181,18 +222,20 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
         if (msg.sender != _operator) revert AgentNotOperator(msg.sender);
         if (usage.length == 0) revert AgentEmptySettlement();
         bool paid = _mode == AccessMode.Paid;
-        uint256 totalUnits;
-        uint256 totalValue;
-        for (uint256 i = 0; i < usage.length; ++i) {
-            (uint256 charged, uint256 value) = _settleOne(usage[i], paid);
-            totalUnits += charged;
-            totalValue += value;
+        IAgentLedger ledger = _ledger();
+        uint256 fullUserSpend = paid ? ledger.scoreParams().fullUserSpend : 0;
+        Charge memory total;
+        for (uint256 i = 0; i < usage.length; ++i) _settleOne(usage[i], paid, fullUserSpend, total);
+        if (total.units != 0) ledger.recordUsage(total.units, total.value, total.payerWeight, total.newPayers);
+        if (total.value != 0) {
+            _creditsValue -= SafeCast.toUint128(total.value);
+            _splitRevenue(total.value);
         }
-        if (totalUnits != 0) _ledger().recordCalls(totalUnits);
-        if (totalValue != 0) {
-            _creditsValue -= SafeCast.toUint128(totalValue);
-            _splitRevenue(totalValue);
-        }
+    }
+
+    /// @inheritdoc IAgent
+    function activateVotes(address account_) external returns (uint256) {
+        return _ledger().syncSpendVotes(account_, _accounts[account_].spent);
     }
 
     // ─── Revenue ──────────────────────────────────────────────────────────────────────────────
@@ -219,10 +262,16 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
     }
 
     /// @inheritdoc IAgent
-    function receiveRoyalty() external payable nonReentrant {
+    function receiveRoyalty(uint256 generation) external payable nonReentrant {
         if (msg.value == 0) revert AgentInsufficientPayment(0, 1);
-        _distribute(msg.value);
-        emit RoyaltyReceived(msg.sender, msg.value);
+        address parent = AgentArgs.parent();
+        uint256 forwarded = 0;
+        if (generation != 0 && generation < MAX_LINEAGE_DEPTH && parent != address(0)) {
+            forwarded = (msg.value * _royaltyBps) / BPS;
+        }
+        _distribute(msg.value - forwarded);
+        emit RoyaltyReceived(msg.sender, msg.value, generation, forwarded);
+        if (forwarded != 0) IAgent(parent).receiveRoyalty{value: forwarded}(generation + 1);
     }
 
     // ─── Ratings, versions and metrics ────────────────────────────────────────────────────────
@@ -231,18 +280,23 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
     function rate(uint8 stars) external {
         IAgentLedger ledger = _ledger();
         if (!ledger.isMember(msg.sender)) revert AgentNotMember(msg.sender);
-        if (!_accounts[msg.sender].used) revert AgentRatingNotAllowed(msg.sender);
-        ledger.recordRating(msg.sender, stars);
+        uint256 spent = _accounts[msg.sender].spent;
+        if (spent == 0) revert AgentRatingNotAllowed(msg.sender);
+        ledger.recordRating(msg.sender, stars, spent);
         emit Rated(msg.sender, stars);
     }
 
     /// @inheritdoc IAgent
     function publishVersion(string calldata weightsCid_, IAgentLedger.TrainingRecord calldata record) external {
         address contributor = record.contributor;
+        bool mintShares;
         if (msg.sender == AgentArgs.dao()) {
             if (contributor == address(0)) revert AgentInvalidContributor(contributor);
+            mintShares = true;
         } else if (msg.sender == _owner) {
             if (contributor != msg.sender) revert AgentInvalidContributor(contributor);
+            // Once anyone else holds votes, new shares would dilute them: that takes the DAO.
+            mintShares = _ledger().holdsEveryVote(msg.sender);
         } else {
             revert AgentNotOwnerOrDao(msg.sender, 0);
         }
@@ -250,7 +304,7 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
 
         // Settle the contributor's earnings at the old share count before new shares exist.
         _accrue(contributor);
-        (uint256 version, uint256 sharesMinted) = _ledger().recordVersion(weightsCid_, record);
+        (uint256 version, uint256 sharesMinted) = _ledger().recordVersion(weightsCid_, record, mintShares);
         _latestWeightsCid = weightsCid_;
         emit VersionPublished(version, contributor, weightsCid_, sharesMinted);
     }
@@ -284,7 +338,7 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
     }
 
     /// @inheritdoc IAgent
-    function buyAgent() external payable nonReentrant {
+    function buyAgent(address operator_) external payable nonReentrant {
         uint256 price = _salePrice;
         address seller = _owner;
         if (price == 0 || msg.sender == seller) revert AgentNotForSale();
@@ -300,8 +354,12 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
         _unclaimed += SafeCast.toUint128(price - fee);
         _owner = msg.sender;
         _salePrice = 0;
+        // The gateway and its receipts pass to the buyer's side with the agent.
+        _setOperator(operator_ == address(0) ? msg.sender : operator_);
 
         uint256 shares = _ledger().moveShares(seller, msg.sender);
+        // Proposals snapshotted before now counted the seller's votes: none of them may pass.
+        IAgentDAO(AgentArgs.dao()).cancelProposalsBeforeSale();
         _factory().recordOwnerChange(_registryIndex, seller, msg.sender);
         emit AgentSold(seller, msg.sender, price, shares);
     }
@@ -332,15 +390,28 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
     /// @inheritdoc IAgent
     function setOperator(address operator_) external onlyOwnerOrDao(POWER_OPERATOR) {
         if (operator_ == address(0)) revert AgentInvalidOperator();
-        _operator = operator_;
-        emit OperatorChanged(operator_);
+        _setOperator(operator_);
+    }
+
+    /// @inheritdoc IAgent
+    function setReceiptSigner(address signer) external {
+        if (msg.sender != _operator) revert AgentNotOperator(msg.sender);
+        _receiptSigner = signer;
+        emit ReceiptSignerChanged(signer);
     }
 
     /// @inheritdoc IAgent
     function setRoyalty(uint256 royaltyBps_) external onlyOwnerOrDao(POWER_ROYALTY) {
-        _checkRoyalty(royaltyBps_, AgentArgs.parent());
+        _checkRoyalty(royaltyBps_);
         _royaltyBps = uint16(royaltyBps_);
         emit RoyaltyChanged(royaltyBps_);
+    }
+
+    /// @inheritdoc IAgent
+    function setRoyaltyFloor(uint256 floorBps) external onlyOwnerOrDao(POWER_ROYALTY_FLOOR) {
+        if (floorBps > MAX_ROYALTY_BPS) revert AgentInvalidRoyalty(floorBps);
+        _royaltyFloorBps = uint16(floorBps);
+        emit RoyaltyFloorChanged(floorBps);
     }
 
     /// @inheritdoc IAgent
@@ -382,6 +453,11 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
     }
 
     /// @inheritdoc IAgent
+    function receiptSigner() external view returns (address) {
+        return _receiptSigner;
+    }
+
+    /// @inheritdoc IAgent
     function mode() external view returns (AccessMode) {
         return _mode;
     }
@@ -394,6 +470,11 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
     /// @inheritdoc IAgent
     function royaltyBps() external view returns (uint256) {
         return _royaltyBps;
+    }
+
+    /// @inheritdoc IAgent
+    function royaltyFloorBps() external view returns (uint256) {
+        return _royaltyFloorBps;
     }
 
     /// @inheritdoc IAgent
@@ -429,8 +510,25 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
     }
 
     /// @inheritdoc IAgent
-    function apiKey(bytes32 keyHash) external view returns (ApiKey memory) {
-        return _keys[keyHash];
+    function refundAllowance(address user) external view returns (uint256) {
+        return _refundAllowances[user];
+    }
+
+    /// @inheritdoc IAgent
+    function apiKeyId(address user, bytes32 secretHash) public pure returns (bytes32) {
+        return keccak256(abi.encode(user, secretHash));
+    }
+
+    /// @inheritdoc IAgent
+    function apiKey(bytes32 keyId) external view returns (ApiKey memory) {
+        KeyUsage memory key = _keyUsage[keyId];
+        return ApiKey({
+            user: _keyHolders[keyId],
+            spent: key.spent,
+            cap: key.cap,
+            sequence: key.sequence,
+            revokedAt: key.revokedAt
+        });
     }
 
     /// @inheritdoc IAgent
@@ -476,38 +574,84 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
         s.members = metrics.members;
         s.calls = metrics.calls;
         s.purchases = metrics.purchases;
-        s.ratingSum = metrics.ratingSum;
-        s.ratingCount = metrics.ratingCount;
+        s.settledValue = metrics.settledValue;
+        s.payers = metrics.payers;
+        s.raters = metrics.raters;
+        s.ratingWeight = metrics.ratingWeight;
+        s.ratingWeightedStars = metrics.ratingWeightedStars;
         s.versionCount = metrics.versions;
     }
 
     // ─── Internals ────────────────────────────────────────────────────────────────────────────
 
-    /// @dev Charges one usage line, capped by the key's remaining allowance and the user's credits.
-    function _settleOne(Usage calldata usage, bool paid) private returns (uint256 charged, uint256 value) {
-        ApiKey memory key = _keys[usage.keyHash];
-        if (key.user == address(0)) revert AgentUnknownApiKey(usage.keyHash);
-        uint256 allowance = key.cap - key.spent;
-        charged = usage.units < allowance ? usage.units : allowance;
+    /**
+     * @dev Charges one usage line and adds it to `total`: at most what is left under the key's cap,
+     * nothing once the key's revocation grace has passed, in paid mode at most the user's credits,
+     * and during a refund notice at most the allowance the user acknowledged.
+     */
+    function _settleOne(Usage calldata usage, bool paid, uint256 fullUserSpend, Charge memory total) private {
+        address user = _keyHolders[usage.keyId];
+        if (user == address(0)) revert AgentUnknownApiKey(usage.keyId);
+        KeyUsage memory key = _keyUsage[usage.keyId];
+        if (usage.sequence <= key.sequence) {
+            emit UsageReplayed(usage.keyId, usage.sequence);
+            return;
+        }
+        ChargeLimit limit = ChargeLimit.None;
+        uint256 charged = usage.units;
+        if (charged > key.cap - key.spent) (charged, limit) = (key.cap - key.spent, ChargeLimit.SpendCap);
+        if (key.revokedAt != 0 && block.timestamp > key.revokedAt + SETTLEMENT_GRACE) {
+            (charged, limit) = (0, ChargeLimit.Revoked);
+        }
+        uint256 value = 0;
+        if (paid && charged != 0) (charged, value, limit) = _chargeCredits(user, charged, limit, fullUserSpend, total);
 
-        Account memory acct = _accounts[key.user];
-        if (paid && charged != 0) {
-            if (charged > acct.credits) charged = acct.credits;
-            // The deposit is valued at the average price paid, so spending the last credit takes
-            // exactly the rest of the deposit: no dust is ever stranded.
-            if (charged != 0) value = (uint256(acct.deposit) * charged) / acct.credits;
-            acct.credits -= uint96(charged);
-            acct.deposit -= uint96(value);
-        }
-        if (charged != 0) {
-            acct.used = true;
-            _accounts[key.user] = acct;
-            _keys[usage.keyHash].spent = key.spent + uint40(charged);
-        }
-        emit UsageSettled(usage.keyHash, key.user, usage.units, charged, value);
+        key.sequence = usage.sequence;
+        key.spent += uint64(charged);
+        _keyUsage[usage.keyId] = key;
+        total.units += charged;
+        emit UsageSettled(usage.keyId, user, usage.sequence, charged, value);
+        if (limit != ChargeLimit.None) emit UsageLimited(usage.keyId, usage.sequence, usage.units, limit);
     }
 
-    /// @dev Protocol fee → parent royalty → shareholders. The royalty is pushed last (CEI).
+    /// @dev Takes up to `wanted` credits of `user` and their value; records the spending.
+    function _chargeCredits(
+        address user,
+        uint256 wanted,
+        ChargeLimit limit,
+        uint256 fullUserSpend,
+        Charge memory total
+    ) private returns (uint256 charged, uint256 value, ChargeLimit) {
+        Account memory acct = _accounts[user];
+        charged = wanted;
+        bool inNotice = acct.refundAvailableAt != 0;
+        uint256 allowance = 0;
+        if (inNotice) {
+            if (block.timestamp >= acct.refundAvailableAt) return (0, 0, ChargeLimit.RefundDue);
+            allowance = _refundAllowances[user];
+            if (charged > allowance) (charged, limit) = (allowance, ChargeLimit.RefundNotice);
+        }
+        if (charged > acct.credits) (charged, limit) = (acct.credits, ChargeLimit.Credits);
+        if (charged == 0) return (0, 0, limit);
+        if (inNotice) _refundAllowances[user] = allowance - charged;
+        // The deposit is valued at the average price paid, so spending the last credit takes
+        // exactly the rest of the deposit: no dust is ever stranded.
+        value = (uint256(acct.deposit) * charged) / acct.credits;
+        uint256 spentBefore = acct.spent;
+        acct.credits -= uint48(charged);
+        acct.deposit -= uint80(value);
+        acct.spent += uint88(value);
+        _accounts[user] = acct;
+
+        total.value += value;
+        if (spentBefore == 0 && value != 0) total.newPayers += 1;
+        if (spentBefore < fullUserSpend) {
+            total.payerWeight += (acct.spent < fullUserSpend ? acct.spent : fullUserSpend) - spentBefore;
+        }
+        return (charged, value, limit);
+    }
+
+    /// @dev Protocol fee → parent royalty (cascading up the lineage) → shareholders; the royalty is pushed last (CEI).
     function _splitRevenue(uint256 value) private {
         (, uint256 feeBps) = _factory().protocolFee();
         uint256 fee = (value * feeBps) / BPS;
@@ -517,7 +661,7 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
         uint256 toShareholders = value - fee - royalty;
         _distribute(toShareholders);
         emit RevenueSplit(value, fee, royalty, toShareholders);
-        if (royalty != 0) IAgent(parent).receiveRoyalty{value: royalty}();
+        if (royalty != 0) IAgent(parent).receiveRoyalty{value: royalty}(1);
     }
 
     function _distribute(uint256 amount) private {
@@ -533,14 +677,30 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
         e.paidPerShare = perShare;
     }
 
+    function _setOperator(address operator_) private {
+        _operator = operator_;
+        emit OperatorChanged(operator_);
+        // A signer registered by the previous operator does not speak for the new one.
+        if (_receiptSigner != address(0)) {
+            _receiptSigner = address(0);
+            emit ReceiptSignerChanged(address(0));
+        }
+    }
+
     function _send(address to, uint256 amount) private {
         (bool ok, ) = to.call{value: amount}("");
         if (!ok) revert AgentTransferFailed(to, amount);
     }
 
-    function _checkRoyalty(uint256 royaltyBps_, address parent) private pure {
+    /// @dev A royalty needs a parent, stays within {MAX_ROYALTY_BPS} and meets the parent's floor.
+    function _checkRoyalty(uint256 royaltyBps_) private view {
+        address parent = AgentArgs.parent();
         if (royaltyBps_ > MAX_ROYALTY_BPS || (parent == address(0) && royaltyBps_ != 0)) {
             revert AgentInvalidRoyalty(royaltyBps_);
+        }
+        if (parent != address(0)) {
+            uint256 floor = IAgent(parent).royaltyFloorBps();
+            if (royaltyBps_ < floor) revert AgentRoyaltyBelowFloor(royaltyBps_, floor);
         }
     }
 

@@ -14,9 +14,9 @@ import {Score} from "./libraries/Score.sol";
 /**
  * @dev See {IAgentLedger}. Deployed once as an implementation and used through EIP-1167 clones.
  *
- * Voting units of an account are its shares plus {MEMBER_WEIGHT} if it is a member, so the total
- * supply of votes is `totalShares + members × MEMBER_WEIGHT`; {totalShares} is derived from it
- * instead of being stored twice.
+ * Voting units of an account are its shares plus its activated spend votes, so the total supply of
+ * votes is `totalShares + metrics.spendVotes`; {totalShares} is derived from it instead of being
+ * stored twice (a new ledger writes one slot less).
  *
  * Training records keep the fields contracts and list views need in storage ({VersionHeader}) and
  * the rest (dataset, metrics, lease) in the {VersionRecorded} event: an append-only record that no
@@ -25,37 +25,36 @@ import {Score} from "./libraries/Score.sol";
  */
 contract AgentLedger is Initializable, VotesUpgradeable, IAgentLedger {
     /// @inheritdoc IAgentLedger
-    uint256 public constant MEMBER_WEIGHT = 100;
+    uint256 public constant SPEND_PER_VOTE = 1e13;
     /// @inheritdoc IAgentLedger
     uint256 public constant INITIAL_SHARES = 10_000;
     /// @dev Cap on `contributionBps`: a single contribution never takes more than half the total.
     uint256 internal constant MAX_CONTRIBUTION_BPS = 5_000;
-    uint32 internal constant DEFAULT_ENGAGEMENT_K = 1_000;
+    uint96 internal constant DEFAULT_ENGAGEMENT_K = 0.1 ether;
     uint32 internal constant DEFAULT_POPULARITY_K = 100;
     uint16 internal constant DEFAULT_RATING_PRIOR = 5;
     uint16 internal constant DEFAULT_CONTRIBUTION_BPS = 2_000;
+    uint64 internal constant DEFAULT_FULL_USER_SPEND = 0.001 ether;
 
-    /// @dev Per-account state: shares, membership and rating in one slot.
+    /// @dev Per-account state in one slot: shares, membership, rating and activated spend votes.
     struct AccountState {
         uint96 shares;
         bool member;
         uint8 rating;
+        uint64 ratingWeight;
+        uint80 spendVotes;
     }
 
     /// @dev Reserves the low 9 bytes of slot 0 for {Initializable}'s flags (see
     /// {_initializableStorageSlot}), so that initializing shares a storage write with `_agent`.
     uint72 private _initializableState;
     address private _agent;
-    /// @dev Score parameters; zero means the default (the setter never stores a zero), so a new
-    /// ledger writes none of them.
-    uint32 private _engagementK;
-    uint32 private _popularityK;
-    uint16 private _ratingPrior;
-    uint16 private _contributionBps;
+    /// @dev Zero fields mean the defaults (the setter never stores a zero), so a new ledger writes none.
+    ScoreParams private _scoreParams;
     Metrics private _metrics;
     mapping(address account => AccountState) private _accounts;
     mapping(uint256 version => VersionHeader) private _versions;
-    /// @dev Not in {Metrics} (a full slot): written by the first record, never at creation.
+    /// @dev Not in {Metrics}: written by the first record, never at creation.
     uint256 private _metricCount;
 
     constructor() {
@@ -76,10 +75,15 @@ contract AgentLedger is Initializable, VotesUpgradeable, IAgentLedger {
     ) external initializer {
         _agent = agent_;
 
-        _accounts[creator] = AccountState({shares: uint96(INITIAL_SHARES), member: true, rating: 0});
+        _accounts[creator] = AccountState({
+            shares: uint96(INITIAL_SHARES),
+            member: true,
+            rating: 0,
+            ratingWeight: 0,
+            spendVotes: 0
+        });
         _metrics.members = 1;
-        // One checkpoint write for both the member weight and the initial shares.
-        _transferVotingUnits(address(0), creator, MEMBER_WEIGHT + INITIAL_SHARES);
+        _transferVotingUnits(address(0), creator, INITIAL_SHARES);
         emit MemberAdded(creator, 1);
         emit SharesMoved(address(0), creator, INITIAL_SHARES);
 
@@ -98,44 +102,76 @@ contract AgentLedger is Initializable, VotesUpgradeable, IAgentLedger {
     }
 
     /// @inheritdoc IAgentLedger
-    function recordCalls(uint256 units) external onlyAgent {
-        uint64 calls = _metrics.calls + SafeCast.toUint64(units);
-        _metrics.calls = calls;
-        emit CallsRecorded(units, calls);
+    function recordUsage(uint256 units, uint256 value, uint256 payerWeight, uint256 newPayers) external onlyAgent {
+        Metrics storage m = _metrics;
+        m.calls += SafeCast.toUint64(units);
+        uint96 totalValue = m.settledValue + SafeCast.toUint96(value);
+        m.settledValue = totalValue;
+        if (payerWeight != 0) m.payerWeight += SafeCast.toUint96(payerWeight);
+        if (newPayers != 0) m.payers += SafeCast.toUint32(newPayers);
+        emit UsageRecorded(units, value, totalValue);
     }
 
     /// @inheritdoc IAgentLedger
-    function recordRating(address account, uint8 stars) external onlyAgent {
-        if (stars < 1 || stars > 5) revert AgentLedgerInvalidRating(stars);
+    function recordRating(address account, uint8 stars, uint256 spent) external onlyAgent {
+        uint256 cap = scoreParams().fullUserSpend;
+        uint256 weight = spent < cap ? spent : cap;
+        if (stars < 1 || stars > 5 || weight == 0) revert AgentLedgerInvalidRating(stars, weight);
         AccountState storage state = _accounts[account];
         uint8 previous = state.rating;
+        _removeRating(state);
         state.rating = stars;
-        if (previous == 0) {
-            _metrics.ratingCount += 1;
-            _metrics.ratingSum += stars;
-        } else {
-            _metrics.ratingSum = _metrics.ratingSum - previous + stars;
-        }
-        emit RatingRecorded(account, stars, previous);
+        state.ratingWeight = uint64(weight);
+        Metrics storage m = _metrics;
+        m.raters += 1;
+        m.ratingWeight += uint96(weight);
+        m.ratingWeightedStars += uint96(weight * stars);
+        emit RatingRecorded(account, stars, previous, weight);
+    }
+
+    /// @inheritdoc IAgentLedger
+    function dropRating(address account) external onlyAgent {
+        AccountState storage state = _accounts[account];
+        uint8 previous = state.rating;
+        if (previous == 0) return;
+        _removeRating(state);
+        state.rating = 0;
+        state.ratingWeight = 0;
+        emit RatingRecorded(account, 0, previous, 0);
+    }
+
+    /// @inheritdoc IAgentLedger
+    function syncSpendVotes(address account, uint256 spent) external onlyAgent returns (uint256 activated) {
+        AccountState storage state = _accounts[account];
+        uint256 earned = spent / SPEND_PER_VOTE;
+        // Settled spending only grows, so votes earned from it never fall.
+        if (earned <= state.spendVotes) return 0;
+        activated = earned - state.spendVotes;
+        state.spendVotes = SafeCast.toUint80(earned);
+        uint64 total = _metrics.spendVotes + SafeCast.toUint64(activated);
+        _metrics.spendVotes = total;
+        _transferVotingUnits(address(0), account, activated);
+        emit SpendVotesActivated(account, activated, total);
     }
 
     /// @inheritdoc IAgentLedger
     function recordVersion(
         string calldata weightsCid,
-        TrainingRecord calldata record
+        TrainingRecord calldata record,
+        bool mintShares
     ) external onlyAgent returns (uint256 version, uint256 sharesMinted) {
         uint256 count = _metrics.versions;
         if (record.baseVersion >= count) revert AgentLedgerUnknownVersion(record.baseVersion, count);
         address contributor = record.contributor;
         if (!_accounts[contributor].member) _addMember(contributor);
 
-        // The score "at that moment" includes the contributor's membership, and is the one stored.
         (uint256 scoreBps, , , ) = score();
-        sharesMinted = Score.contributionShares(totalShares(), scoreBps, scoreParams().contributionBps);
-        _accounts[contributor].shares += SafeCast.toUint96(sharesMinted);
-        _transferVotingUnits(address(0), contributor, sharesMinted);
-        emit SharesMoved(address(0), contributor, sharesMinted);
-
+        if (mintShares) {
+            sharesMinted = Score.contributionShares(totalShares(), scoreBps, scoreParams().contributionBps);
+            _accounts[contributor].shares += SafeCast.toUint96(sharesMinted);
+            _transferVotingUnits(address(0), contributor, sharesMinted);
+            emit SharesMoved(address(0), contributor, sharesMinted);
+        }
         version = _appendVersion(contributor, weightsCid, record, scoreBps, sharesMinted);
     }
 
@@ -167,9 +203,10 @@ contract AgentLedger is Initializable, VotesUpgradeable, IAgentLedger {
             params.popularityK == 0 ||
             params.ratingPrior == 0 ||
             params.contributionBps == 0 ||
-            params.contributionBps > MAX_CONTRIBUTION_BPS
+            params.contributionBps > MAX_CONTRIBUTION_BPS ||
+            params.fullUserSpend == 0
         ) revert AgentLedgerInvalidScoreParams(params);
-        _setScoreParams(params);
+        _scoreParams = params;
         emit ScoreParamsChanged(params);
     }
 
@@ -189,13 +226,25 @@ contract AgentLedger is Initializable, VotesUpgradeable, IAgentLedger {
     }
 
     /// @inheritdoc IAgentLedger
-    function totalShares() public view returns (uint256) {
-        return _getTotalSupply() - uint256(_metrics.members) * MEMBER_WEIGHT;
+    function spendVotesOf(address account) external view returns (uint256) {
+        return _accounts[account].spendVotes;
     }
 
     /// @inheritdoc IAgentLedger
-    function ratingOf(address account) external view returns (uint8) {
-        return _accounts[account].rating;
+    function totalShares() public view returns (uint256) {
+        return _getTotalSupply() - _metrics.spendVotes;
+    }
+
+    /// @inheritdoc IAgentLedger
+    function holdsEveryVote(address account) external view returns (bool) {
+        AccountState memory state = _accounts[account];
+        return state.shares + uint256(state.spendVotes) == _getTotalSupply();
+    }
+
+    /// @inheritdoc IAgentLedger
+    function ratingOf(address account) external view returns (uint8 stars, uint256 weight) {
+        AccountState memory state = _accounts[account];
+        return (state.rating, state.ratingWeight);
     }
 
     /// @inheritdoc IAgentLedger
@@ -204,14 +253,13 @@ contract AgentLedger is Initializable, VotesUpgradeable, IAgentLedger {
     }
 
     /// @inheritdoc IAgentLedger
-    function scoreParams() public view returns (ScoreParams memory) {
-        return
-            ScoreParams({
-                engagementK: _engagementK == 0 ? DEFAULT_ENGAGEMENT_K : _engagementK,
-                popularityK: _popularityK == 0 ? DEFAULT_POPULARITY_K : _popularityK,
-                ratingPrior: _ratingPrior == 0 ? DEFAULT_RATING_PRIOR : _ratingPrior,
-                contributionBps: _contributionBps == 0 ? DEFAULT_CONTRIBUTION_BPS : _contributionBps
-            });
+    function scoreParams() public view returns (ScoreParams memory p) {
+        p = _scoreParams;
+        if (p.engagementK == 0) p.engagementK = DEFAULT_ENGAGEMENT_K;
+        if (p.popularityK == 0) p.popularityK = DEFAULT_POPULARITY_K;
+        if (p.ratingPrior == 0) p.ratingPrior = DEFAULT_RATING_PRIOR;
+        if (p.contributionBps == 0) p.contributionBps = DEFAULT_CONTRIBUTION_BPS;
+        if (p.fullUserSpend == 0) p.fullUserSpend = DEFAULT_FULL_USER_SPEND;
     }
 
     /// @inheritdoc IAgentLedger
@@ -219,11 +267,15 @@ contract AgentLedger is Initializable, VotesUpgradeable, IAgentLedger {
         Metrics memory m = _metrics;
         ScoreParams memory p = scoreParams();
         Score.Breakdown memory b = Score.compute(
-            m.calls,
-            m.members,
-            m.ratingSum,
-            m.ratingCount,
-            Score.Params({engagementK: p.engagementK, popularityK: p.popularityK, ratingPrior: p.ratingPrior})
+            m.settledValue,
+            m.payerWeight,
+            m.ratingWeightedStars,
+            m.ratingWeight,
+            Score.Params({
+                engagementK: p.engagementK,
+                popularityK: uint256(p.popularityK) * p.fullUserSpend,
+                ratingPrior: uint256(p.ratingPrior) * p.fullUserSpend
+            })
         );
         return (b.score, b.engagement, b.popularity, b.rating);
     }
@@ -276,7 +328,7 @@ contract AgentLedger is Initializable, VotesUpgradeable, IAgentLedger {
 
     function _getVotingUnits(address account) internal view override returns (uint256) {
         AccountState memory state = _accounts[account];
-        return state.shares + (state.member ? MEMBER_WEIGHT : 0);
+        return state.shares + uint256(state.spendVotes);
     }
 
     /// @dev The EIP-712 domain (for `delegateBySig`) is fixed, so clones store no name.
@@ -288,18 +340,17 @@ contract AgentLedger is Initializable, VotesUpgradeable, IAgentLedger {
         return "1";
     }
 
-    function _setScoreParams(ScoreParams memory params) private {
-        _engagementK = params.engagementK;
-        _popularityK = params.popularityK;
-        _ratingPrior = params.ratingPrior;
-        _contributionBps = params.contributionBps;
+    function _removeRating(AccountState storage state) private {
+        if (state.rating == 0) return;
+        Metrics storage m = _metrics;
+        m.raters -= 1;
+        m.ratingWeight -= state.ratingWeight;
+        m.ratingWeightedStars -= uint96(uint256(state.ratingWeight) * state.rating);
     }
 
     function _addMember(address account) private {
         _accounts[account].member = true;
-        uint32 members = ++_metrics.members;
-        _transferVotingUnits(address(0), account, MEMBER_WEIGHT);
-        emit MemberAdded(account, members);
+        emit MemberAdded(account, ++_metrics.members);
     }
 
     function _appendVersion(

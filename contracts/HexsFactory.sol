@@ -62,9 +62,6 @@ contract HexsFactory is Ownable2Step, IHexsFactory {
             bytes(m.initialWeightsCid).length == 0
         ) revert HexsFactoryMissingMetadata();
         if (params.parent != address(0) && !isAgent(params.parent)) revert HexsFactoryUnknownParent(params.parent);
-        if (params.votingPeriod == 0 || params.quorumPercent == 0 || params.quorumPercent > 100) {
-            revert HexsFactoryInvalidGovernance(params.votingPeriod, params.quorumPercent);
-        }
 
         bytes32 salt = _salt(msg.sender, params.salt);
         ledger = Clones.cloneDeterministic(_ledgerImplementation, salt);
@@ -77,6 +74,7 @@ contract HexsFactory is Ownable2Step, IHexsFactory {
 
         IAgent(agent).initialize(msg.sender, params.settings, index);
         IAgentLedger(ledger).initialize(agent, msg.sender, m.initialWeightsCid, params.firstVersion);
+        // The DAO checks its own bounds (voting delay, period, quorum) and reverts with its errors.
         IAgentDAO(dao).initialize(params.votingDelay, params.votingPeriod, params.quorumPercent);
 
         emit AgentCreated(agent, ledger, dao, msg.sender, params.parent, m.modelCardCid);

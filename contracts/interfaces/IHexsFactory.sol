@@ -48,8 +48,6 @@ interface IHexsFactory {
     error HexsFactoryUnknownParent(address parent);
     /// @notice Thrown when name, model card CID, base model or weights CID is empty.
     error HexsFactoryMissingMetadata();
-    /// @notice Thrown when the voting period is zero or the quorum is not in 1..100.
-    error HexsFactoryInvalidGovernance(uint256 votingPeriod, uint256 quorumPercent);
     /// @notice Thrown when an owner-change notice does not come from the registered agent.
     error HexsFactoryNotAgent(address caller);
     /// @notice Thrown when an implementation address has no code.

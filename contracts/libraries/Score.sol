@@ -4,24 +4,26 @@ pragma solidity ^0.8.30;
 
 /**
  * @dev The distributed training formula of DESIGN.md, in basis points, as pure integer math.
+ * Every input is a costly signal measured in wei (see {IAgentLedger}):
  *
- * - engagement `E = calls / (calls + kE)`
- * - popularity `P = members / (members + kP)`
- * - rating     `R = (avg − 1) / 4` with `avg = (sum + 3·m) / (count + m)`
+ * - engagement `E = value / (value + kE)`, `value` the settled usage in wei
+ * - popularity `P = w / (w + kP)`, `w` the paying users weighted by spending (wei)
+ * - rating     `R = (avg − 1) / 4` with `avg = (Σ wᵢ·sᵢ + 3·m) / (Σ wᵢ + m)`, each rating's weight
+ *   `wᵢ` being what its author spent (capped) and `m` the prior's weight
  * - score      `(E + R + P) / 3 × 10 000`
  *
- * The score is the exact floor of the rational value (one division at the end), so it never
- * drifts with intermediate rounding. Each factor is floored on its own for display, so the mean of
- * the three displayed factors may differ from the score by less than one basis point.
- * `src/lib/score.ts` is the TypeScript twin; a property test checks that both agree.
+ * Each factor is computed to 18 decimals and the score from their sum, so the factors shown and
+ * the score agree to within a basis point. `src/lib/score.ts` is the TypeScript twin; a property
+ * test checks that both agree exactly.
  *
- * Rewriting R over a common denominator: `R = (sum + 2m − count) / (4·(count + m))`; ratings are
- * 1..5, so `sum ≥ count` and the numerator never underflows.
+ * Rewriting R over a common denominator: `R = (Σwᵢsᵢ + 2m − Σwᵢ) / (4·(Σwᵢ + m))`; ratings are
+ * 1..5, so `Σwᵢsᵢ ≥ Σwᵢ` and the numerator never underflows.
  */
 library Score {
     uint256 internal constant BPS = 10_000;
+    uint256 private constant WAD = 1e18;
 
-    /// @dev Formula parameters; all must be ≥ 1 so no denominator is ever zero.
+    /// @dev Formula parameters in wei; all must be ≥ 1 so no denominator is ever zero.
     struct Params {
         uint256 engagementK;
         uint256 popularityK;
@@ -37,28 +39,25 @@ library Score {
     }
 
     /**
-     * @dev Computes the score. Inputs are bounded by the ledger's storage types (calls < 2^64,
-     * members and ratings < 2^32, parameters < 2^32), so every product below fits in 256 bits.
+     * @dev Computes the score. Inputs are bounded by the ledger's storage types (values and
+     * weights < 2^96, weighted stars < 2^99, parameters < 2^112), so every product fits in 256 bits.
      */
     function compute(
-        uint256 calls,
-        uint256 members,
-        uint256 ratingSum,
-        uint256 ratingCount,
+        uint256 value,
+        uint256 payerWeight,
+        uint256 ratingWeightedStars,
+        uint256 ratingWeight,
         Params memory params
     ) internal pure returns (Breakdown memory b) {
-        uint256 engagementDen = calls + params.engagementK;
-        uint256 popularityDen = members + params.popularityK;
-        uint256 ratingNum = ratingSum + 2 * params.ratingPrior - ratingCount;
-        uint256 ratingDen = 4 * (ratingCount + params.ratingPrior);
+        uint256 e = (value * WAD) / (value + params.engagementK);
+        uint256 p = (payerWeight * WAD) / (payerWeight + params.popularityK);
+        uint256 r = ((ratingWeightedStars + 2 * params.ratingPrior - ratingWeight) * WAD) /
+            (4 * (ratingWeight + params.ratingPrior));
 
-        b.engagement = (calls * BPS) / engagementDen;
-        b.popularity = (members * BPS) / popularityDen;
-        b.rating = (ratingNum * BPS) / ratingDen;
-
-        uint256 numerator = calls * popularityDen * ratingDen + members * engagementDen * ratingDen
-            + ratingNum * engagementDen * popularityDen;
-        b.score = (numerator * BPS) / (3 * engagementDen * popularityDen * ratingDen);
+        b.engagement = (e * BPS) / WAD;
+        b.popularity = (p * BPS) / WAD;
+        b.rating = (r * BPS) / WAD;
+        b.score = ((e + p + r) * BPS) / (3 * WAD);
     }
 
     /**

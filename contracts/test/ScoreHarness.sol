@@ -7,13 +7,13 @@ import {Score} from "../libraries/Score.sol";
 /// @dev Test-only: exposes the Score library so tests can compare it with src/lib/score.ts.
 contract ScoreHarness {
     function compute(
-        uint256 calls,
-        uint256 members,
-        uint256 ratingSum,
-        uint256 ratingCount,
+        uint256 settledValue,
+        uint256 payerWeight,
+        uint256 ratingWeightedStars,
+        uint256 ratingWeight,
         Score.Params calldata params
     ) external pure returns (Score.Breakdown memory) {
-        return Score.compute(calls, members, ratingSum, ratingCount, params);
+        return Score.compute(settledValue, payerWeight, ratingWeightedStars, ratingWeight, params);
     }
 
     function contributionShares(

@@ -1,6 +1,10 @@
 // Seeds a demo marketplace on a local chain through the real contract calls, so the first page a
-// newcomer sees is alive: agents (free, paid, one derived from another) with versions, members,
-// ratings, API keys with settled usage, a listing, and one DAO proposal left Active.
+// newcomer sees is alive — and shaped by the same rules as any real one: users pay for credits,
+// the operator settles their metered usage over several days, spending turns into votes and
+// rating weight, free agents have users but no paid signals. Agents differ in how many users
+// they have, how much each uses and how they rate. One agent is derived from another and pays it
+// a royalty above the parent's floor, one is listed for sale, one DAO has a proposal waiting in
+// its timelock queue and another an open vote.
 import { randomBytes } from "node:crypto";
 import {
   bytesToHex,
@@ -21,16 +25,24 @@ import {
   type WalletClient,
 } from "viem";
 import { agentAbi, agentDAOAbi, hexsFactoryAbi } from "../../src/lib/contracts/abis.ts";
+import { apiKeyFrom } from "../../src/lib/apiKey.ts";
 import type { SeedAgentContent, SeedContent } from "./content.ts";
 
 export type { SeedAgentContent, SeedContent, SeedVersionContent } from "./content.ts";
 
-/** Seconds a seeded proposal stays open: a week, so the demo's proposal is Active for days. */
+/** Seconds a seeded proposal stays open: a week, so the demo's open vote is Active for days. */
 export const SEED_VOTING_PERIOD = 7 * 24 * 60 * 60;
+/** The voting period of the agent whose DAO shows a queued proposal: the shortest a DAO allows, a day. */
+const QUICK_VOTING_PERIOD = 24 * 60 * 60;
 /** Price of one credit of the seeded paid agents, in wei (0.0001 ETH). */
 export const SEED_CREDIT_PRICE = 10n ** 14n;
 /** Royalty the derived agent pays its parent, in basis points of revenue after the protocol fee. */
 export const SEED_ROYALTY_BPS = 1_000;
+/** The least royalty agent 0 asks of agents derived from it. */
+export const SEED_ROYALTY_FLOOR_BPS = 500;
+/** Days of usage the seed settles, one settlement batch a day, so activity charts have a history. */
+const SEED_DAYS = 5;
+const DAY = 24 * 60 * 60;
 const MIN_AGENTS = 6;
 
 /** A wallet client with its account and chain set (as `createWalletClient({ account, chain, transport })` makes). */
@@ -50,9 +62,9 @@ export interface SeedMarketplaceOptions {
 
 export interface SeededApiKey {
   user: Address;
-  /** The secret an app sends as `Authorization: Bearer <secret>`; only its hash is on chain. */
-  secret: Hex;
-  keyHash: Hex;
+  /** The key an app sends as `Authorization: Bearer <text>`; only its secret's hash is on chain. */
+  text: string;
+  keyId: Hex;
   settledUnits: bigint;
 }
 
@@ -70,23 +82,31 @@ export interface SeededAgent {
 
 export interface SeedSummary {
   agents: SeededAgent[];
-  /** The one proposal left Active (a price change on agent 0, open for {SEED_VOTING_PERIOD} s). */
+  /** The open vote (a price change on agent 0, open for {SEED_VOTING_PERIOD} s). */
   proposal: { dao: Address; agent: Address; proposalId: bigint; description: string };
+  /** A passed proposal waiting out its timelock (an endpoint change on agent 5). */
+  queued: { dao: Address; agent: Address; proposalId: bigint; description: string };
 }
 
 interface Role {
   mode: "free" | "paid";
   derived: boolean;
   listForSale: boolean;
+  /** Users of the agent (a rotating window over the user wallets). */
+  users: number;
+  /** Per user: credits used per day, before a per-user spread; 0 for an agent nobody pays for. */
+  dailyUse: number;
+  /** Stars each user gives, cycled (paid agents only: ratings need spending behind them). */
+  stars: number[];
 }
 
 const ROLES: Role[] = [
-  { mode: "paid", derived: false, listForSale: false },
-  { mode: "free", derived: false, listForSale: false },
-  { mode: "paid", derived: true, listForSale: false },
-  { mode: "paid", derived: false, listForSale: true },
-  { mode: "free", derived: false, listForSale: false },
-  { mode: "paid", derived: false, listForSale: false },
+  { mode: "paid", derived: false, listForSale: false, users: 4, dailyUse: 9, stars: [5, 4, 5, 3] },
+  { mode: "free", derived: false, listForSale: false, users: 5, dailyUse: 6, stars: [] },
+  { mode: "paid", derived: true, listForSale: false, users: 2, dailyUse: 4, stars: [4, 2] },
+  { mode: "paid", derived: false, listForSale: true, users: 1, dailyUse: 2, stars: [3] },
+  { mode: "free", derived: false, listForSale: false, users: 2, dailyUse: 1, stars: [] },
+  { mode: "paid", derived: false, listForSale: false, users: 3, dailyUse: 14, stars: [2, 3, 1] },
 ];
 
 /** Agents beyond the first six repeat the roles free, listed, free, paid. */
@@ -113,13 +133,21 @@ export async function seedMarketplace(options: SeedMarketplaceOptions): Promise<
   const users = wallets.slice(4);
 
   const agents: SeededAgent[] = [];
+  const usersOf: SeedWallet[][] = [];
   for (const [index, agentContent] of content.agents.entries()) {
     const role = roleOf(index);
     const creator = must(creators[index % creators.length], "creator wallet");
     const parent = role.derived ? must(agents[0], "agent 0").agent : zeroAddress;
-    const created = await createSeedAgent(tx, factory, creator, agentContent, role, parent, index);
-    agents.push(created);
-
+    if (index === 0) {
+      // Before anyone derives from it, agent 0 sets the least royalty its children must pay.
+      agents.push(await createSeedAgent(tx, factory, creator, agentContent, role, parent, index));
+      await tx(creator, must(agents[0], "agent 0").agent, agentAbi, "setRoyaltyFloor", [
+        BigInt(SEED_ROYALTY_FLOOR_BPS),
+      ]);
+    } else {
+      agents.push(await createSeedAgent(tx, factory, creator, agentContent, role, parent, index));
+    }
+    const created = must(agents[index], `agent ${index}`);
     for (const [n, version] of (agentContent.versions ?? []).entries()) {
       // Each version is fine-tuned from the one before it (version n + 1 from version n).
       await tx(creator, created.agent, agentAbi, "publishVersion", [
@@ -127,42 +155,70 @@ export async function seedMarketplace(options: SeedMarketplaceOptions): Promise<
         trainingRecord(address(creator), version, n),
       ]);
     }
-    // Users take turns so that members differ between agents: agent i gets users i.., up to three.
-    const members = rotate(users, index).slice(0, Math.min(3, users.length));
+    const members = rotate(users, index).slice(0, Math.min(role.users, users.length));
+    usersOf.push(members);
     for (const [n, user] of members.entries()) {
       if (role.mode === "paid") {
-        await tx(
-          user,
-          created.agent,
-          agentAbi,
-          "buyCredits",
-          [100n * BigInt(n + 1)],
-          SEED_CREDIT_PRICE * 100n * BigInt(n + 1),
-        );
+        // Enough for the days of usage below, with some left over (more for the lighter users).
+        const credits = BigInt(SEED_DAYS * (role.dailyUse * (members.length - n) + 3) + 15 * n);
+        await tx(user, created.agent, agentAbi, "buyCredits", [credits], SEED_CREDIT_PRICE * credits);
       } else {
         await tx(user, created.agent, agentAbi, "join", []);
       }
       created.members.push(address(user));
       created.apiKeys.push(await createKey(tx, user, created.agent));
     }
-    // The operator (the creator) settles metered usage for every key; paid usage becomes revenue.
-    const usage = created.apiKeys.map((key, n) => ({ keyHash: key.keyHash, units: BigInt(17 * (n + 1) + index) }));
-    await tx(creator, created.agent, agentAbi, "settle", [usage]);
-    for (const [n, key] of created.apiKeys.entries()) key.settledUnits = must(usage[n], "usage line").units;
-
-    for (const [n, user] of members.entries()) {
-      await tx(user, created.agent, agentAbi, "rate", [3 + ((index + n) % 3)]);
-    }
-    if (role.listForSale) await tx(creator, created.agent, agentAbi, "listForSale", [SEED_CREDIT_PRICE * 10_000n]);
   }
 
+  // Usage over several days: the operator (each creator) settles every agent's keys once a day.
+  for (let day = 1; day <= SEED_DAYS; day++) {
+    for (const [index, created] of agents.entries()) {
+      const role = roleOf(index);
+      const lines = created.apiKeys.map((key, n) => ({
+        keyId: key.keyId,
+        sequence: BigInt(day),
+        // Heavier users first, a daily wobble, so no two agents' charts look alike.
+        units: BigInt(Math.max(0, role.dailyUse * (created.apiKeys.length - n) + ((day * 7 + index * 3 + n) % 5) - 2)),
+      }));
+      if (lines.every((line) => line.units === 0n)) continue;
+      await tx(creator(wallets, index), created.agent, agentAbi, "settle", [lines]);
+      for (const [n, key] of created.apiKeys.entries()) key.settledUnits += must(lines[n], "usage line").units;
+    }
+    await advanceTime(publicClient, DAY);
+  }
+
+  for (const [index, created] of agents.entries()) {
+    const role = roleOf(index);
+    if (role.mode !== "paid") continue;
+    for (const [n, user] of must(usersOf[index], "users").entries()) {
+      // Spending turns into votes once activated; ratings weigh it.
+      await tx(user, created.agent, agentAbi, "activateVotes", [address(user)]);
+      const stars = role.stars[n % role.stars.length];
+      if (stars !== undefined) await tx(user, created.agent, agentAbi, "rate", [stars]);
+    }
+    if (role.listForSale) {
+      await tx(creator(wallets, index), created.agent, agentAbi, "listForSale", [SEED_CREDIT_PRICE * 10_000n]);
+    }
+  }
+
+  const queued = await queueProposal(
+    tx,
+    publicClient,
+    must(agents[5], "agent 5"),
+    creator(wallets, 5),
+    must(usersOf[5]?.[0], "a user of agent 5"),
+  );
   const proposal = await openProposal(
     tx,
     must(agents[0], "agent 0"),
-    must(creators[0], "creator"),
-    must(users[0], "user"),
+    creator(wallets, 0),
+    must(usersOf[0]?.[0], "a user of agent 0"),
   );
-  return { agents, proposal };
+  return { agents, proposal, queued };
+}
+
+function creator(wallets: SeedWallet[], index: number): SeedWallet {
+  return must(wallets.slice(1, 4)[index % 3], "creator wallet");
 }
 
 async function createSeedAgent(
@@ -194,7 +250,7 @@ async function createSeedAgent(
     },
     firstVersion: trainingRecord(owner, c, 0),
     votingDelay: 0,
-    votingPeriod: SEED_VOTING_PERIOD,
+    votingPeriod: index === 5 ? QUICK_VOTING_PERIOD : SEED_VOTING_PERIOD,
     quorumPercent: 4,
   };
   const receipt = await tx(creator, factory, hexsFactoryAbi, "createAgent", [params]);
@@ -204,8 +260,8 @@ async function createSeedAgent(
 }
 
 /**
- * A member proposes a price change on agent 0 and the creator votes for it; the vote stays open
- * for SEED_VOTING_PERIOD seconds. Voting delay is 0, so the proposal is Active from the next block.
+ * A paying user proposes a price change on agent 0 and the creator votes for it; the vote stays
+ * open for SEED_VOTING_PERIOD seconds. Voting delay is 0, so the proposal is Active from the next block.
  */
 async function openProposal(tx: Transactor, target: SeededAgent, creator: SeedWallet, member: SeedWallet) {
   const description = `Lower the price of ${target.name} to 0.00008 ETH per credit`;
@@ -214,18 +270,56 @@ async function openProposal(tx: Transactor, target: SeededAgent, creator: SeedWa
     functionName: "setPrice",
     args: [(SEED_CREDIT_PRICE * 8n) / 10n],
   });
-  const receipt = await tx(member, target.dao, agentDAOAbi, "propose", [[target.agent], [0n], [calldata], description]);
-  const [created] = parseEventLogs({ abi: agentDAOAbi, logs: receipt.logs, eventName: "ProposalCreated" });
-  const proposalId = must(created, "ProposalCreated event").args.proposalId;
+  const proposalId = await propose(tx, target, member, calldata, description);
   await tx(creator, target.dao, agentDAOAbi, "castVote", [proposalId, 1]);
   return { dao: target.dao, agent: target.agent, proposalId, description };
 }
 
+/** A proposal on agent 5 that passed and waits in the DAO's timelock queue, its ETA two days ahead. */
+async function queueProposal(
+  tx: Transactor,
+  publicClient: PublicClient,
+  target: SeededAgent,
+  creator: SeedWallet,
+  member: SeedWallet,
+) {
+  const description = `Serve ${target.name} from the community gateway`;
+  const calldata = encodeFunctionData({
+    abi: agentAbi,
+    functionName: "setEndpoint",
+    args: ["http://127.0.0.1:8787/v1"],
+  });
+  const proposalId = await propose(tx, target, member, calldata, description);
+  await advanceTime(publicClient, 1);
+  await tx(creator, target.dao, agentDAOAbi, "castVote", [proposalId, 1]);
+  await tx(member, target.dao, agentDAOAbi, "castVote", [proposalId, 0]);
+  await advanceTime(publicClient, QUICK_VOTING_PERIOD + 1);
+  await tx(member, target.dao, agentDAOAbi, "queue", [proposalId]);
+  return { dao: target.dao, agent: target.agent, proposalId, description };
+}
+
+async function propose(tx: Transactor, target: SeededAgent, proposer: SeedWallet, calldata: Hex, description: string) {
+  const receipt = await tx(proposer, target.dao, agentDAOAbi, "propose", [
+    [target.agent],
+    [0n],
+    [calldata],
+    description,
+  ]);
+  const [created] = parseEventLogs({ abi: agentDAOAbi, logs: receipt.logs, eventName: "ProposalCreated" });
+  return must(created, "ProposalCreated event").args.proposalId;
+}
+
 async function createKey(tx: Transactor, user: SeedWallet, agent: Address): Promise<SeededApiKey> {
-  const secret = bytesToHex(randomBytes(32));
-  const keyHash = keccak256(secret);
-  await tx(user, agent, agentAbi, "createApiKey", [keyHash, 1_000_000n]);
-  return { user: address(user), secret, keyHash, settledUnits: 0n };
+  const key = apiKeyFrom(address(user), bytesToHex(randomBytes(32)));
+  await tx(user, agent, agentAbi, "createApiKey", [key.secretHash, 1_000_000n]);
+  return { user: key.holder, text: key.text, keyId: key.keyId, settledUnits: 0n };
+}
+
+/** Moves the local chain's clock on (Hardhat's `evm_increaseTime`) and mines a block at the new time. */
+async function advanceTime(publicClient: PublicClient, seconds: number): Promise<void> {
+  const request = publicClient.request as (args: { method: string; params: unknown[] }) => Promise<unknown>;
+  await request({ method: "evm_increaseTime", params: [seconds] });
+  await request({ method: "evm_mine", params: [] });
 }
 
 function trainingRecord(contributor: Address, c: { datasetCid: string; metricsCid: string }, baseVersion: number) {

@@ -4,20 +4,34 @@
 
 /** Basis points in one (100 %). */
 export const BPS = 10_000n;
+const WAD = 10n ** 18n;
 
-/** The ledger's metrics that feed the score. */
+/** The ledger's metrics that feed the score, each in wei: every signal is paid for. */
 export interface ScoreInputs {
-  calls: bigint;
-  members: bigint;
-  ratingSum: bigint;
-  ratingCount: bigint;
+  /** Wei of settled usage (engagement). */
+  settledValue: bigint;
+  /** Paying users, each weighted by its spending up to the full-user spend (popularity). */
+  payerWeight: bigint;
+  /** Σ weight × stars over the current ratings. */
+  ratingWeightedStars: bigint;
+  /** Σ weight over the current ratings. */
+  ratingWeight: bigint;
 }
 
-/** The DAO-settable parameters of the score: K_E, K_P and the rating prior weight m (all ≥ 1). */
+/** The formula's constants in wei, as the ledger passes them (K_E, K_P × full spend, m × full spend; all ≥ 1). */
 export interface ScoreParams {
   engagementK: bigint;
   popularityK: bigint;
   ratingPrior: bigint;
+}
+
+/** The DAO-settable parameters as the ledger stores them (`AgentLedger.scoreParams()`). */
+export interface LedgerScoreParams {
+  engagementK: bigint;
+  popularityK: number | bigint;
+  ratingPrior: number | bigint;
+  contributionBps: number | bigint;
+  fullUserSpend: bigint;
 }
 
 /** The score and its three factors, each in basis points (0..10 000). */
@@ -28,37 +42,48 @@ export interface ScoreBreakdown {
   rating: bigint;
 }
 
-export const DEFAULT_SCORE_PARAMS: ScoreParams = { engagementK: 1000n, popularityK: 100n, ratingPrior: 5n };
+/** The ledger's defaults: half engagement at 0.1 ETH settled, half popularity at 100 full users of 0.001 ETH. */
+export const DEFAULT_LEDGER_SCORE_PARAMS: LedgerScoreParams = {
+  engagementK: 10n ** 17n,
+  popularityK: 100n,
+  ratingPrior: 5n,
+  contributionBps: 2000n,
+  fullUserSpend: 10n ** 15n,
+};
 
 /** Default share of a new version's contributor, in basis points (before the score discount). */
 export const DEFAULT_CONTRIBUTION_BPS = 2000n;
 
-/**
- * E = calls/(calls+K_E), P = members/(members+K_P), R = (avg−1)/4 with avg = (sum+3m)/(count+m),
- * score = (E+R+P)/3 × 10 000, floored once at the end; each factor is floored on its own.
- */
-export function computeScore(inputs: ScoreInputs, params: ScoreParams = DEFAULT_SCORE_PARAMS): ScoreBreakdown {
-  const { calls, members, ratingSum, ratingCount } = inputs;
-  const { engagementK, popularityK, ratingPrior } = params;
-  if (engagementK < 1n || popularityK < 1n || ratingPrior < 1n) throw new RangeError("score parameters must be ≥ 1");
-  if (ratingSum < ratingCount) throw new RangeError("ratings are 1..5, so ratingSum ≥ ratingCount");
-
-  const engagementDen = calls + engagementK;
-  const popularityDen = members + popularityK;
-  // R over a common denominator: (sum + 2m − count) / (4·(count + m)).
-  const ratingNum = ratingSum + 2n * ratingPrior - ratingCount;
-  const ratingDen = 4n * (ratingCount + ratingPrior);
-
-  const numerator =
-    calls * popularityDen * ratingDen + members * engagementDen * ratingDen + ratingNum * engagementDen * popularityDen;
+/** The formula's constants from the ledger's parameters, as `AgentLedger.score()` derives them. */
+export function formulaParams(params: LedgerScoreParams = DEFAULT_LEDGER_SCORE_PARAMS): ScoreParams {
   return {
-    score: (numerator * BPS) / (3n * engagementDen * popularityDen * ratingDen),
-    engagement: (calls * BPS) / engagementDen,
-    popularity: (members * BPS) / popularityDen,
-    rating: (ratingNum * BPS) / ratingDen,
+    engagementK: params.engagementK,
+    popularityK: BigInt(params.popularityK) * params.fullUserSpend,
+    ratingPrior: BigInt(params.ratingPrior) * params.fullUserSpend,
   };
 }
 
+/**
+ * E = value/(value+K_E), P = w/(w+K_P), R = (avg−1)/4 with avg = (Σws+3m)/(Σw+m), each to 18
+ * decimals; score = (E+R+P)/3 × 10 000 from their sum, each factor floored on its own.
+ */
+export function computeScore(inputs: ScoreInputs, params: ScoreParams = formulaParams()): ScoreBreakdown {
+  const { settledValue, payerWeight, ratingWeightedStars, ratingWeight } = inputs;
+  const { engagementK, popularityK, ratingPrior } = params;
+  if (engagementK < 1n || popularityK < 1n || ratingPrior < 1n) throw new RangeError("score parameters must be ≥ 1");
+  if (ratingWeightedStars < ratingWeight) throw new RangeError("ratings are 1..5, so Σ weight × stars ≥ Σ weight");
+
+  const e = (settledValue * WAD) / (settledValue + engagementK);
+  const p = (payerWeight * WAD) / (payerWeight + popularityK);
+  // R over a common denominator: (Σws + 2m − Σw) / (4·(Σw + m)).
+  const r = ((ratingWeightedStars + 2n * ratingPrior - ratingWeight) * WAD) / (4n * (ratingWeight + ratingPrior));
+  return {
+    score: ((e + p + r) * BPS) / (3n * WAD),
+    engagement: (e * BPS) / WAD,
+    popularity: (p * BPS) / WAD,
+    rating: (r * BPS) / WAD,
+  };
+}
 /**
  * Shares minted to a new version's contributor so that they hold c of the new total,
  * c = contributionBps × (1 − score/20 000).

@@ -3,7 +3,7 @@
 import { describe, it } from "node:test";
 import { network } from "hardhat";
 import { getAddress, type Address } from "viem";
-import { keyOf, marketplaceFixture, PRICE, type Marketplace } from "./helpers/fixture.ts";
+import { keyIdOf, marketplaceFixture, PRICE, secretHashOf, usage, type Marketplace } from "./helpers/fixture.ts";
 import { testCid, trainingRecord } from "./helpers/params.ts";
 
 const connection = await network.create();
@@ -12,7 +12,7 @@ const { networkHelpers, viem } = connection;
 async function fixture() {
   const m = await marketplaceFixture(connection);
   await m.paid.agent.write.buyCredits([10n], { account: m.carol, value: 10n * PRICE });
-  await m.paid.agent.write.createApiKey([keyOf("carol"), 10n], { account: m.carol });
+  await m.paid.agent.write.createApiKey([secretHashOf("carol"), 10n], { account: m.carol });
   return m;
 }
 
@@ -27,6 +27,8 @@ interface Row {
 }
 
 const agent = (m: Marketplace) => m.paid.agent;
+const carolKey = (m: Marketplace) => keyIdOf(m.carol, "carol");
+const scoreParams = { engagementK: 1n, popularityK: 1, ratingPrior: 1, contributionBps: 1, fullUserSpend: 1n };
 const ownerOrDao = (power: number) => (caller: Address) => [getAddress(caller), power] as const;
 
 const AGENT_ROWS: Row[] = [
@@ -71,6 +73,22 @@ const AGENT_ROWS: Row[] = [
     args: ownerOrDao(16),
   },
   {
+    name: "setRoyaltyFloor",
+    allowed: ["owner", "dao"],
+    call: (m, c) => m.paid.agent.write.setRoyaltyFloor([0n], { account: c }),
+    contract: agent,
+    error: "AgentNotOwnerOrDao",
+    args: ownerOrDao(32),
+  },
+  {
+    name: "setReceiptSigner",
+    allowed: ["owner", "operator"],
+    call: (m, c) => m.paid.agent.write.setReceiptSigner([c], { account: c }),
+    contract: agent,
+    error: "AgentNotOperator",
+    args: (c) => [getAddress(c)],
+  },
+  {
     name: "setDaoPowers",
     allowed: ["dao"],
     call: (m, c) => m.paid.agent.write.setDaoPowers([0], { account: c }),
@@ -82,7 +100,7 @@ const AGENT_ROWS: Row[] = [
     name: "setScoreParams",
     allowed: ["dao"],
     call: (m, c) =>
-      m.paid.agent.write.setScoreParams([{ engagementK: 1, popularityK: 1, ratingPrior: 1, contributionBps: 1 }], {
+      m.paid.agent.write.setScoreParams([scoreParams], {
         account: c,
       }),
     contract: agent,
@@ -125,7 +143,7 @@ const AGENT_ROWS: Row[] = [
   {
     name: "settle",
     allowed: ["owner", "operator"],
-    call: (m, c) => m.paid.agent.write.settle([[{ keyHash: keyOf("carol"), units: 1n }]], { account: c }),
+    call: (m, c) => m.paid.agent.write.settle([[usage(carolKey(m), 1n)]], { account: c }),
     contract: agent,
     error: "AgentNotOperator",
     args: (c) => [getAddress(c)],
@@ -133,10 +151,10 @@ const AGENT_ROWS: Row[] = [
   {
     name: "revokeApiKey",
     allowed: ["member"],
-    call: (m, c) => m.paid.agent.write.revokeApiKey([keyOf("carol")], { account: c }),
+    call: (m, c) => m.paid.agent.write.revokeApiKey([carolKey(m)], { account: c }),
     contract: agent,
     error: "AgentNotKeyHolder",
-    args: (c) => [getAddress(c), keyOf("carol")],
+    args: (c, m) => [getAddress(c), carolKey(m)],
   },
   {
     name: "initialize (again)",
@@ -163,9 +181,9 @@ const LEDGER_ROWS: Row[] = [
     args: onlyAgent,
   },
   {
-    name: "ledger.recordCalls",
+    name: "ledger.recordUsage",
     allowed: [],
-    call: (m, c) => m.paid.ledger.write.recordCalls([1n], { account: c }),
+    call: (m, c) => m.paid.ledger.write.recordUsage([1n, 1n, 1n, 1n], { account: c }),
     contract: ledger,
     error: "AgentLedgerUnauthorized",
     args: onlyAgent,
@@ -173,7 +191,23 @@ const LEDGER_ROWS: Row[] = [
   {
     name: "ledger.recordRating",
     allowed: [],
-    call: (m, c) => m.paid.ledger.write.recordRating([c, 5], { account: c }),
+    call: (m, c) => m.paid.ledger.write.recordRating([c, 5, 10n ** 15n], { account: c }),
+    contract: ledger,
+    error: "AgentLedgerUnauthorized",
+    args: onlyAgent,
+  },
+  {
+    name: "ledger.dropRating",
+    allowed: [],
+    call: (m, c) => m.paid.ledger.write.dropRating([c], { account: c }),
+    contract: ledger,
+    error: "AgentLedgerUnauthorized",
+    args: onlyAgent,
+  },
+  {
+    name: "ledger.syncSpendVotes",
+    allowed: [],
+    call: (m, c) => m.paid.ledger.write.syncSpendVotes([c, 10n ** 18n], { account: c }),
     contract: ledger,
     error: "AgentLedgerUnauthorized",
     args: onlyAgent,
@@ -181,7 +215,7 @@ const LEDGER_ROWS: Row[] = [
   {
     name: "ledger.recordVersion",
     allowed: [],
-    call: (m, c) => m.paid.ledger.write.recordVersion([testCid("v"), trainingRecord(c, "v", 0)], { account: c }),
+    call: (m, c) => m.paid.ledger.write.recordVersion([testCid("v"), trainingRecord(c, "v", 0), true], { account: c }),
     contract: ledger,
     error: "AgentLedgerUnauthorized",
     args: onlyAgent,
@@ -207,7 +241,7 @@ const LEDGER_ROWS: Row[] = [
     name: "ledger.setScoreParams",
     allowed: [],
     call: (m, c) =>
-      m.paid.ledger.write.setScoreParams([{ engagementK: 1, popularityK: 1, ratingPrior: 1, contributionBps: 1 }], {
+      m.paid.ledger.write.setScoreParams([scoreParams], {
         account: c,
       }),
     contract: ledger,
@@ -234,6 +268,22 @@ const DAO_ROWS: Row[] = [
     args: (c) => [getAddress(c)],
   },
   {
+    name: "dao.setVotingDelay",
+    allowed: ["dao"],
+    call: (m, c) => m.paid.dao.write.setVotingDelay([10], { account: c }),
+    contract: dao,
+    error: "GovernorOnlyExecutor",
+    args: (c) => [getAddress(c)],
+  },
+  {
+    name: "dao.cancelProposalsBeforeSale",
+    allowed: [],
+    call: (m, c) => m.paid.dao.write.cancelProposalsBeforeSale({ account: c }),
+    contract: dao,
+    error: "AgentDAONotAgent",
+    args: (c) => [getAddress(c)],
+  },
+  {
     name: "dao.updateQuorumNumerator",
     allowed: ["dao"],
     call: (m, c) => m.paid.dao.write.updateQuorumNumerator([1n], { account: c }),
@@ -252,7 +302,7 @@ const DAO_ROWS: Row[] = [
   {
     name: "dao.initialize (again)",
     allowed: [],
-    call: (m, c) => m.paid.dao.write.initialize([1, 1, 1n], { account: c }),
+    call: (m, c) => m.paid.dao.write.initialize([1, 3600, 1n], { account: c }),
     contract: dao,
     error: "InvalidInitialization",
   },

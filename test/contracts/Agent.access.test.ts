@@ -1,6 +1,7 @@
 // Journeys: join a free agent, buy credits (exact and with excess), refund unspent credits.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { anyValue } from "@nomicfoundation/hardhat-viem-assertions/predicates";
 import { network } from "hardhat";
 import { getAddress } from "viem";
 import { marketplaceFixture, PRICE } from "./helpers/fixture.ts";
@@ -8,6 +9,8 @@ import { marketplaceFixture, PRICE } from "./helpers/fixture.ts";
 const connection = await network.create();
 const { networkHelpers, viem } = connection;
 const fixture = () => marketplaceFixture(connection);
+/** Credits a fresh account can buy at PRICE: its deposit (80 bits of wei) fills before its 48-bit credit count. */
+const CREDIT_LIMIT = (2n ** 80n - 1n) / PRICE;
 
 describe("Agent access", () => {
   it("starts with its metadata, settings and version 0", async () => {
@@ -28,17 +31,19 @@ describe("Agent access", () => {
     assert.equal(await paid.dao.read.token(), paid.ledger.address);
     const header = await paid.ledger.read.versionHeader([0n]);
     assert.equal(header.contributor, getAddress(alice));
-    assert.equal(header.scoreBps, 1699);
+    assert.equal(header.scoreBps, 1666, "the rating prior's third: no usage, no paying users");
     assert.equal(await paid.ledger.read.CLOCK_MODE(), "mode=timestamp");
+    assert.equal(await paid.dao.read.CLOCK_MODE(), "mode=timestamp", "the DAO counts time as its ledger does");
+    assert.equal(await paid.dao.read.clock(), await paid.ledger.read.clock());
   });
 
-  it("lets anyone join a free agent once, which makes them a member with votes", async () => {
+  it("lets anyone join a free agent once, which makes them a member without votes", async () => {
     const { free, paid, carol } = await networkHelpers.loadFixture(fixture);
     await viem.assertions.emitWithArgs(free.agent.write.join({ account: carol }), free.agent, "Joined", [
       getAddress(carol),
     ]);
     assert.equal(await free.ledger.read.isMember([carol]), true);
-    assert.equal(await free.ledger.read.getVotes([carol]), 100n);
+    assert.equal(await free.ledger.read.getVotes([carol]), 0n, "joining is free, so it carries no votes");
     assert.equal((await free.ledger.read.metrics()).members, 2);
     await viem.assertions.revertWithCustomErrorWithArgs(
       free.agent.write.join({ account: carol }),
@@ -74,9 +79,10 @@ describe("Agent access", () => {
       [getAddress(carol), 1n, PRICE, 0n],
     );
     const account = await paid.agent.read.account([carol]);
-    assert.equal(account.credits, 51n);
+    assert.equal(account.credits, 51);
     assert.equal(account.deposit, 51n * PRICE);
-    assert.equal(account.used, true);
+    assert.equal(account.spent, 0n, "bought is not spent");
+    assert.equal(await paid.ledger.read.getVotes([carol]), 0n, "prepaid credits carry no votes");
     assert.equal(await paid.agent.read.creditsValue(), 51n * PRICE);
     assert.equal((await paid.ledger.read.metrics()).purchases, 2n);
     assert.equal(await paid.ledger.read.isMember([carol]), true);
@@ -91,7 +97,7 @@ describe("Agent access", () => {
     ]);
   });
 
-  it("refuses too little payment and zero credits", async () => {
+  it("refuses too little payment, zero credits and more than a balance can hold, naming the limit", async () => {
     const { paid, carol } = await networkHelpers.loadFixture(fixture);
     await viem.assertions.revertWithCustomErrorWithArgs(
       paid.agent.write.buyCredits([10n], { account: carol, value: 10n * PRICE - 1n }),
@@ -103,16 +109,22 @@ describe("Agent access", () => {
       paid.agent.write.buyCredits([0n], { account: carol, value: PRICE }),
       paid.agent,
       "AgentInvalidCreditAmount",
-      [0n],
+      [0n, CREDIT_LIMIT],
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      paid.agent.write.buyCredits([10n ** 24n], { account: carol, value: 0n }),
+      paid.agent,
+      "AgentInvalidCreditAmount",
+      [10n ** 24n, CREDIT_LIMIT],
     );
   });
 
   it("returns unspent credits only after the notice period, and a new purchase cancels the request", async () => {
     const { paid, carol } = await networkHelpers.loadFixture(fixture);
     await viem.assertions.revertWithCustomErrorWithArgs(
-      paid.agent.write.requestCreditRefund({ account: carol }),
+      paid.agent.write.requestCreditRefund([0n], { account: carol }),
       paid.agent,
-      "AgentNothingToWithdraw",
+      "AgentNoCreditsToRefund",
       [getAddress(carol)],
     );
     await paid.agent.write.buyCredits([20n], { account: carol, value: 20n * PRICE });
@@ -122,9 +134,21 @@ describe("Agent access", () => {
       "AgentNoRefundRequested",
       [getAddress(carol)],
     );
-    await paid.agent.write.requestCreditRefund({ account: carol });
+    await viem.assertions.emitWithArgs(
+      paid.agent.write.requestCreditRefund([50n], { account: carol }),
+      paid.agent,
+      "CreditRefundRequested",
+      [getAddress(carol), 20n, 20n, anyValue],
+    );
+    assert.equal(await paid.agent.read.refundAllowance([carol]), 20n, "never more than the credits");
     const { refundAvailableAt } = await paid.agent.read.account([carol]);
-    assert.ok(refundAvailableAt > 0);
+    assert.equal(refundAvailableAt, (await networkHelpers.time.latest()) + 24 * 3600);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      paid.agent.write.requestCreditRefund([0n], { account: carol }),
+      paid.agent,
+      "AgentNoCreditsToRefund",
+      [getAddress(carol)],
+    );
     await viem.assertions.revertWithCustomError(
       paid.agent.write.withdrawCredits({ account: carol }),
       paid.agent,
@@ -133,8 +157,9 @@ describe("Agent access", () => {
 
     await paid.agent.write.buyCredits([5n], { account: carol, value: 5n * PRICE });
     assert.equal((await paid.agent.read.account([carol])).refundAvailableAt, 0);
+    assert.equal(await paid.agent.read.refundAllowance([carol]), 0n);
 
-    await paid.agent.write.requestCreditRefund({ account: carol });
+    await paid.agent.write.requestCreditRefund([0n], { account: carol });
     await networkHelpers.time.increase(24 * 3600);
     const tx = paid.agent.write.withdrawCredits({ account: carol });
     await viem.assertions.balancesHaveChanged(tx, [
@@ -142,9 +167,8 @@ describe("Agent access", () => {
       { address: paid.agent.address, amount: -25n * PRICE },
     ]);
     const account = await paid.agent.read.account([carol]);
-    assert.equal(account.credits, 0n);
+    assert.equal(account.credits, 0);
     assert.equal(account.deposit, 0n);
-    assert.equal(account.used, true, "having bought credits still counts as use");
     assert.equal(await paid.agent.read.creditsValue(), 0n);
   });
 });

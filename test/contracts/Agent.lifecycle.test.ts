@@ -3,10 +3,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { network } from "hardhat";
-import { getAddress } from "viem";
-import { contributionShares } from "../../src/lib/score.ts";
+import { getAddress, zeroAddress } from "viem";
+import { computeScore, contributionShares } from "../../src/lib/score.ts";
 import { createAgent } from "./helpers/deploy.ts";
-import { FEE_BPS, keyOf, marketplaceFixture, PRICE, usage } from "./helpers/fixture.ts";
+import { FEE_BPS, keyIdOf, marketplaceFixture, PRICE, secretHashOf, usage } from "./helpers/fixture.ts";
 import { agentParams, testCid, trainingRecord } from "./helpers/params.ts";
 
 const connection = await network.create();
@@ -16,31 +16,44 @@ async function fixture() {
   const m = await marketplaceFixture(connection);
   for (const user of [m.carol, m.dave]) {
     await m.paid.agent.write.buyCredits([100n], { account: user, value: 100n * PRICE });
+    await m.paid.agent.write.createApiKey([secretHashOf(user), 1_000n], { account: user });
   }
-  await m.paid.agent.write.createApiKey([keyOf("carol"), 1_000n], { account: m.carol });
   return m;
 }
 
+/** Settles `units` of `user`'s usage on `m.paid` (its key from the fixture), as line `sequence`. */
+async function spend(m: Awaited<ReturnType<typeof fixture>>, user: `0x${string}`, units: bigint, sequence = 1n) {
+  await m.paid.agent.write.settle([[usage(keyIdOf(user, user), units, sequence)]], { account: m.alice });
+}
+
 describe("Agent ratings", () => {
-  it("lets a member who used the model rate, and replaces the rating on re-rate", async () => {
-    const { paid, carol, dave } = await networkHelpers.loadFixture(fixture);
+  it("weighs a rating by the settled spending behind it, and replaces it on re-rate", async () => {
+    const m = await networkHelpers.loadFixture(fixture);
+    const { paid, carol, dave } = m;
+    await spend(m, carol, 50n);
+    await spend(m, dave, 100n);
     await viem.assertions.emitWithArgs(paid.agent.write.rate([5], { account: carol }), paid.ledger, "RatingRecorded", [
       getAddress(carol),
       5,
       0,
+      50n * PRICE,
     ]);
     await paid.agent.write.rate([2], { account: dave });
     await paid.agent.write.rate([3], { account: carol });
     const metrics = await paid.ledger.read.metrics();
-    assert.equal(metrics.ratingCount, 2);
-    assert.equal(metrics.ratingSum, 5);
-    const [score, , , rating] = await paid.ledger.read.score();
-    assert.equal(rating, 4642n); // (5 + 2·5 − 2) / (4 · (2 + 5))
-    assert.ok(score > 0n);
+    assert.equal(metrics.raters, 2);
+    assert.equal(metrics.ratingWeight, 150n * PRICE);
+    assert.equal(metrics.ratingWeightedStars, 3n * 50n * PRICE + 2n * 100n * PRICE);
+    assert.deepEqual(await paid.ledger.read.ratingOf([carol]), [3, 50n * PRICE]);
+    const [score, engagement, popularity, rating] = await paid.ledger.read.score();
+    const expected = computeScore(metrics);
+    assert.deepEqual({ score, engagement, popularity, rating }, expected);
+    assert.ok(rating < 5000n, "a two-star rating with more spending behind it pulls harder");
   });
 
-  it("refuses non-members, members who never used the model, and stars outside 1..5", async () => {
-    const { paid, free, carol, erin } = await networkHelpers.loadFixture(fixture);
+  it("refuses non-members, members with nothing settled, and stars outside 1..5", async () => {
+    const m = await networkHelpers.loadFixture(fixture);
+    const { paid, free, carol, dave, erin } = m;
     await viem.assertions.revertWithCustomErrorWithArgs(
       paid.agent.write.rate([5], { account: erin }),
       paid.agent,
@@ -55,17 +68,39 @@ describe("Agent ratings", () => {
       [getAddress(erin)],
     );
     await viem.assertions.revertWithCustomErrorWithArgs(
-      paid.agent.write.rate([0], { account: carol }),
-      paid.ledger,
-      "AgentLedgerInvalidRating",
-      [0],
+      paid.agent.write.rate([5], { account: dave }),
+      paid.agent,
+      "AgentRatingNotAllowed",
+      [getAddress(dave)],
     );
-    await viem.assertions.revertWithCustomErrorWithArgs(
-      paid.agent.write.rate([6], { account: carol }),
+    await spend(m, carol, 10n);
+    for (const stars of [0, 6]) {
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        paid.agent.write.rate([stars], { account: carol }),
+        paid.ledger,
+        "AgentLedgerInvalidRating",
+        [stars, 10n * PRICE],
+      );
+    }
+  });
+
+  it("drops the rating of a user who takes its credits back", async () => {
+    const m = await networkHelpers.loadFixture(fixture);
+    const { paid, carol } = m;
+    await spend(m, carol, 10n);
+    await paid.agent.write.rate([1], { account: carol });
+    await paid.agent.write.requestCreditRefund([0n], { account: carol });
+    await networkHelpers.time.increase(24 * 3600);
+    await viem.assertions.emitWithArgs(
+      paid.agent.write.withdrawCredits({ account: carol }),
       paid.ledger,
-      "AgentLedgerInvalidRating",
-      [6],
+      "RatingRecorded",
+      [getAddress(carol), 0, 1, 0n],
     );
+    const metrics = await paid.ledger.read.metrics();
+    assert.equal(metrics.raters, 0);
+    assert.equal(metrics.ratingWeight, 0n);
+    assert.equal((await paid.ledger.read.score())[3], 5000n, "back to the prior");
   });
 });
 
@@ -122,8 +157,8 @@ describe("Agent versions", () => {
   });
 
   it("keeps revenue earned before a version with the holders of that time", async () => {
-    const { paid, alice } = await networkHelpers.loadFixture(fixture);
-    await paid.agent.write.settle([[usage(keyOf("carol"), 10n)]], { account: alice });
+    const { paid, alice, carol } = await networkHelpers.loadFixture(fixture);
+    await paid.agent.write.settle([[usage(keyIdOf(carol, carol), 10n)]], { account: alice });
     const earned = await paid.agent.read.withdrawable([alice]);
     await paid.agent.write.publishVersion([testCid("v1"), trainingRecord(alice, "v1", 0)], { account: alice });
     assert.equal(await paid.agent.read.withdrawable([alice]), earned);
@@ -185,7 +220,7 @@ describe("Agent metric records", () => {
   it("follows the owner role through a sale", async () => {
     const { paid, alice, dave } = await networkHelpers.loadFixture(fixture);
     await paid.agent.write.listForSale([1n], { account: alice });
-    await paid.agent.write.buyAgent({ account: dave, value: 1n });
+    await paid.agent.write.buyAgent([zeroAddress], { account: dave, value: 1n });
     await viem.assertions.emitWithArgs(
       paid.agent.write.recordMetric([...metric("dave")], { account: dave }),
       paid.ledger,
@@ -202,25 +237,112 @@ describe("Agent metric records", () => {
 });
 
 describe("Derived agents", () => {
+  const paidSettings = (operator: `0x${string}`, royaltyBps: number) => ({
+    mode: 1,
+    pricePerCredit: PRICE,
+    royaltyBps,
+    operator,
+    endpoint: "",
+  });
+
   it("pays the parent's shareholders a royalty on the child's revenue", async () => {
     const hexs = await networkHelpers.loadFixture(fixture);
     const { paid, erin, frank, alice } = hexs;
     const child = await createAgent(hexs, erin, "child", {
       parent: paid.agent.address,
-      settings: { mode: 1, pricePerCredit: PRICE, royaltyBps: 1_000, operator: erin, endpoint: "" },
+      settings: paidSettings(erin, 1_000),
     });
     assert.equal((await child.agent.read.links()).parent, paid.agent.address);
     assert.equal(await child.agent.read.royaltyBps(), 1_000n);
     await child.agent.write.buyCredits([100n], { account: frank, value: 100n * PRICE });
-    await child.agent.write.createApiKey([keyOf("frank"), 100n], { account: frank });
+    await child.agent.write.createApiKey([secretHashOf("frank"), 100n], { account: frank });
     const before = await paid.agent.read.withdrawable([alice]);
-    const tx = child.agent.write.settle([[usage(keyOf("frank"), 100n)]], { account: erin });
+    const tx = child.agent.write.settle([[usage(keyIdOf(frank, "frank"), 100n)]], { account: erin });
     const value = 100n * PRICE;
     const fee = (value * FEE_BPS) / 10_000n;
     const royalty = ((value - fee) * 1_000n) / 10_000n;
-    await viem.assertions.emitWithArgs(tx, paid.agent, "RoyaltyReceived", [child.agent.address, royalty]);
+    await viem.assertions.emitWithArgs(tx, paid.agent, "RoyaltyReceived", [child.agent.address, royalty, 1n, 0n]);
     assert.equal((await paid.agent.read.withdrawable([alice])) - before, royalty);
     assert.equal(await child.agent.read.withdrawable([erin]), value - fee - royalty);
+  });
+
+  it("cascades royalties up the lineage, each generation passing on its own share, four generations at most", async () => {
+    const hexs = await networkHelpers.loadFixture(fixture);
+    const { paid, alice, erin, frank } = hexs;
+    // paid ← g1 ← g2 ← g3 ← g4 ← g5, each paying its parent 20 %.
+    const lineage = [paid];
+    for (let i = 1; i <= 5; i++) {
+      lineage.push(
+        await createAgent(hexs, erin, `g${i}`, {
+          parent: lineage[i - 1]!.agent.address,
+          settings: paidSettings(erin, 2_000),
+        }),
+      );
+    }
+    const youngest = lineage[5]!;
+    await youngest.agent.write.buyCredits([1_000n], { account: frank, value: 1_000n * PRICE });
+    await youngest.agent.write.createApiKey([secretHashOf("frank"), 1_000n], { account: frank });
+    const before = await Promise.all(lineage.map((g, i) => g.agent.read.withdrawable([i === 0 ? alice : erin])));
+    await youngest.agent.write.settle([[usage(keyIdOf(frank, "frank"), 1_000n)]], { account: erin });
+    const value = 1_000n * PRICE;
+    const afterFee = value - (value * FEE_BPS) / 10_000n;
+    let arriving = (afterFee * 2_000n) / 10_000n;
+    // g4 (generation 1) keeps 80 % and passes 20 % up, …, g1 (generation 4) keeps all of it.
+    for (const [generation, index] of [
+      [1, 4],
+      [2, 3],
+      [3, 2],
+      [4, 1],
+    ] as const) {
+      const forwarded = generation < 4 ? (arriving * 2_000n) / 10_000n : 0n;
+      const earned = (await lineage[index]!.agent.read.withdrawable([erin])) - before[index]!;
+      assert.equal(earned, arriving - forwarded, `generation ${generation} keeps what it does not pass on`);
+      arriving = forwarded;
+    }
+    assert.equal(await paid.agent.read.withdrawable([alice]), before[0], "the fifth generation up gets nothing");
+  });
+
+  it("holds a child to the floor its parent set, at creation and later", async () => {
+    const hexs = await networkHelpers.loadFixture(fixture);
+    const { paid, alice, erin, factory } = hexs;
+    await viem.assertions.emitWithArgs(
+      paid.agent.write.setRoyaltyFloor([1_500n], { account: alice }),
+      paid.agent,
+      "RoyaltyFloorChanged",
+      [1_500n],
+    );
+    const base = agentParams(erin, "cheap", { parent: paid.agent.address, settings: paidSettings(erin, 0) });
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      factory.write.createAgent([base], { account: erin }),
+      paid.agent,
+      "AgentRoyaltyBelowFloor",
+      [0n, 1_500n],
+    );
+    const child = await createAgent(hexs, erin, "fair", {
+      parent: paid.agent.address,
+      settings: paidSettings(erin, 1_500),
+    });
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      paid.agent.write.setRoyaltyFloor([5_001n], { account: alice }),
+      paid.agent,
+      "AgentInvalidRoyalty",
+      [5_001n],
+    );
+    // The child's owner cannot lower it either: the DAO holds the royalty power, and the DAO is held to the floor too.
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      child.agent.write.setRoyalty([1_000n], { account: erin }),
+      child.agent,
+      "AgentNotOwnerOrDao",
+      [getAddress(erin), 16],
+    );
+    await networkHelpers.impersonateAccount(child.dao.address);
+    await networkHelpers.setBalance(child.dao.address, 10n ** 18n);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      child.agent.write.setRoyalty([1_000n], { account: child.dao.address }),
+      child.agent,
+      "AgentRoyaltyBelowFloor",
+      [1_000n, 1_500n],
+    );
   });
 
   it("refuses a royalty without a parent or above the cap, and a parent that is not an agent", async () => {
@@ -263,18 +385,18 @@ describe("Agent sale", () => {
     );
     assert.equal((await paid.agent.read.summary()).salePrice, price);
     await viem.assertions.revertWithCustomErrorWithArgs(
-      paid.agent.write.buyAgent({ account: dave, value: price - 1n }),
+      paid.agent.write.buyAgent([zeroAddress], { account: dave, value: price - 1n }),
       paid.agent,
       "AgentWrongPayment",
       [price - 1n, price],
     );
     await viem.assertions.revertWithCustomError(
-      paid.agent.write.buyAgent({ account: alice, value: price }),
+      paid.agent.write.buyAgent([zeroAddress], { account: alice, value: price }),
       paid.agent,
       "AgentNotForSale",
     );
     await viem.assertions.emitWithArgs(
-      paid.agent.write.buyAgent({ account: dave, value: price }),
+      paid.agent.write.buyAgent([zeroAddress], { account: dave, value: price }),
       paid.agent,
       "AgentSold",
       [getAddress(alice), getAddress(dave), price, 10_000n],
@@ -283,8 +405,9 @@ describe("Agent sale", () => {
     assert.equal(await paid.agent.read.salePrice(), 0n);
     assert.equal(await paid.ledger.read.sharesOf([dave]), 10_000n);
     assert.equal(await paid.ledger.read.sharesOf([alice]), 0n);
-    assert.equal(await paid.ledger.read.getVotes([dave]), 10_100n);
-    assert.equal(await paid.ledger.read.getVotes([alice]), 100n, "the seller stays a member");
+    assert.equal(await paid.ledger.read.getVotes([dave]), 10_000n);
+    assert.equal(await paid.ledger.read.getVotes([alice]), 0n, "the seller keeps no votes");
+    assert.equal(await paid.agent.read.operator(), getAddress(dave), "the buyer runs the gateway now");
     const fee = (price * FEE_BPS) / 10_000n;
     assert.equal(await paid.agent.read.withdrawable([alice]), price - fee);
     assert.equal(await paid.agent.read.protocolFeesOwed(), fee);
@@ -296,14 +419,14 @@ describe("Agent sale", () => {
 
     // Buying it back does not list it twice for the first owner.
     await paid.agent.write.listForSale([1n], { account: dave });
-    await paid.agent.write.buyAgent({ account: alice, value: 1n });
+    await paid.agent.write.buyAgent([alice], { account: alice, value: 1n });
     assert.deepEqual(await factory.read.agentsOf([alice]), [paid.agent.address]);
   });
 
   it("cancels a listing, and refuses buying or cancelling when not listed", async () => {
     const { paid, alice, dave } = await networkHelpers.loadFixture(fixture);
     await viem.assertions.revertWithCustomError(
-      paid.agent.write.buyAgent({ account: dave, value: 0n }),
+      paid.agent.write.buyAgent([zeroAddress], { account: dave, value: 0n }),
       paid.agent,
       "AgentNotForSale",
     );
@@ -327,7 +450,7 @@ describe("Agent sale", () => {
     await paid.agent.write.listForSale([5n], { account: alice });
     await viem.assertions.emit(paid.agent.write.cancelSale({ account: alice }), paid.agent, "SaleCancelled");
     await viem.assertions.revertWithCustomError(
-      paid.agent.write.buyAgent({ account: dave, value: 5n }),
+      paid.agent.write.buyAgent([zeroAddress], { account: dave, value: 5n }),
       paid.agent,
       "AgentNotForSale",
     );

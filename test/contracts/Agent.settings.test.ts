@@ -5,7 +5,7 @@ import { describe, it } from "node:test";
 import { network } from "hardhat";
 import { getAddress, zeroAddress } from "viem";
 import { createAgent } from "./helpers/deploy.ts";
-import { keyOf, marketplaceFixture, PRICE } from "./helpers/fixture.ts";
+import { keyIdOf, marketplaceFixture, PRICE, secretHashOf, usage } from "./helpers/fixture.ts";
 
 const connection = await network.create();
 const { networkHelpers, viem } = connection;
@@ -74,9 +74,9 @@ describe("Agent edge cases", () => {
   it("completes a refund request even when settlement used up every credit meanwhile", async () => {
     const { paid, alice, carol } = await networkHelpers.loadFixture(fixture);
     await paid.agent.write.buyCredits([5n], { account: carol, value: 5n * PRICE });
-    await paid.agent.write.createApiKey([keyOf("carol"), 10n], { account: carol });
-    await paid.agent.write.requestCreditRefund({ account: carol });
-    await paid.agent.write.settle([[{ keyHash: keyOf("carol"), units: 5n }]], { account: alice });
+    await paid.agent.write.createApiKey([secretHashOf("carol"), 10n], { account: carol });
+    await paid.agent.write.requestCreditRefund([5n], { account: carol });
+    await paid.agent.write.settle([[usage(keyIdOf(carol, "carol"), 5n)]], { account: alice });
     await networkHelpers.time.increase(24 * 3600);
     await viem.assertions.emitWithArgs(
       paid.agent.write.withdrawCredits({ account: carol }),
@@ -89,41 +89,44 @@ describe("Agent edge cases", () => {
   it("sells to a buyer who was not a member yet, who becomes one", async () => {
     const { paid, alice, frank } = await networkHelpers.loadFixture(fixture);
     await paid.agent.write.listForSale([PRICE], { account: alice });
-    await paid.agent.write.buyAgent({ account: frank, value: PRICE });
+    await paid.agent.write.buyAgent([zeroAddress], { account: frank, value: PRICE });
     assert.equal(await paid.ledger.read.isMember([frank]), true);
-    assert.equal(await paid.ledger.read.getVotes([frank]), 10_100n);
+    assert.equal(await paid.ledger.read.getVotes([frank]), 10_000n);
   });
 
   it("pays no royalty when a derived agent's royalty is zero", async () => {
     const m = await networkHelpers.loadFixture(fixture);
     const child = await createAgent(m, m.erin, "child-0", { parent: m.paid.agent.address });
     await child.agent.write.buyCredits([10n], { account: m.frank, value: 10n * PRICE });
-    await child.agent.write.createApiKey([keyOf("frank"), 10n], { account: m.frank });
-    await child.agent.write.settle([[{ keyHash: keyOf("frank"), units: 10n }]], { account: m.erin });
+    await child.agent.write.createApiKey([secretHashOf("frank"), 10n], { account: m.frank });
+    await child.agent.write.settle([[usage(keyIdOf(m.frank, "frank"), 10n)]], { account: m.erin });
     assert.equal(await m.paid.agent.read.unclaimed(), 0n);
     assert.equal(await child.agent.read.unclaimed(), 10n * PRICE - (10n * PRICE * 250n) / 10_000n);
   });
 });
 
 describe("AgentLedger votes", () => {
-  it("counts every member's votes without a delegation, and lets them delegate away and back", async () => {
+  it("counts every holder's votes without a delegation, and lets them delegate away and back", async () => {
     const { paid, alice, carol } = await networkHelpers.loadFixture(fixture);
-    await paid.agent.write.buyCredits([1n], { account: carol, value: PRICE });
+    await paid.agent.write.buyCredits([100n], { account: carol, value: 100n * PRICE });
+    await paid.agent.write.createApiKey([secretHashOf("carol"), 100n], { account: carol });
+    await paid.agent.write.settle([[usage(keyIdOf(carol, "carol"), 100n)]], { account: alice });
+    await paid.agent.write.activateVotes([carol]);
     assert.equal(await paid.ledger.read.delegates([carol]), getAddress(carol));
-    assert.equal(await paid.ledger.read.getVotes([carol]), 100n);
+    assert.equal(await paid.ledger.read.getVotes([carol]), 10n, "100 credits of 10^12 wei spent: 10 votes");
 
     await paid.ledger.write.delegate([alice], { account: carol });
     assert.equal(await paid.ledger.read.getVotes([carol]), 0n);
-    assert.equal(await paid.ledger.read.getVotes([alice]), 10_200n);
+    assert.equal(await paid.ledger.read.getVotes([alice]), 10_010n);
     // Delegating to the zero address means back to oneself; votes are never burnt.
     await paid.ledger.write.delegate([zeroAddress], { account: carol });
     assert.equal(await paid.ledger.read.delegates([carol]), getAddress(carol));
-    assert.equal(await paid.ledger.read.getVotes([carol]), 100n);
-    assert.equal(await paid.ledger.read.getVotes([alice]), 10_100n);
+    assert.equal(await paid.ledger.read.getVotes([carol]), 10n);
+    assert.equal(await paid.ledger.read.getVotes([alice]), 10_000n);
     assert.equal(await paid.ledger.read.versionCount(), 1n);
   });
 
-  it("gives an outsider's delegation no weight: only shares and membership carry votes", async () => {
+  it("gives an outsider's delegation no weight: only shares and spending carry votes", async () => {
     const { paid, alice, frank } = await networkHelpers.loadFixture(fixture);
     const before = await paid.ledger.read.getVotes([alice]);
     await paid.ledger.write.delegate([alice], { account: frank });

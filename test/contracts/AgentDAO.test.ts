@@ -1,5 +1,6 @@
-// Journey: a full DAO proposal → vote → execute for each Agent setter, a contributed version,
-// a benchmark result, a treasury transfer and the DAO's own settings; proposals are listable on chain.
+// Journey: a full DAO proposal → vote → queue → (timelock) → execute for each Agent setter, a
+// contributed version, a benchmark result, a treasury transfer and the DAO's own settings;
+// proposals are listable on chain.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { network } from "hardhat";
@@ -14,15 +15,21 @@ import {
   type Hex,
 } from "viem";
 import { createAgent, must } from "./helpers/deploy.ts";
-import { marketplaceFixture, PRICE, type Marketplace } from "./helpers/fixture.ts";
+import { keyIdOf, marketplaceFixture, PRICE, secretHashOf, usage, type Marketplace } from "./helpers/fixture.ts";
 import { testCid, trainingRecord } from "./helpers/params.ts";
 
 const connection = await network.create();
 const { networkHelpers, viem } = connection;
 
+const EXECUTION_DELAY = 2 * 24 * 3600;
+
+/** Carol spent 10 credits (10^13 wei) on the paid agent: one vote, enough to propose. */
 async function fixture() {
   const m = await marketplaceFixture(connection);
   await m.paid.agent.write.buyCredits([10n], { account: m.carol, value: 10n * PRICE });
+  await m.paid.agent.write.createApiKey([secretHashOf("carol"), 10n], { account: m.carol });
+  await m.paid.agent.write.settle([[usage(keyIdOf(m.carol, "carol"), 10n)]], { account: m.alice });
+  await m.paid.agent.write.activateVotes([m.carol]);
   return m;
 }
 
@@ -33,7 +40,10 @@ interface Call {
   data: Hex;
 }
 
-/** Proposes `calls` as `proposer`, has the owner vote for it, waits out the vote and executes. */
+/**
+ * Proposes `calls` as `proposer`, has the owner vote for it, waits out the vote, queues it and
+ * waits out the timelock; `execute` then runs it.
+ */
 async function pass(m: Marketplace, ctx: Ctx, calls: Call[], description: string, proposer: Address = m.alice) {
   const hash = await ctx.dao.write.propose(
     [calls.map((c) => c.target), calls.map((c) => c.value ?? 0n), calls.map((c) => c.data), description],
@@ -46,6 +56,9 @@ async function pass(m: Marketplace, ctx: Ctx, calls: Call[], description: string
   await ctx.dao.write.castVote([id, 1], { account: await ctx.agent.read.owner() });
   await networkHelpers.time.increase(3601);
   assert.equal(await ctx.dao.read.state([id]), 4, "Succeeded");
+  await ctx.dao.write.queue([id], { account: proposer });
+  assert.equal(await ctx.dao.read.state([id]), 5, "Queued");
+  await networkHelpers.time.increase(EXECUTION_DELAY);
   return { id, execute: ctx.dao.write.execute([id], { account: proposer }) };
 }
 
@@ -158,7 +171,7 @@ describe("AgentDAO", () => {
       paid,
       [
         agentCall(paid, encode(paid, "recordMetric", cids("dao-run"))),
-        agentCall(paid, encode(paid, "setDaoPowers", [31])),
+        agentCall(paid, encode(paid, "setDaoPowers", [63])),
       ],
       "Publish the community benchmark and take every power",
       m.carol,
@@ -168,7 +181,7 @@ describe("AgentDAO", () => {
       paid.dao.address,
       ...cids("dao-run"),
     ]);
-    assert.equal(await paid.agent.read.daoPowers(), 31);
+    assert.equal(await paid.agent.read.daoPowers(), 63);
     await viem.assertions.emitWithArgs(
       paid.agent.write.recordMetric(cids("owner-run"), { account: alice }),
       paid.ledger,
@@ -181,7 +194,13 @@ describe("AgentDAO", () => {
   it("changes the score parameters, and refuses invalid ones", async () => {
     const m = await networkHelpers.loadFixture(fixture);
     const { paid } = m;
-    const params = { engagementK: 10, popularityK: 10, ratingPrior: 1, contributionBps: 1_000 };
+    const params = {
+      engagementK: 10n ** 16n,
+      popularityK: 10,
+      ratingPrior: 1,
+      contributionBps: 1_000,
+      fullUserSpend: 10n ** 14n,
+    };
     const ok = await pass(m, paid, [agentCall(paid, encode(paid, "setScoreParams", [params]))], "Faster score");
     await viem.assertions.emit(ok.execute, paid.ledger, "ScoreParamsChanged");
     assert.deepEqual(await paid.ledger.read.scoreParams(), params);
@@ -219,6 +238,69 @@ describe("AgentDAO", () => {
     assert.equal(await paid.dao.read.quorumNumerator(), 10n);
   });
 
+  it("refuses a voting period, delay or quorum that would make it unable to act, or act on one vote", async () => {
+    const m = await networkHelpers.loadFixture(fixture);
+    const { paid } = m;
+    const dao = (
+      functionName: "setVotingPeriod" | "setVotingDelay" | "updateQuorumNumerator",
+      arg: number | bigint,
+    ) => ({
+      target: paid.dao.address,
+      data: encodeFunctionData({ abi: paid.dao.abi, functionName, args: [arg] } as never),
+    });
+    const cases = [
+      [dao("setVotingPeriod", 60), "AgentDAOInvalidVotingPeriod", [60n, 3600n, 30n * 24n * 3600n]],
+      [
+        dao("setVotingPeriod", 365 * 24 * 3600),
+        "AgentDAOInvalidVotingPeriod",
+        [365n * 24n * 3600n, 3600n, 30n * 24n * 3600n],
+      ],
+      [dao("setVotingDelay", 30 * 24 * 3600), "AgentDAOInvalidVotingDelay", [30n * 24n * 3600n, 7n * 24n * 3600n]],
+      [dao("updateQuorumNumerator", 0n), "AgentDAOInvalidQuorum", [0n]],
+    ] as const;
+    for (const [call, error, args] of cases) {
+      const { execute } = await pass(m, paid, [call], `bad ${error} ${String(args[0])}`);
+      await viem.assertions.revertWithCustomErrorWithArgs(execute, paid.dao, error, [...args]);
+    }
+  });
+
+  it("runs a passed proposal only from its ETA, a timelock longer than a credit refund's notice", async () => {
+    const m = await networkHelpers.loadFixture(fixture);
+    const { paid, alice } = m;
+    assert.ok(
+      BigInt(EXECUTION_DELAY) > (await paid.agent.read.REFUND_NOTICE_PERIOD()),
+      "credit buyers can take their money out before a queued proposal takes effect",
+    );
+    assert.equal(await paid.dao.read.EXECUTION_DELAY(), BigInt(EXECUTION_DELAY));
+    const hash = await paid.dao.write.propose([[paid.agent.address], [0n], [encode(paid, "setPrice", [3n])], "Later"], {
+      account: alice,
+    });
+    const receipt = await m.publicClient.waitForTransactionReceipt({ hash });
+    const [created] = parseEventLogs({ abi: paid.dao.abi, logs: receipt.logs, eventName: "ProposalCreated" });
+    const id = must(created, "ProposalCreated").args.proposalId;
+    await networkHelpers.time.increase(2);
+    await paid.dao.write.castVote([id, 1], { account: alice });
+    await networkHelpers.time.increase(3601);
+    await viem.assertions.revertWithCustomError(
+      paid.dao.write.execute([id], { account: alice }),
+      paid.dao,
+      "GovernorUnexpectedProposalState",
+    );
+    await viem.assertions.emit(paid.dao.write.queue([id], { account: alice }), paid.dao, "ProposalQueued");
+    const eta = await paid.dao.read.proposalEta([id]);
+    assert.equal(eta, BigInt(await networkHelpers.time.latest()) + BigInt(EXECUTION_DELAY));
+    await networkHelpers.time.increase(EXECUTION_DELAY - 10);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      paid.dao.write.execute([id], { account: alice }),
+      paid.dao,
+      "AgentDAOTimelockNotReady",
+      [id, eta],
+    );
+    await networkHelpers.time.increase(10);
+    await paid.dao.write.execute([id], { account: alice });
+    assert.equal(await paid.agent.read.pricePerCredit(), 3n);
+  });
+
   it("lists proposals on chain and needs a member to propose", async () => {
     const m = await networkHelpers.loadFixture(fixture);
     const { paid, frank } = m;
@@ -251,6 +333,6 @@ describe("AgentDAO", () => {
     const id = must(created, "ProposalCreated").args.proposalId;
     await paid.dao.write.castVote([id, 1], { account: carol });
     await networkHelpers.time.increase(3601);
-    assert.equal(await paid.dao.read.state([id]), 3, "Defeated: 100 of 10 200 votes is below 4 %");
+    assert.equal(await paid.dao.read.state([id]), 3, "Defeated: 1 of 10 001 votes is below 4 %");
   });
 });

@@ -19,7 +19,12 @@ contract AgentHandler is TestBase {
     Agent public immutable child;
     address[] internal _actors;
     bytes32[] internal _keys;
-    mapping(bytes32 keyHash => Agent) internal _keyAgent;
+    mapping(bytes32 keyId => Agent) internal _keyAgent;
+    /// @dev Ghosts the invariants read: each turns true if a step broke its rule.
+    bool public replayChangedUsage;
+    bool public sequenceWentBack;
+    bool public saleLeftPositionBehind;
+    mapping(Agent agent => mapping(address actor => uint256)) public creditsBought;
 
     constructor(Agent parent_, Agent child_, address[] memory actors_) {
         parent = parent_;
@@ -35,8 +40,8 @@ contract AgentHandler is TestBase {
         return _keys;
     }
 
-    function keyAgent(bytes32 keyHash) external view returns (Agent) {
-        return _keyAgent[keyHash];
+    function keyAgent(bytes32 keyId) external view returns (Agent) {
+        return _keyAgent[keyId];
     }
 
     function buyCredits(uint256 actorSeed, uint256 agentSeed, uint256 credits, uint256 extraWei) external {
@@ -47,48 +52,63 @@ contract AgentHandler is TestBase {
         vm.deal(actor, value);
         vm.prank(actor);
         agent.buyCredits{value: value}(credits);
+        creditsBought[agent][actor] += credits;
     }
 
     function createKey(uint256 actorSeed, uint256 agentSeed, uint256 cap) external {
         address actor = _actor(actorSeed);
         Agent agent = _agent(agentSeed);
-        bytes32 keyHash = keccak256(abi.encode(actor, agent, _keys.length));
         vm.prank(actor);
-        agent.createApiKey(keyHash, bound(cap, 0, 5_000));
-        _keys.push(keyHash);
-        _keyAgent[keyHash] = agent;
+        bytes32 keyId = agent.createApiKey(keccak256(abi.encode(agent, _keys.length)), bound(cap, 0, 5_000));
+        _keys.push(keyId);
+        _keyAgent[keyId] = agent;
     }
 
-    function settle(uint256 keySeed, uint256 units, uint256 keySeed2, uint256 units2) external {
+    /// @dev Settles one or two lines; now and then a line repeats its key's last sequence (a replay).
+    function settle(uint256 keySeed, uint256 units, uint256 keySeed2, uint256 units2, bool replay) external {
         if (_keys.length == 0) return;
         bytes32 a = _keys[keySeed % _keys.length];
         bytes32 b = _keys[keySeed2 % _keys.length];
         Agent agent = _keyAgent[a];
-        IAgent.Usage[] memory usage = new IAgent.Usage[](_keyAgent[b] == agent ? 2 : 1);
-        usage[0] = IAgent.Usage(a, bound(units, 0, 3_000));
-        if (usage.length == 2) usage[1] = IAgent.Usage(b, bound(units2, 0, 3_000));
+        bool two = _keyAgent[b] == agent && a != b;
+        IAgent.Usage[] memory usage = new IAgent.Usage[](two ? 2 : 1);
+        IAgent.ApiKey memory before = agent.apiKey(a);
+        bool replayed = replay && before.sequence != 0;
+        usage[0] = IAgent.Usage(a, replayed ? before.sequence : before.sequence + 1, bound(units, 0, 3_000));
+        if (two) usage[1] = IAgent.Usage(b, agent.apiKey(b).sequence + 1, bound(units2, 0, 3_000));
         vm.prank(agent.operator());
         agent.settle(usage);
+        IAgent.ApiKey memory afterwards = agent.apiKey(a);
+        if (replayed && afterwards.spent != before.spent) replayChangedUsage = true;
+        if (afterwards.sequence < before.sequence) sequenceWentBack = true;
     }
 
     function revokeKey(uint256 keySeed) external {
         if (_keys.length == 0) return;
-        bytes32 keyHash = _keys[keySeed % _keys.length];
-        Agent agent = _keyAgent[keyHash];
-        vm.prank(agent.apiKey(keyHash).user);
-        agent.revokeApiKey(keyHash);
+        bytes32 keyId = _keys[keySeed % _keys.length];
+        Agent agent = _keyAgent[keyId];
+        vm.prank(agent.apiKey(keyId).user);
+        agent.revokeApiKey(keyId);
     }
 
-    function refundCredits(uint256 actorSeed, uint256 agentSeed, bool wait) external {
+    function refundCredits(uint256 actorSeed, uint256 agentSeed, uint256 unsettled, bool wait) external {
         address actor = _actor(actorSeed);
         Agent agent = _agent(agentSeed);
         if (agent.account(actor).refundAvailableAt == 0) {
             vm.prank(actor);
-            agent.requestCreditRefund();
+            agent.requestCreditRefund(bound(unsettled, 0, 1_000));
         }
         if (wait) vm.warp(block.timestamp + agent.REFUND_NOTICE_PERIOD());
         vm.prank(actor);
         agent.withdrawCredits();
+    }
+
+    function activateVotes(uint256 actorSeed, uint256 agentSeed) external {
+        _agent(agentSeed).activateVotes(_actor(actorSeed));
+    }
+
+    function warp(uint256 seconds_) external {
+        vm.warp(block.timestamp + bound(seconds_, 1, 2 days));
     }
 
     function withdraw(uint256 actorSeed, uint256 agentSeed) external {
@@ -116,14 +136,20 @@ contract AgentHandler is TestBase {
 
     function sell(uint256 agentSeed, uint256 buyerSeed, uint256 price) external {
         Agent agent = _agent(agentSeed);
+        address seller = agent.owner();
         address buyer = _actor(buyerSeed);
-        if (buyer == agent.owner()) return;
+        if (buyer == seller) return;
+        AgentLedger ledger = AgentLedger(agent.links().ledger);
+        uint256 expected = ledger.sharesOf(buyer) + ledger.sharesOf(seller);
         price = bound(price, 1, 100 ether);
-        vm.prank(agent.owner());
+        vm.prank(seller);
         agent.listForSale(price);
         vm.deal(buyer, price);
         vm.prank(buyer);
-        agent.buyAgent{value: price}();
+        agent.buyAgent{value: price}(address(0));
+        if (ledger.sharesOf(buyer) != expected || ledger.sharesOf(seller) != 0 || agent.operator() != buyer) {
+            saleLeftPositionBehind = true;
+        }
     }
 
     function _actor(uint256 seed) internal view returns (address) {
@@ -188,6 +214,25 @@ contract AgentInvariantsTest is TestBase {
         _checkShares(child);
     }
 
+    function invariant_votesAreSharesPlusSpendNeverMembership() public view {
+        _checkVotes(parent);
+        _checkVotes(child);
+    }
+
+    function invariant_billedNeverAboveCreditsBought() public view {
+        _checkBilled(parent);
+        _checkBilled(child);
+    }
+
+    function invariant_settlementIsSequenced() public view {
+        assertTrue(!handler.replayChangedUsage(), "a replayed line changes nothing");
+        assertTrue(!handler.sequenceWentBack(), "sequences never go back");
+    }
+
+    function invariant_aSaleMovesTheWholePosition() public view {
+        assertTrue(!handler.saleLeftPositionBehind(), "buyer gets the seller's shares and the operator role");
+    }
+
     function _checkLiabilities(Agent agent) private view {
         assertEq(
             address(agent).balance,
@@ -214,6 +259,30 @@ contract AgentInvariantsTest is TestBase {
             if (a.credits == 0) assertEq(a.deposit, 0, "no deposit without credits");
         }
         assertEq(deposits, agent.creditsValue(), "creditsValue == sum of deposits");
+    }
+
+    function _checkVotes(Agent agent) private view {
+        AgentLedger ledger = AgentLedger(agent.links().ledger);
+        address[] memory actors = handler.actors();
+        for (uint256 i = 0; i < actors.length; ++i) {
+            uint256 spendVotes = ledger.spendVotesOf(actors[i]);
+            assertEq(ledger.getVotes(actors[i]), ledger.sharesOf(actors[i]) + spendVotes, "votes == shares + spend votes");
+            assertLe(spendVotes * ledger.SPEND_PER_VOTE(), agent.account(actors[i]).spent, "spend votes <= spent");
+        }
+    }
+
+    function _checkBilled(Agent agent) private view {
+        bytes32[] memory keys = handler.keys();
+        address[] memory actors = handler.actors();
+        for (uint256 a = 0; a < actors.length; ++a) {
+            uint256 billed = 0;
+            for (uint256 i = 0; i < keys.length; ++i) {
+                if (handler.keyAgent(keys[i]) != agent) continue;
+                IAgent.ApiKey memory key = agent.apiKey(keys[i]);
+                if (key.user == actors[a]) billed += key.spent;
+            }
+            assertLe(billed, handler.creditsBought(agent, actors[a]), "billed <= credits bought");
+        }
     }
 
     function _checkShares(Agent agent) private view {

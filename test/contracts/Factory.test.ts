@@ -4,7 +4,7 @@ import { network } from "hardhat";
 import { getAddress, zeroAddress } from "viem";
 import { createAgent, deployHexs, must } from "./helpers/deploy.ts";
 import { agentParams } from "./helpers/params.ts";
-import { agentAbi } from "../../src/lib/contracts/abis.ts";
+import { agentAbi, agentDAOAbi } from "../../src/lib/contracts/abis.ts";
 
 const connection = await network.create();
 const { networkHelpers, viem } = connection;
@@ -37,7 +37,7 @@ describe("HexsFactory", () => {
     assert.equal(await hexs.factory.read.isAgent([agent.address]), true);
     assert.deepEqual(await hexs.factory.read.agentsOf([owner]), [agent.address]);
     assert.equal(await ledger.read.sharesOf([owner]), 10_000n);
-    assert.equal(await ledger.read.getVotes([owner]), 10_100n);
+    assert.equal(await ledger.read.getVotes([owner]), 10_000n, "the creator's shares, no membership weight");
     assert.equal(await dao.read.name(), "HEXS Agent DAO");
   });
 
@@ -56,9 +56,10 @@ describe("HexsFactory", () => {
     const card = must(cards[1], "card 1");
     assert.equal(card.name, "agent-1");
     assert.equal(card.owner, getAddress(b));
-    assert.equal(card.score, 1699n);
-    assert.equal(card.popularity, 99n);
+    assert.equal(card.score, 1666n);
+    assert.equal(card.popularity, 0n, "the creator is not a paying user");
     assert.equal(card.rating, 5000n);
+    assert.equal(card.settledValue, 0n);
     assert.equal(card.baseModel, "hexs/tiny-gpt");
     assert.equal(card.weightsCid, must(created[1], "agent 1").params.metadata.initialWeightsCid);
     const picked = await hexs.factory.read.summariesOf([[must(addresses[2], "agent 2")]]);
@@ -84,16 +85,21 @@ describe("HexsFactory", () => {
       hexs.factory,
       "HexsFactoryMissingMetadata",
     );
-    for (const [votingPeriod, quorumPercent] of [
-      [0, 4],
-      [3600, 0],
-      [3600, 101],
+    // The DAO checks its own bounds inside createAgent; decode its errors with the DAO ABI.
+    const asDao = { abi: agentDAOAbi, address: hexs.factory.address };
+    for (const [votingDelay, votingPeriod, quorumPercent, error, args] of [
+      [0, 0, 4, "AgentDAOInvalidVotingPeriod", [0n, 3600n, 2_592_000n]],
+      [0, 3599, 4, "AgentDAOInvalidVotingPeriod", [3599n, 3600n, 2_592_000n]],
+      [0, 2_592_001, 4, "AgentDAOInvalidVotingPeriod", [2_592_001n, 3600n, 2_592_000n]],
+      [604_801, 3600, 4, "AgentDAOInvalidVotingDelay", [604_801n, 604_800n]],
+      [0, 3600, 0, "AgentDAOInvalidQuorum", [0n]],
+      [0, 3600, 101, "AgentDAOInvalidQuorum", [101n]],
     ] as const) {
       await viem.assertions.revertWithCustomErrorWithArgs(
-        hexs.factory.write.createAgent([{ ...base, votingPeriod, quorumPercent }], { account: owner }),
-        hexs.factory,
-        "HexsFactoryInvalidGovernance",
-        [BigInt(votingPeriod), BigInt(quorumPercent)],
+        hexs.factory.write.createAgent([{ ...base, votingDelay, votingPeriod, quorumPercent }], { account: owner }),
+        asDao,
+        error,
+        [...args],
       );
     }
     // The Agent reverts inside createAgent; decode its errors with the Agent ABI.
@@ -147,7 +153,7 @@ describe("HexsFactory", () => {
       ledger,
       "InvalidInitialization",
     );
-    await viem.assertions.revertWithCustomError(dao.write.initialize([1, 1, 1n]), dao, "InvalidInitialization");
+    await viem.assertions.revertWithCustomError(dao.write.initialize([1, 3600, 1n]), dao, "InvalidInitialization");
   });
 
   it("sets the protocol fee within its cap, owner only, and hands ownership over in two steps", async () => {

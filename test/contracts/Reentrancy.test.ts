@@ -6,7 +6,7 @@ import { describe, it } from "node:test";
 import { network } from "hardhat";
 import { encodeFunctionData, slice, toFunctionSelector, type Hex } from "viem";
 import { createAgent, must } from "./helpers/deploy.ts";
-import { keyOf, marketplaceFixture, PRICE } from "./helpers/fixture.ts";
+import { keyIdOf, marketplaceFixture, PRICE, secretHashOf, usage } from "./helpers/fixture.ts";
 import { agentParams } from "./helpers/params.ts";
 import { deployTestContract, reentrantReceiverAbi } from "./helpers/testContracts.ts";
 
@@ -37,14 +37,14 @@ describe("reentrancy", () => {
     await m.attacker.write.setAttack([m.paid.agent.address, agentData(m, "buyCredits", [1n])]);
     await m.attacker.write.act([m.paid.agent.address, agentData(m, "buyCredits", [10n])], { value: 10n * PRICE + 7n });
     await assertRefused(m);
-    assert.equal((await m.paid.agent.read.account([m.attacker.address])).credits, 10n);
+    assert.equal((await m.paid.agent.read.account([m.attacker.address])).credits, 10);
     assert.equal(await m.attacker.read.received(), 7n);
   });
 
   it("withdrawCredits: re-entering from the refund is refused; the deposit is paid once", async () => {
     const m = await networkHelpers.loadFixture(fixture);
     await m.attacker.write.act([m.paid.agent.address, agentData(m, "buyCredits", [10n])], { value: 10n * PRICE });
-    await m.attacker.write.act([m.paid.agent.address, agentData(m, "requestCreditRefund")]);
+    await m.attacker.write.act([m.paid.agent.address, agentData(m, "requestCreditRefund", [0n])]);
     await networkHelpers.time.increase(24 * 3600);
     await m.attacker.write.setAttack([m.paid.agent.address, agentData(m, "withdrawCredits")]);
     await m.attacker.write.act([m.paid.agent.address, agentData(m, "withdrawCredits")]);
@@ -53,9 +53,8 @@ describe("reentrancy", () => {
     assert.equal(await m.paid.agent.read.creditsValue(), 0n);
   });
 
-  it("withdraw: re-entering from the payout is refused; earnings are paid once", async () => {
-    const m = await networkHelpers.loadFixture(fixture);
-    // The attacker creates an agent (it owns the shares and operates it), a user buys and uses it.
+  /** The attacker creates an agent (it owns the shares and operates it); Carol buys and uses it. */
+  async function attackersAgent(m: Fixture) {
     const params = agentParams(m.attacker.address, "attacker-agent");
     await m.attacker.write.act([
       m.factory.address,
@@ -64,23 +63,31 @@ describe("reentrancy", () => {
     const agentAddress = must((await m.factory.read.agentsOf([m.attacker.address]))[0], "attacker's agent");
     const target = m.at.agent(agentAddress);
     await target.write.buyCredits([100n], { account: m.carol, value: 100n * PRICE });
-    await target.write.createApiKey([keyOf("carol"), 100n], { account: m.carol });
-    await m.attacker.write.act([agentAddress, agentData(m, "settle", [[{ keyHash: keyOf("carol"), units: 100n }]])]);
-    const owed = await target.read.withdrawable([m.attacker.address]);
-    assert.ok(owed > 0n);
-    await m.attacker.write.setAttack([agentAddress, agentData(m, "withdraw")]);
-    await m.attacker.write.act([agentAddress, agentData(m, "withdraw")]);
-    await assertRefused(m);
-    assert.equal(await m.attacker.read.received(), owed);
-    assert.equal(await target.read.withdrawable([m.attacker.address]), 0n);
-  });
+    await target.write.createApiKey([secretHashOf("carol"), 100n], { account: m.carol });
+    await m.attacker.write.act([agentAddress, agentData(m, "settle", [[usage(keyIdOf(m.carol, "carol"), 100n)]])]);
+    return target;
+  }
+
+  for (const reentry of ["withdraw", "receiveRoyalty"] as const) {
+    it(`withdraw: re-entering ${reentry} from the payout is refused; earnings are paid once`, async () => {
+      const m = await networkHelpers.loadFixture(fixture);
+      const target = await attackersAgent(m);
+      const owed = await target.read.withdrawable([m.attacker.address]);
+      assert.ok(owed > 0n);
+      await m.attacker.write.setAttack([target.address, agentData(m, reentry, reentry === "withdraw" ? [] : [0n])]);
+      await m.attacker.write.act([target.address, agentData(m, "withdraw")]);
+      await assertRefused(m);
+      assert.equal(await m.attacker.read.received(), owed);
+      assert.equal(await target.read.withdrawable([m.attacker.address]), 0n);
+    });
+  }
 
   it("withdrawProtocolFees: a treasury that re-enters is refused; fees are paid once", async () => {
     const m = await networkHelpers.loadFixture(fixture);
     await m.factory.write.setProtocolFee([m.attacker.address, 500n]);
     await m.paid.agent.write.buyCredits([100n], { account: m.carol, value: 100n * PRICE });
-    await m.paid.agent.write.createApiKey([keyOf("carol"), 100n], { account: m.carol });
-    await m.paid.agent.write.settle([[{ keyHash: keyOf("carol"), units: 100n }]], { account: m.alice });
+    await m.paid.agent.write.createApiKey([secretHashOf("carol"), 100n], { account: m.carol });
+    await m.paid.agent.write.settle([[usage(keyIdOf(m.carol, "carol"), 100n)]], { account: m.alice });
     const fees = await m.paid.agent.read.protocolFeesOwed();
     await m.attacker.write.setAttack([m.paid.agent.address, agentData(m, "withdrawProtocolFees")]);
     await m.paid.agent.write.withdrawProtocolFees({ account: m.carol });
@@ -97,7 +104,7 @@ describe("reentrancy", () => {
       "AgentTransferFailed",
       [m.attacker.address, 1n],
     );
-    assert.equal((await m.paid.agent.read.account([m.attacker.address])).credits, 0n);
+    assert.equal((await m.paid.agent.read.account([m.attacker.address])).credits, 0);
   });
 
   it("the royalty goes only to a registered parent agent, whose receiveRoyalty is guarded too", async () => {
@@ -115,7 +122,7 @@ describe("reentrancy", () => {
       settings: { mode: 1, pricePerCredit: PRICE, royaltyBps: 1_000, operator: m.erin, endpoint: "" },
     });
     await viem.assertions.revertWithCustomErrorWithArgs(
-      m.paid.agent.write.receiveRoyalty({ account: m.erin, value: 0n }),
+      m.paid.agent.write.receiveRoyalty([1n], { account: m.erin, value: 0n }),
       m.paid.agent,
       "AgentInsufficientPayment",
       [0n, 1n],

@@ -6,52 +6,69 @@ import {Score} from "../../contracts/libraries/Score.sol";
 import {TestBase} from "./utils/TestBase.sol";
 
 contract ScoreTest is TestBase {
-    function _params(uint256 kE, uint256 kP, uint256 m) private pure returns (Score.Params memory) {
-        return Score.Params({engagementK: kE, popularityK: kP, ratingPrior: m});
+    uint256 internal constant FULL = 1e15;
+
+    /// @dev The ledger's defaults: K_E = 0.1 ETH, K_P = 100 full users, prior of 5 full users.
+    function _defaults() private pure returns (Score.Params memory) {
+        return Score.Params({engagementK: 0.1 ether, popularityK: 100 * FULL, ratingPrior: 5 * FULL});
     }
 
     function test_defaultsOfANewAgent() public pure {
-        Score.Breakdown memory b = Score.compute(0, 1, 0, 0, _params(1000, 100, 5));
+        Score.Breakdown memory b = Score.compute(0, 0, 0, 0, _defaults());
         assertEq(b.engagement, 0, "engagement");
-        assertEq(b.popularity, 99, "popularity 1/101");
+        assertEq(b.popularity, 0, "no paying user");
         assertEq(b.rating, 5000, "neutral prior");
-        assertEq(b.score, 1699, "score");
+        assertEq(b.score, 1666, "score: the prior's third");
     }
 
     function test_fuzz_scoreAndFactorsStayInRange(
-        uint64 calls,
-        uint32 members,
-        uint32 count,
+        uint96 value,
+        uint96 payerWeight,
+        uint96 ratingWeight,
         uint8 avgTenths,
-        uint32 kE,
-        uint32 kP,
-        uint16 m
+        uint96 kE,
+        uint96 kP,
+        uint80 m
     ) public pure {
-        uint256 ratingCount = count;
-        // A rating sum that real 1..5 ratings can produce: count ≤ sum ≤ 5·count.
-        uint256 ratingSum = ratingCount + (ratingCount * 4 * bound(avgTenths, 0, 40)) / 40;
+        // Weighted stars that real 1..5 ratings can produce: w ≤ ws ≤ 5·w.
+        uint256 w = ratingWeight;
+        uint256 ws = w + (w * 4 * bound(avgTenths, 0, 40)) / 40;
         Score.Breakdown memory b = Score.compute(
-            calls,
-            members,
-            ratingSum,
-            ratingCount,
-            _params(bound(kE, 1, type(uint32).max), bound(kP, 1, type(uint32).max), bound(m, 1, type(uint16).max))
+            value,
+            payerWeight,
+            ws,
+            w,
+            Score.Params({
+                engagementK: bound(kE, 1, type(uint96).max),
+                popularityK: bound(kP, 1, type(uint96).max),
+                ratingPrior: bound(m, 1, type(uint80).max)
+            })
         );
         assertLe(b.score, 10_000, "score");
         assertLe(b.engagement, 10_000, "engagement");
         assertLe(b.popularity, 10_000, "popularity");
         assertLe(b.rating, 10_000, "rating");
-        // The exact mean is never below the mean of the floored factors, and less than 1 bps above.
+        // The score comes from the unfloored factors: within a basis point of their floored mean.
         uint256 meanOfFloors = (b.engagement + b.popularity + b.rating) / 3;
         assertLe(meanOfFloors, b.score, "mean of floors <= score");
         assertLe(b.score, meanOfFloors + 1, "score <= mean of floors + 1");
     }
 
-    function test_fuzz_moreCallsNeverLowerTheScore(uint64 calls, uint32 extra, uint32 members) public pure {
-        Score.Params memory p = _params(1000, 100, 5);
-        Score.Breakdown memory before = Score.compute(calls, members, 0, 0, p);
-        Score.Breakdown memory afterMore = Score.compute(uint256(calls) + extra, members, 0, 0, p);
-        assertLe(before.score, afterMore.score, "monotonic in calls");
+    function test_fuzz_moreSettledValueNeverLowersTheScore(uint96 value, uint96 extra, uint96 payerWeight) public pure {
+        Score.Breakdown memory before = Score.compute(value, payerWeight, 0, 0, _defaults());
+        Score.Breakdown memory afterMore = Score.compute(uint256(value) + extra, payerWeight, 0, 0, _defaults());
+        assertLe(before.score, afterMore.score, "monotonic in settled value");
+    }
+
+    function test_fuzz_aRatingMovesTheScoreByItsWeight(uint64 weight, uint8 stars) public pure {
+        uint256 s = bound(stars, 1, 5);
+        uint256 w = bound(weight, 1, FULL);
+        Score.Breakdown memory one = Score.compute(0, 0, w * s, w, _defaults());
+        Score.Breakdown memory full = Score.compute(0, 0, FULL * s, FULL, _defaults());
+        // A rating with less spending behind it moves the rating factor less from the neutral 5 000.
+        uint256 moveOne = one.rating > 5000 ? one.rating - 5000 : 5000 - one.rating;
+        uint256 moveFull = full.rating > 5000 ? full.rating - 5000 : 5000 - full.rating;
+        assertLe(moveOne, moveFull, "lighter ratings move the score less");
     }
 
     function test_fuzz_contributorGetsTheFormulasFraction(uint96 total, uint16 scoreBps, uint16 contributionBps) public pure {

@@ -35,24 +35,24 @@ describe("score formula agreement", () => {
     const seed = Number(process.env.SCORE_SEED ?? 20_261_125);
     const rand = prng(seed);
     for (let i = 0; i < CASES; i++) {
-      const ratingCount = randomBelow(rand, 32);
+      const ratingWeight = randomBelow(rand, 96);
       const inputs = {
-        calls: randomBelow(rand, 64),
-        members: randomBelow(rand, 32),
-        ratingCount,
-        ratingSum: ratingCount + (ratingCount * 4n * BigInt(Math.floor(rand() * 41))) / 40n,
+        settledValue: randomBelow(rand, 96),
+        payerWeight: randomBelow(rand, 96),
+        ratingWeight,
+        ratingWeightedStars: ratingWeight + (ratingWeight * 4n * BigInt(Math.floor(rand() * 41))) / 40n,
       };
       const params = {
-        engagementK: 1n + randomBelow(rand, 32),
-        popularityK: 1n + randomBelow(rand, 32),
-        ratingPrior: 1n + randomBelow(rand, 16),
+        engagementK: 1n + randomBelow(rand, 96),
+        popularityK: 1n + randomBelow(rand, 96),
+        ratingPrior: 1n + randomBelow(rand, 80),
       };
       const expected = computeScore(inputs, params);
       const actual = await harness.read.compute([
-        inputs.calls,
-        inputs.members,
-        inputs.ratingSum,
-        inputs.ratingCount,
+        inputs.settledValue,
+        inputs.payerWeight,
+        inputs.ratingWeightedStars,
+        inputs.ratingWeight,
         params,
       ]);
       assert.deepEqual(actual, expected, `seed ${seed}, case ${i}: ${JSON.stringify(inputs, (_, v) => String(v))}`);

@@ -39,7 +39,7 @@ describe("seedMarketplace", () => {
     const hexs = await deployHexs(connection);
     const summary = await seedMarketplace({
       publicClient: hexs.publicClient,
-      wallets: [hexs.deployer, ...hexs.others].slice(0, 8),
+      wallets: [hexs.deployer, ...hexs.others].slice(0, 10),
       factory: hexs.factory.address,
       content: content(),
     });
@@ -49,24 +49,35 @@ describe("seedMarketplace", () => {
     const cards = await hexs.factory.read.summaries([0n, 10n]);
     assert.ok(cards.some((c) => c.mode === 0) && cards.some((c) => c.mode === 1), "free and paid agents");
     assert.ok(
-      cards.every((c) => c.calls > 0n),
-      "every agent has settled usage",
+      cards.every((c) => c.calls > 0n && c.members > 1n),
+      "every agent has members and settled usage",
+    );
+    const paid = cards.filter((c) => c.mode === 1);
+    assert.ok(
+      paid.every((c) => c.settledValue > 0n && c.payers > 0n && c.raters > 0n),
+      "paid agents have spending, paying users and ratings weighed by it",
     );
     assert.ok(
-      cards.every((c) => c.ratingCount > 0n && c.members > 1n),
-      "ratings and members",
+      cards.filter((c) => c.mode === 0).every((c) => c.settledValue === 0n && c.raters === 0n),
+      "free agents have no paid signals: nothing to rate with",
     );
+    assert.equal(new Set(paid.map((c) => c.score)).size, paid.length, "no two paid agents score alike");
+    assert.equal(new Set(cards.map((c) => c.members)).size > 2, true, "member counts vary");
     assert.equal(must(cards[0], "card 0").versionCount, 2n);
     assert.ok(
       cards.some((c) => c.salePrice > 0n),
       "one agent listed for sale",
     );
+    const ledger0 = hexs.at.ledger(must(summary.agents[0], "agent 0").ledger);
+    const payer = must(summary.agents[0]?.members[0], "agent 0's first user");
+    assert.ok((await ledger0.read.getVotes([payer])) > 0n, "paying users vote with their spending");
 
     const derived = summary.agents.find((a) => a.parent !== zeroAddress);
     assert.ok(derived);
     const parent = must(summary.agents[0], "agent 0");
     assert.equal(getAddress(derived.parent), parent.agent);
     assert.equal(await hexs.at.agent(derived.agent).read.royaltyBps(), 1_000n);
+    assert.equal(await hexs.at.agent(parent.agent).read.royaltyFloorBps(), 500n);
     const parentAgent = hexs.at.agent(parent.agent);
     assert.ok((await parentAgent.read.unclaimed()) > 0n, "the parent earned revenue and royalty");
 
@@ -76,5 +87,12 @@ describe("seedMarketplace", () => {
     const deadline = await dao.read.proposalDeadline([summary.proposal.proposalId]);
     const snapshot = await dao.read.proposalSnapshot([summary.proposal.proposalId]);
     assert.equal(deadline - snapshot, BigInt(SEED_VOTING_PERIOD));
+
+    const queuedDao = hexs.at.dao(summary.queued.dao);
+    assert.equal(await queuedDao.read.state([summary.queued.proposalId]), 5); // Queued
+    assert.ok(
+      (await queuedDao.read.proposalEta([summary.queued.proposalId])) >
+        BigInt(await connection.networkHelpers.time.latest()),
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
+import { settleAsOperator } from "./support/agents.ts";
 import { openApp, seededAgents } from "./support/app.ts";
 import { seriousViolations } from "./support/axe.ts";
 import { connectDevWallet, installFreshWallet } from "./support/devWallet.ts";
@@ -65,7 +66,9 @@ test.describe("accessibility", () => {
     await expect(page.getByRole("list", { name: "Wallets" })).toBeVisible();
   });
 
-  test("a user connects a wallet, buys credits and rates an agent with the keyboard alone", async ({ page }) => {
+  test("a user connects a wallet, buys credits, creates a key and rates an agent with the keyboard alone", async ({
+    page,
+  }) => {
     const paid = seededAgents().find((agent) => agent.name === "StoryTeller Tiny")!;
     await installFreshWallet(page);
     await openApp(page, `#/agent/${paid.agent}`);
@@ -83,6 +86,12 @@ test.describe("accessibility", () => {
     await tabTo(page, page.getByRole("button", { name: "Buy credits" }));
     await page.keyboard.press("Enter");
     await expect(page.getByTestId("credits")).toContainText("Your credits: 3");
+
+    await tabTo(page, page.getByRole("button", { name: "Create API key" }));
+    await page.keyboard.press("Enter");
+    const key = (await page.getByTestId("api-key-secret").textContent())!;
+    await settleAsOperator(paid.agent, key, 2n);
+    await page.reload();
 
     // Tab enters the star group on its checked radio (5); an arrow key moves to 4.
     await tabTo(page, page.getByLabel("5", { exact: true }));

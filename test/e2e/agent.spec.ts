@@ -1,6 +1,13 @@
 import { expect, test } from "@playwright/test";
 import { openApp, seededAgents } from "./support/app.ts";
-import { chainClient, createFreeAgent, devAccountIndexOf, pinJson } from "./support/agents.ts";
+import {
+  advanceChainTime,
+  chainClient,
+  createFreeAgent,
+  devAccountIndexOf,
+  pinJson,
+  settleAsOperator,
+} from "./support/agents.ts";
 import { connectDevWallet, connectTestWallet, installFreshWallet } from "./support/devWallet.ts";
 
 function seeded(name: string) {
@@ -100,7 +107,7 @@ test.describe("an application developer", () => {
     await page.getByLabel("Spend cap (credits)").fill("100");
     await page.getByRole("button", { name: "Create API key" }).click();
     const secret = await page.getByTestId("api-key-secret").textContent();
-    expect(secret).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(secret).toMatch(/^sk-hexs-[0-9a-f]{112}$/);
     const row = page.getByTestId("api-key-row");
     await expect(row).toHaveCount(1);
     await expect(row).toContainText("0 / 100");
@@ -122,30 +129,56 @@ test.describe("an application developer", () => {
 });
 
 test.describe("a user", () => {
-  test("joins a free agent, cannot rate it before using it, and rates a paid agent after buying credits", async ({
+  test("joins a free agent without gaining votes or a rating; on a paid agent rates once its usage is settled, then takes the rest back", async ({
     page,
   }) => {
+    test.setTimeout(60_000);
     const free = seeded("Meadow Verse");
     await installFreshWallet(page);
     await openApp(page, `#/agent/${free.agent}`);
     await connectTestWallet(page);
     await page.getByRole("button", { name: "Join" }).click();
     await expect(page.getByTestId("membership")).toHaveText("You are a member of this agent's DAO.");
-
-    // The contract refuses ratings from members who never used the model; the UI shows why.
-    await page.getByRole("button", { name: "Rate" }).click();
-    await expect(page.locator("[data-testid=tx-status][data-step=failed]")).toContainText("AgentRatingNotAllowed");
+    // Ratings need settled spending behind them: the page says so instead of offering a doomed transaction.
+    await expect(page.getByTestId("rating-needs-spending")).toContainText("Ratings count only with settled usage");
+    await expect(page.getByRole("button", { name: "Rate" })).toHaveCount(0);
 
     const paid = seeded("StoryTeller Tiny");
     await page.getByRole("link", { name: "Marketplace" }).click();
     await page.getByRole("link", { name: "StoryTeller Tiny" }).click();
     await expect(page.getByRole("heading", { level: 1, name: paid.name })).toBeVisible();
-    await page.getByLabel("Credits to buy").fill("10");
+    await page.getByLabel("Credits to buy").fill("30");
     await page.getByRole("button", { name: "Buy credits" }).click();
+    await expect(page.getByTestId("credits")).toContainText("Your credits: 30");
+    await expect(page.getByTestId("rating-needs-spending")).toBeVisible();
+
+    // The user calls the API with a key; the operator settles 20 credits of it.
+    await page.getByLabel("Spend cap (credits)").fill("30");
+    await page.getByRole("button", { name: "Create API key" }).click();
+    const key = (await page.getByTestId("api-key-secret").textContent())!;
+    await page.getByRole("button", { name: "I saved it" }).click();
+    await settleAsOperator(paid.agent, key, 20n);
+    await page.reload();
     await expect(page.getByTestId("credits")).toContainText("Your credits: 10");
+    // 20 credits of 0.0001 ETH: 0.002 ETH spent, 200 votes once activated.
+    await expect(page.getByTestId("your-votes")).toContainText("0.002 ETH");
+    await page.getByRole("button", { name: "Activate 200 votes" }).click();
+    await expect(page.getByTestId("your-votes")).toContainText("200 votes in its DAO.");
     await page.getByLabel("4", { exact: true }).check();
     await page.getByRole("button", { name: "Rate" }).click();
     await expect(page.getByTestId("your-rating")).toHaveText("Your rating: ★★★★☆");
+
+    // The 10 unspent credits come back after the notice; the rating goes with them.
+    await page.getByLabel("Usage not yet billed (credits)").fill("0");
+    await page.getByRole("button", { name: "Request refund" }).click();
+    await expect(page.getByTestId("refund-pending")).toContainText("0.001 ETH for 10 credits");
+    await advanceChainTime(24 * 60 * 60);
+    await page.reload();
+    await expect(page.getByTestId("refund-ready")).toBeVisible();
+    await page.getByRole("button", { name: "Withdraw 0.001 ETH" }).click();
+    await expect(page.getByTestId("credits")).toContainText("Your credits: 0");
+    await expect(page.getByTestId("your-rating")).toHaveCount(0);
+    await expect(page.getByTestId("your-votes")).toContainText("200 votes", { timeout: 10_000 });
   });
 });
 

@@ -1,6 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { formatEther, parseEther } from "viem";
+import { agentDAOAbi } from "../../src/lib/contracts/abis.ts";
 import { openApp, seededAgents } from "./support/app.ts";
 import { chainClient, createFreeAgent, devAccount, devAccountIndexOf, pinJson } from "./support/agents.ts";
 import { connectDevWallet } from "./support/devWallet.ts";
@@ -10,6 +11,15 @@ function seededProposal(): { agent: string; description: string } {
   const seed = JSON.parse(process.env.HEXS_E2E_SEED ?? "{}") as { proposal?: { agent: string; description: string } };
   if (!seed.proposal) throw new Error("the seed has no open proposal");
   return seed.proposal;
+}
+
+/** The seed leaves a passed proposal waiting in the timelock queue of another agent's DAO. */
+function seededQueuedProposal(): { agent: string; dao: `0x${string}`; proposalId: string; description: string } {
+  const seed = JSON.parse(process.env.HEXS_E2E_SEED ?? "{}") as {
+    queued?: { agent: string; dao: `0x${string}`; proposalId: string; description: string };
+  };
+  if (!seed.queued) throw new Error("the seed has no queued proposal");
+  return seed.queued;
 }
 
 function storyTellerTiny() {
@@ -72,13 +82,12 @@ test.describe("a DAO member", () => {
       `The contract reverted: GovernorAlreadyCastVote(${tiny.owner})`,
     );
 
-    // Move the local chain past the voting period, then execute.
+    // Move the local chain past the voting period, queue it, wait out the timelock, then execute.
     await page.getByLabel(/^Seconds to advance/).fill(String(7 * 24 * 60 * 60 + 1));
     await page.getByRole("button", { name: "Advance time and mine a block" }).click();
     await expect(page.getByTestId("dev-time-status")).toContainText("Mined a block");
     await expect(mine.getByTestId("proposal-state")).toHaveText("Succeeded");
-    await mine.getByRole("button", { name: "Execute" }).click();
-    await expect(mine.getByTestId("proposal-state")).toHaveText("Executed");
+    await queueAndExecute(page, mine);
 
     // The agent page shows the price the DAO set.
     await page.getByRole("link", { name: "Back to the agent" }).click();
@@ -117,8 +126,7 @@ test.describe("a DAO member", () => {
     const received = await chainClient().getBalance({ address: recipient });
     await page.getByLabel(/^Seconds to advance/).fill(String(7 * 24 * 60 * 60 + 1));
     await page.getByRole("button", { name: "Advance time and mine a block" }).click();
-    await proposal.getByRole("button", { name: "Execute" }).click();
-    await expect(proposal.getByTestId("proposal-state")).toHaveText("Executed");
+    await queueAndExecute(page, proposal);
     await expect(page.getByTestId("treasury")).toContainText(`${formatEther(start)} ETH`);
     expect(await chainClient().getBalance({ address: recipient })).toBe(received + parseEther("1"));
   });
@@ -156,8 +164,7 @@ test.describe("a DAO member", () => {
     await expect(proposal.getByTestId("has-voted")).toBeVisible();
     await seconds.fill("3601");
     await page.getByRole("button", { name: "Advance time and mine a block" }).click();
-    await proposal.getByRole("button", { name: "Execute" }).click();
-    await expect(proposal.getByTestId("proposal-state")).toHaveText("Executed");
+    await queueAndExecute(page, proposal);
 
     // The contributor became a member holding newly minted shares, so it votes from now on.
     await expect(page.getByTestId("member-row")).toHaveCount(2);
@@ -172,6 +179,33 @@ test.describe("a DAO member", () => {
     await expect(page.getByTestId("versions").locator("li").nth(1)).toContainText(contributor.slice(0, 6));
   });
 
+  test("shows the seeded proposal waiting in its timelock, with its ETA, and runs it only from then", async ({
+    page,
+  }) => {
+    const queued = seededQueuedProposal();
+    const agent = seededAgents().find((a) => a.agent.toLowerCase() === queued.agent.toLowerCase())!;
+    await openApp(page, `#/agent/${agent.agent}/dao`);
+    await connectDevWallet(page, devAccountIndexOf(agent.owner));
+    const proposal = page.getByTestId("proposal").filter({ hasText: queued.description });
+    await expect(proposal.getByTestId("proposal-state")).toHaveText("Queued");
+    await expect(proposal.getByTestId("proposal-eta")).toContainText("executable from");
+    const client = chainClient();
+    const eta = await client.readContract({
+      address: queued.dao,
+      abi: agentDAOAbi,
+      functionName: "proposalEta",
+      args: [BigInt(queued.proposalId)],
+    });
+    const { timestamp } = await client.getBlock();
+    if (eta > timestamp) {
+      await expect(proposal.getByRole("button", { name: "Execute" })).toHaveCount(0);
+      await page.getByLabel(/^Seconds to advance/).fill(String(eta - timestamp + 1n));
+      await page.getByRole("button", { name: "Advance time and mine a block" }).click();
+    }
+    await proposal.getByRole("button", { name: "Execute" }).click();
+    await expect(proposal.getByTestId("proposal-state")).toHaveText("Executed");
+  });
+
   test("the DAO page has no serious or critical accessibility violation", async ({ page }) => {
     const tiny = storyTellerTiny();
     await openApp(page, `#/agent/${tiny.agent}/dao`);
@@ -182,6 +216,21 @@ test.describe("a DAO member", () => {
     expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
   });
 });
+
+/**
+ * A passed proposal goes into the DAO's timelock: nothing runs it before its ETA, two days on.
+ * Queue it, see that Execute is not offered yet, move the chain past the ETA and execute.
+ */
+async function queueAndExecute(page: Page, proposal: ReturnType<Page["getByTestId"]>): Promise<void> {
+  await proposal.getByRole("button", { name: "Queue" }).click();
+  await expect(proposal.getByTestId("proposal-state")).toHaveText("Queued");
+  await expect(proposal.getByTestId("proposal-eta")).toContainText("executable from");
+  await expect(proposal.getByRole("button", { name: "Execute" })).toHaveCount(0);
+  await page.getByLabel(/^Seconds to advance/).fill(String(2 * 24 * 60 * 60 + 1));
+  await page.getByRole("button", { name: "Advance time and mine a block" }).click();
+  await proposal.getByRole("button", { name: "Execute" }).click();
+  await expect(proposal.getByTestId("proposal-state")).toHaveText("Executed");
+}
 
 /**
  * With no voting delay a new proposal becomes Active once a block is mined after its snapshot;

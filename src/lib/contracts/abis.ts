@@ -66,22 +66,6 @@ export const hexsFactoryAbi = [
   {
     "inputs": [
       {
-        "internalType": "uint256",
-        "name": "votingPeriod",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "quorumPercent",
-        "type": "uint256"
-      }
-    ],
-    "name": "HexsFactoryInvalidGovernance",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
         "internalType": "address",
         "name": "implementation",
         "type": "address"
@@ -949,12 +933,27 @@ export const hexsFactoryAbi = [
           },
           {
             "internalType": "uint256",
-            "name": "ratingSum",
+            "name": "settledValue",
             "type": "uint256"
           },
           {
             "internalType": "uint256",
-            "name": "ratingCount",
+            "name": "payers",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "raters",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "ratingWeight",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "ratingWeightedStars",
             "type": "uint256"
           },
           {
@@ -1080,12 +1079,27 @@ export const hexsFactoryAbi = [
           },
           {
             "internalType": "uint256",
-            "name": "ratingSum",
+            "name": "settledValue",
             "type": "uint256"
           },
           {
             "internalType": "uint256",
-            "name": "ratingCount",
+            "name": "payers",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "raters",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "ratingWeight",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "ratingWeightedStars",
             "type": "uint256"
           },
           {
@@ -1138,7 +1152,7 @@ export const agentAbi = [
     "inputs": [
       {
         "internalType": "bytes32",
-        "name": "keyHash",
+        "name": "keyId",
         "type": "bytes32"
       }
     ],
@@ -1149,7 +1163,7 @@ export const agentAbi = [
     "inputs": [
       {
         "internalType": "bytes32",
-        "name": "keyHash",
+        "name": "keyId",
         "type": "bytes32"
       }
     ],
@@ -1193,6 +1207,11 @@ export const agentAbi = [
     "type": "error"
   },
   {
+    "inputs": [],
+    "name": "AgentInvalidApiKey",
+    "type": "error"
+  },
+  {
     "inputs": [
       {
         "internalType": "address",
@@ -1208,6 +1227,11 @@ export const agentAbi = [
       {
         "internalType": "uint256",
         "name": "credits",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "limit",
         "type": "uint256"
       }
     ],
@@ -1260,6 +1284,17 @@ export const agentAbi = [
         "type": "address"
       }
     ],
+    "name": "AgentNoCreditsToRefund",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "user",
+        "type": "address"
+      }
+    ],
     "name": "AgentNoRefundRequested",
     "type": "error"
   },
@@ -1288,7 +1323,7 @@ export const agentAbi = [
       },
       {
         "internalType": "bytes32",
-        "name": "keyHash",
+        "name": "keyId",
         "type": "bytes32"
       }
     ],
@@ -1385,6 +1420,22 @@ export const agentAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "royaltyBps",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "floorBps",
+        "type": "uint256"
+      }
+    ],
+    "name": "AgentRoyaltyBelowFloor",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "to",
         "type": "address"
@@ -1402,7 +1453,7 @@ export const agentAbi = [
     "inputs": [
       {
         "internalType": "bytes32",
-        "name": "keyHash",
+        "name": "keyId",
         "type": "bytes32"
       }
     ],
@@ -1510,7 +1561,7 @@ export const agentAbi = [
       {
         "indexed": true,
         "internalType": "bytes32",
-        "name": "keyHash",
+        "name": "keyId",
         "type": "bytes32"
       },
       {
@@ -1535,7 +1586,7 @@ export const agentAbi = [
       {
         "indexed": true,
         "internalType": "bytes32",
-        "name": "keyHash",
+        "name": "keyId",
         "type": "bytes32"
       }
     ],
@@ -1555,6 +1606,12 @@ export const agentAbi = [
         "indexed": false,
         "internalType": "uint256",
         "name": "credits",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "unsettledCredits",
         "type": "uint256"
       },
       {
@@ -1770,6 +1827,19 @@ export const agentAbi = [
     "inputs": [
       {
         "indexed": false,
+        "internalType": "address",
+        "name": "signer",
+        "type": "address"
+      }
+    ],
+    "name": "ReceiptSignerChanged",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": false,
         "internalType": "uint256",
         "name": "value",
         "type": "uint256"
@@ -1813,6 +1883,19 @@ export const agentAbi = [
     "anonymous": false,
     "inputs": [
       {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "floorBps",
+        "type": "uint256"
+      }
+    ],
+    "name": "RoyaltyFloorChanged",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
         "indexed": true,
         "internalType": "address",
         "name": "from",
@@ -1822,6 +1905,18 @@ export const agentAbi = [
         "indexed": false,
         "internalType": "uint256",
         "name": "amount",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "generation",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "forwarded",
         "type": "uint256"
       }
     ],
@@ -1840,7 +1935,57 @@ export const agentAbi = [
       {
         "indexed": true,
         "internalType": "bytes32",
-        "name": "keyHash",
+        "name": "keyId",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "sequence",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "requested",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "enum IAgent.ChargeLimit",
+        "name": "limit",
+        "type": "uint8"
+      }
+    ],
+    "name": "UsageLimited",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "keyId",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "sequence",
+        "type": "uint256"
+      }
+    ],
+    "name": "UsageReplayed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "keyId",
         "type": "bytes32"
       },
       {
@@ -1852,7 +1997,7 @@ export const agentAbi = [
       {
         "indexed": false,
         "internalType": "uint256",
-        "name": "requested",
+        "name": "sequence",
         "type": "uint256"
       },
       {
@@ -1920,6 +2065,19 @@ export const agentAbi = [
     ],
     "name": "Withdrawn",
     "type": "event"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_LINEAGE_DEPTH",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
   },
   {
     "inputs": [],
@@ -2001,7 +2159,33 @@ export const agentAbi = [
   },
   {
     "inputs": [],
+    "name": "POWER_ROYALTY_FLOOR",
+    "outputs": [
+      {
+        "internalType": "uint8",
+        "name": "",
+        "type": "uint8"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "REFUND_NOTICE_PERIOD",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "SETTLEMENT_GRACE",
     "outputs": [
       {
         "internalType": "uint256",
@@ -2025,24 +2209,24 @@ export const agentAbi = [
       {
         "components": [
           {
-            "internalType": "uint96",
+            "internalType": "uint48",
             "name": "credits",
-            "type": "uint96"
+            "type": "uint48"
           },
           {
-            "internalType": "uint96",
+            "internalType": "uint80",
             "name": "deposit",
-            "type": "uint96"
+            "type": "uint80"
+          },
+          {
+            "internalType": "uint88",
+            "name": "spent",
+            "type": "uint88"
           },
           {
             "internalType": "uint40",
             "name": "refundAvailableAt",
             "type": "uint40"
-          },
-          {
-            "internalType": "bool",
-            "name": "used",
-            "type": "bool"
           }
         ],
         "internalType": "struct IAgent.Account",
@@ -2056,8 +2240,27 @@ export const agentAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "account_",
+        "type": "address"
+      }
+    ],
+    "name": "activateVotes",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "bytes32",
-        "name": "keyHash",
+        "name": "keyId",
         "type": "bytes32"
       }
     ],
@@ -2071,19 +2274,24 @@ export const agentAbi = [
             "type": "address"
           },
           {
-            "internalType": "uint40",
+            "internalType": "uint64",
             "name": "spent",
-            "type": "uint40"
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "cap",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "sequence",
+            "type": "uint64"
           },
           {
             "internalType": "uint40",
-            "name": "cap",
+            "name": "revokedAt",
             "type": "uint40"
-          },
-          {
-            "internalType": "bool",
-            "name": "revoked",
-            "type": "bool"
           }
         ],
         "internalType": "struct IAgent.ApiKey",
@@ -2095,7 +2303,37 @@ export const agentAbi = [
     "type": "function"
   },
   {
-    "inputs": [],
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "user",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "secretHash",
+        "type": "bytes32"
+      }
+    ],
+    "name": "apiKeyId",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "pure",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "operator_",
+        "type": "address"
+      }
+    ],
     "name": "buyAgent",
     "outputs": [],
     "stateMutability": "payable",
@@ -2125,7 +2363,7 @@ export const agentAbi = [
     "inputs": [
       {
         "internalType": "bytes32",
-        "name": "keyHash",
+        "name": "secretHash",
         "type": "bytes32"
       },
       {
@@ -2135,7 +2373,13 @@ export const agentAbi = [
       }
     ],
     "name": "createApiKey",
-    "outputs": [],
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "keyId",
+        "type": "bytes32"
+      }
+    ],
     "stateMutability": "nonpayable",
     "type": "function"
   },
@@ -2458,6 +2702,25 @@ export const agentAbi = [
   },
   {
     "inputs": [],
+    "name": "receiptSigner",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "generation",
+        "type": "uint256"
+      }
+    ],
     "name": "receiveRoyalty",
     "outputs": [],
     "stateMutability": "payable",
@@ -2487,6 +2750,25 @@ export const agentAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "user",
+        "type": "address"
+      }
+    ],
+    "name": "refundAllowance",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "registryIndex",
     "outputs": [
@@ -2500,7 +2782,13 @@ export const agentAbi = [
     "type": "function"
   },
   {
-    "inputs": [],
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "unsettledCredits",
+        "type": "uint256"
+      }
+    ],
     "name": "requestCreditRefund",
     "outputs": [],
     "stateMutability": "nonpayable",
@@ -2510,7 +2798,7 @@ export const agentAbi = [
     "inputs": [
       {
         "internalType": "bytes32",
-        "name": "keyHash",
+        "name": "keyId",
         "type": "bytes32"
       }
     ],
@@ -2522,6 +2810,19 @@ export const agentAbi = [
   {
     "inputs": [],
     "name": "royaltyBps",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "royaltyFloorBps",
     "outputs": [
       {
         "internalType": "uint256",
@@ -2613,6 +2914,19 @@ export const agentAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "signer",
+        "type": "address"
+      }
+    ],
+    "name": "setReceiptSigner",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "royaltyBps_",
         "type": "uint256"
@@ -2626,11 +2940,24 @@ export const agentAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "floorBps",
+        "type": "uint256"
+      }
+    ],
+    "name": "setRoyaltyFloor",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "components": [
           {
-            "internalType": "uint32",
+            "internalType": "uint96",
             "name": "engagementK",
-            "type": "uint32"
+            "type": "uint96"
           },
           {
             "internalType": "uint32",
@@ -2646,6 +2973,11 @@ export const agentAbi = [
             "internalType": "uint16",
             "name": "contributionBps",
             "type": "uint16"
+          },
+          {
+            "internalType": "uint64",
+            "name": "fullUserSpend",
+            "type": "uint64"
           }
         ],
         "internalType": "struct IAgentLedger.ScoreParams",
@@ -2664,8 +2996,13 @@ export const agentAbi = [
         "components": [
           {
             "internalType": "bytes32",
-            "name": "keyHash",
+            "name": "keyId",
             "type": "bytes32"
+          },
+          {
+            "internalType": "uint64",
+            "name": "sequence",
+            "type": "uint64"
           },
           {
             "internalType": "uint256",
@@ -2786,12 +3123,27 @@ export const agentAbi = [
           },
           {
             "internalType": "uint256",
-            "name": "ratingSum",
+            "name": "settledValue",
             "type": "uint256"
           },
           {
             "internalType": "uint256",
-            "name": "ratingCount",
+            "name": "payers",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "raters",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "ratingWeight",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "ratingWeightedStars",
             "type": "uint256"
           },
           {
@@ -2888,6 +3240,11 @@ export const agentLedgerAbi = [
         "internalType": "uint8",
         "name": "stars",
         "type": "uint8"
+      },
+      {
+        "internalType": "uint256",
+        "name": "weight",
+        "type": "uint256"
       }
     ],
     "name": "AgentLedgerInvalidRating",
@@ -2898,9 +3255,9 @@ export const agentLedgerAbi = [
       {
         "components": [
           {
-            "internalType": "uint32",
+            "internalType": "uint96",
             "name": "engagementK",
-            "type": "uint32"
+            "type": "uint96"
           },
           {
             "internalType": "uint32",
@@ -2916,6 +3273,11 @@ export const agentLedgerAbi = [
             "internalType": "uint16",
             "name": "contributionBps",
             "type": "uint16"
+          },
+          {
+            "internalType": "uint64",
+            "name": "fullUserSpend",
+            "type": "uint64"
           }
         ],
         "internalType": "struct IAgentLedger.ScoreParams",
@@ -3053,25 +3415,6 @@ export const agentLedgerAbi = [
     ],
     "name": "VotesExpiredSignature",
     "type": "error"
-  },
-  {
-    "anonymous": false,
-    "inputs": [
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "units",
-        "type": "uint256"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "totalCalls",
-        "type": "uint256"
-      }
-    ],
-    "name": "CallsRecorded",
-    "type": "event"
   },
   {
     "anonymous": false,
@@ -3237,6 +3580,12 @@ export const agentLedgerAbi = [
         "internalType": "uint8",
         "name": "previous",
         "type": "uint8"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "weight",
+        "type": "uint256"
       }
     ],
     "name": "RatingRecorded",
@@ -3248,9 +3597,9 @@ export const agentLedgerAbi = [
       {
         "components": [
           {
-            "internalType": "uint32",
+            "internalType": "uint96",
             "name": "engagementK",
-            "type": "uint32"
+            "type": "uint96"
           },
           {
             "internalType": "uint32",
@@ -3266,6 +3615,11 @@ export const agentLedgerAbi = [
             "internalType": "uint16",
             "name": "contributionBps",
             "type": "uint16"
+          },
+          {
+            "internalType": "uint64",
+            "name": "fullUserSpend",
+            "type": "uint64"
           }
         ],
         "indexed": false,
@@ -3300,6 +3654,56 @@ export const agentLedgerAbi = [
       }
     ],
     "name": "SharesMoved",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "votes",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "totalSpendVotes",
+        "type": "uint256"
+      }
+    ],
+    "name": "SpendVotesActivated",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "units",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "value",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "totalValue",
+        "type": "uint256"
+      }
+    ],
+    "name": "UsageRecorded",
     "type": "event"
   },
   {
@@ -3410,7 +3814,7 @@ export const agentLedgerAbi = [
   },
   {
     "inputs": [],
-    "name": "MEMBER_WEIGHT",
+    "name": "SPEND_PER_VOTE",
     "outputs": [
       {
         "internalType": "uint256",
@@ -3518,6 +3922,19 @@ export const agentLedgerAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "dropRating",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "eip712Domain",
     "outputs": [
@@ -3617,6 +4034,25 @@ export const agentLedgerAbi = [
         "internalType": "uint256",
         "name": "",
         "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "holdsEveryVote",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
       }
     ],
     "stateMutability": "view",
@@ -3742,17 +4178,42 @@ export const agentLedgerAbi = [
           },
           {
             "internalType": "uint32",
-            "name": "ratingSum",
-            "type": "uint32"
-          },
-          {
-            "internalType": "uint32",
-            "name": "ratingCount",
-            "type": "uint32"
-          },
-          {
-            "internalType": "uint32",
             "name": "versions",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint64",
+            "name": "spendVotes",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint96",
+            "name": "settledValue",
+            "type": "uint96"
+          },
+          {
+            "internalType": "uint96",
+            "name": "payerWeight",
+            "type": "uint96"
+          },
+          {
+            "internalType": "uint32",
+            "name": "payers",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint96",
+            "name": "ratingWeight",
+            "type": "uint96"
+          },
+          {
+            "internalType": "uint96",
+            "name": "ratingWeightedStars",
+            "type": "uint96"
+          },
+          {
+            "internalType": "uint32",
+            "name": "raters",
             "type": "uint32"
           }
         ],
@@ -3819,8 +4280,13 @@ export const agentLedgerAbi = [
     "outputs": [
       {
         "internalType": "uint8",
-        "name": "",
+        "name": "stars",
         "type": "uint8"
+      },
+      {
+        "internalType": "uint256",
+        "name": "weight",
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",
@@ -3847,19 +4313,6 @@ export const agentLedgerAbi = [
         "type": "bool"
       }
     ],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "units",
-        "type": "uint256"
-      }
-    ],
-    "name": "recordCalls",
-    "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
   },
@@ -3908,9 +4361,42 @@ export const agentLedgerAbi = [
         "internalType": "uint8",
         "name": "stars",
         "type": "uint8"
+      },
+      {
+        "internalType": "uint256",
+        "name": "spent",
+        "type": "uint256"
       }
     ],
     "name": "recordRating",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "units",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "value",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "payerWeight",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "newPayers",
+        "type": "uint256"
+      }
+    ],
+    "name": "recordUsage",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -3963,6 +4449,11 @@ export const agentLedgerAbi = [
         "internalType": "struct IAgentLedger.TrainingRecord",
         "name": "record",
         "type": "tuple"
+      },
+      {
+        "internalType": "bool",
+        "name": "mintShares",
+        "type": "bool"
       }
     ],
     "name": "recordVersion",
@@ -4016,9 +4507,9 @@ export const agentLedgerAbi = [
       {
         "components": [
           {
-            "internalType": "uint32",
+            "internalType": "uint96",
             "name": "engagementK",
-            "type": "uint32"
+            "type": "uint96"
           },
           {
             "internalType": "uint32",
@@ -4034,10 +4525,15 @@ export const agentLedgerAbi = [
             "internalType": "uint16",
             "name": "contributionBps",
             "type": "uint16"
+          },
+          {
+            "internalType": "uint64",
+            "name": "fullUserSpend",
+            "type": "uint64"
           }
         ],
         "internalType": "struct IAgentLedger.ScoreParams",
-        "name": "",
+        "name": "p",
         "type": "tuple"
       }
     ],
@@ -4049,9 +4545,9 @@ export const agentLedgerAbi = [
       {
         "components": [
           {
-            "internalType": "uint32",
+            "internalType": "uint96",
             "name": "engagementK",
-            "type": "uint32"
+            "type": "uint96"
           },
           {
             "internalType": "uint32",
@@ -4067,6 +4563,11 @@ export const agentLedgerAbi = [
             "internalType": "uint16",
             "name": "contributionBps",
             "type": "uint16"
+          },
+          {
+            "internalType": "uint64",
+            "name": "fullUserSpend",
+            "type": "uint64"
           }
         ],
         "internalType": "struct IAgentLedger.ScoreParams",
@@ -4096,6 +4597,49 @@ export const agentLedgerAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "spendVotesOf",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "spent",
+        "type": "uint256"
+      }
+    ],
+    "name": "syncSpendVotes",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "activated",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -4169,13 +4713,83 @@ export const agentDAOAbi = [
     "type": "constructor"
   },
   {
-    "inputs": [],
-    "name": "CheckpointUnorderedInsertion",
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "quorumPercent",
+        "type": "uint256"
+      }
+    ],
+    "name": "AgentDAOInvalidQuorum",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "votingDelay",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "max",
+        "type": "uint256"
+      }
+    ],
+    "name": "AgentDAOInvalidVotingDelay",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "votingPeriod",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "min",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "max",
+        "type": "uint256"
+      }
+    ],
+    "name": "AgentDAOInvalidVotingPeriod",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "AgentDAONotAgent",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "proposalId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "eta",
+        "type": "uint256"
+      }
+    ],
+    "name": "AgentDAOTimelockNotReady",
     "type": "error"
   },
   {
     "inputs": [],
-    "name": "ERC6372InconsistentClock",
+    "name": "CheckpointUnorderedInsertion",
     "type": "error"
   },
   {
@@ -4584,6 +5198,19 @@ export const agentDAOAbi = [
       {
         "indexed": false,
         "internalType": "uint256",
+        "name": "soldAt",
+        "type": "uint256"
+      }
+    ],
+    "name": "ProposalsCancelledBySale",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": false,
+        "internalType": "uint256",
         "name": "oldQuorumNumerator",
         "type": "uint256"
       },
@@ -4738,7 +5365,7 @@ export const agentDAOAbi = [
         "type": "string"
       }
     ],
-    "stateMutability": "view",
+    "stateMutability": "pure",
     "type": "function"
   },
   {
@@ -4756,12 +5383,64 @@ export const agentDAOAbi = [
   },
   {
     "inputs": [],
+    "name": "EXECUTION_DELAY",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "EXTENDED_BALLOT_TYPEHASH",
     "outputs": [
       {
         "internalType": "bytes32",
         "name": "",
         "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_VOTING_DELAY",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_VOTING_PERIOD",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MIN_VOTING_PERIOD",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",
@@ -4811,6 +5490,13 @@ export const agentDAOAbi = [
         "type": "uint256"
       }
     ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "cancelProposalsBeforeSale",
+    "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
   },
@@ -5252,6 +5938,19 @@ export const agentDAOAbi = [
   },
   {
     "inputs": [],
+    "name": "lastSaleAt",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "name",
     "outputs": [
       {
@@ -5534,7 +6233,7 @@ export const agentDAOAbi = [
         "type": "bool"
       }
     ],
-    "stateMutability": "view",
+    "stateMutability": "pure",
     "type": "function"
   },
   {

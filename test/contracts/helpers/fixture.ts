@@ -1,6 +1,6 @@
 // The shared fixture of the node:test contract tests: HEXS deployed through Ignition, a paid
 // agent created by alice, a free agent created by bob, and users with nothing yet.
-import { keccak256, toHex, type Address, type Hex } from "viem";
+import { encodeAbiParameters, keccak256, toHex, type Address, type Hex } from "viem";
 import { createAgent, deployHexs, must, type Connection } from "./deploy.ts";
 import { AccessMode } from "./params.ts";
 
@@ -38,10 +38,17 @@ export async function marketplaceFixture(connection: Connection) {
 
 export type Marketplace = Awaited<ReturnType<typeof marketplaceFixture>>;
 
-export function keyOf(label: string): Hex {
+/** The hash of a test API key's secret, from a label (what `createApiKey` takes). */
+export function secretHashOf(label: string): Hex {
   return keccak256(toHex(label));
 }
 
-export function usage(keyHash: Hex, units: bigint) {
-  return { keyHash, units };
+/** The id the agent files `user`'s key `label` under: `keccak256(abi.encode(user, secretHash))`. */
+export function keyIdOf(user: Address, label: string): Hex {
+  return keccak256(encodeAbiParameters([{ type: "address" }, { type: "bytes32" }], [user, secretHashOf(label)]));
+}
+
+/** One settlement line: `units` used through `keyId`, numbered `sequence` for that key. */
+export function usage(keyId: Hex, units: bigint, sequence = 1n) {
+  return { keyId, sequence, units };
 }

@@ -6,7 +6,7 @@ import type { Connection, Hexs } from "./deploy.ts";
 export const scoreHarnessAbi = parseAbi([
   "struct Params { uint256 engagementK; uint256 popularityK; uint256 ratingPrior; }",
   "struct Breakdown { uint256 score; uint256 engagement; uint256 popularity; uint256 rating; }",
-  "function compute(uint256 calls, uint256 members, uint256 ratingSum, uint256 ratingCount, Params params) pure returns (Breakdown)",
+  "function compute(uint256 settledValue, uint256 payerWeight, uint256 ratingWeightedStars, uint256 ratingWeight, Params params) pure returns (Breakdown)",
   "function contributionShares(uint256 totalShares, uint256 scoreBps, uint256 contributionBps) pure returns (uint256)",
 ]);
 

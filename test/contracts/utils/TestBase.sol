@@ -9,6 +9,7 @@ interface Vm {
     function stopPrank() external;
     function deal(address account, uint256 newBalance) external;
     function warp(uint256 timestamp) external;
+    function expectRevert() external;
     function expectRevert(bytes calldata revertData) external;
     function expectRevert(bytes4 revertData) external;
     function assume(bool condition) external;

@@ -13,7 +13,8 @@ import { hardhat } from "viem/chains";
 import { packJson } from "../../../src/lib/ipfs/car.ts";
 import { kuboAdapter } from "../../../src/lib/ipfs/kubo.ts";
 import { uploadCar } from "../../../src/lib/ipfs/upload.ts";
-import { hexsFactoryAbi } from "../../../src/lib/contracts/abis.ts";
+import { parseApiKey } from "../../../src/lib/apiKey.ts";
+import { agentAbi, hexsFactoryAbi } from "../../../src/lib/contracts/abis.ts";
 import { deployments } from "../../../src/lib/contracts/deployments.ts";
 import { e2eEnv } from "./app.ts";
 
@@ -90,4 +91,40 @@ export async function createFreeAgent({
   const [created] = parseEventLogs({ abi: hexsFactoryAbi, logs: receipt.logs, eventName: "AgentCreated" });
   if (!created) throw new Error("createAgent emitted no AgentCreated");
   return created.args.agent;
+}
+
+/**
+ * Settles `units` of usage on the API key `keyText` (as the page showed it), sent by the agent's
+ * operator — a dev account on the local chain — the way its inference gateway would.
+ */
+export async function settleAsOperator(agent: Address, keyText: string, units: bigint): Promise<void> {
+  const client = chainClient();
+  const { keyId } = parseApiKey(keyText);
+  const operator = await client.readContract({ address: agent, abi: agentAbi, functionName: "operator" });
+  const { sequence } = await client.readContract({
+    address: agent,
+    abi: agentAbi,
+    functionName: "apiKey",
+    args: [keyId],
+  });
+  const wallet = createWalletClient({
+    account: devAccount(devAccountIndexOf(operator)),
+    chain: hardhat,
+    transport: http(e2eEnv().rpcUrl),
+  });
+  const hash = await wallet.writeContract({
+    address: agent,
+    abi: agentAbi,
+    functionName: "settle",
+    args: [[{ keyId, sequence: sequence + 1n, units }]],
+  });
+  const receipt = await client.waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success") throw new Error(`settling ${units} units on ${agent} reverted`);
+}
+
+/** Moves the local chain's clock on and mines a block (what the DAO page's dev control does). */
+export async function advanceChainTime(seconds: number): Promise<void> {
+  const request = chainClient().request as (args: { method: string; params: unknown[] }) => Promise<unknown>;
+  await request({ method: "evm_increaseTime", params: [seconds] });
+  await request({ method: "evm_mine", params: [] });
 }

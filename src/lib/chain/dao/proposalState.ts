@@ -25,12 +25,14 @@ export function isVotable(state: ProposalStateLabel): boolean {
   return state === "Active";
 }
 
-/**
- * The AgentDAO has no timelock (it executes its own proposals), so a proposal that Succeeded
- * is executable at once; Queued never happens here but would be executable too.
- */
-export function isExecutable(state: ProposalStateLabel): boolean {
-  return state === "Succeeded" || state === "Queued";
+/** A proposal that passed goes into the DAO's timelock queue before anything can run it. */
+export function isQueueable(state: ProposalStateLabel): boolean {
+  return state === "Succeeded";
+}
+
+/** A queued proposal runs from its ETA (`proposalEta`, on the chain's clock) on. */
+export function isExecutable(state: ProposalStateLabel, eta: bigint, now: bigint): boolean {
+  return state === "Queued" && eta !== 0n && now >= eta;
 }
 
 /** The Governor lets the proposer cancel only before the vote starts. */

@@ -9,20 +9,29 @@ export interface DaoAddresses {
 
 /**
  * The DAO's rules and treasury, in one JSON-RPC batch. The treasury is the ETH the governor holds:
- * it executes its own proposals (no timelock), so transfers out of it are proposals too.
+ * it executes its own proposals (after their timelock), so transfers out of it are proposals too.
  */
 export async function readDao(config: Config, chainId: number, { agent, dao }: DaoAddresses) {
   const at = { chainId, address: dao, abi: agentDAOAbi } as const;
-  const [treasury, votingDelay, votingPeriod, quorumNumerator, quorumDenominator, proposalThreshold, daoPowers] =
-    await Promise.all([
-      getBalance(config, { chainId, address: dao }).then((b) => b.value),
-      readContract(config, { ...at, functionName: "votingDelay" }),
-      readContract(config, { ...at, functionName: "votingPeriod" }),
-      readContract(config, { ...at, functionName: "quorumNumerator" }),
-      readContract(config, { ...at, functionName: "quorumDenominator" }),
-      readContract(config, { ...at, functionName: "proposalThreshold" }),
-      readContract(config, { chainId, address: agent, abi: agentAbi, functionName: "daoPowers" }),
-    ]);
+  const [
+    treasury,
+    votingDelay,
+    votingPeriod,
+    quorumNumerator,
+    quorumDenominator,
+    proposalThreshold,
+    daoPowers,
+    executionDelay,
+  ] = await Promise.all([
+    getBalance(config, { chainId, address: dao }).then((b) => b.value),
+    readContract(config, { ...at, functionName: "votingDelay" }),
+    readContract(config, { ...at, functionName: "votingPeriod" }),
+    readContract(config, { ...at, functionName: "quorumNumerator" }),
+    readContract(config, { ...at, functionName: "quorumDenominator" }),
+    readContract(config, { ...at, functionName: "proposalThreshold" }),
+    readContract(config, { chainId, address: agent, abi: agentAbi, functionName: "daoPowers" }),
+    readContract(config, { ...at, functionName: "EXECUTION_DELAY" }),
+  ]);
   return {
     treasury,
     votingDelay,
@@ -30,6 +39,7 @@ export async function readDao(config: Config, chainId: number, { agent, dao }: D
     quorumPercent: Number((quorumNumerator * 10_000n) / quorumDenominator) / 100,
     proposalThreshold,
     daoPowers,
+    executionDelay,
   };
 }
 

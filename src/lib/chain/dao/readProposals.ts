@@ -17,6 +17,10 @@ export interface Proposal {
   /** Timestamps (the ledger's clock): voting starts after `snapshot` and ends at `deadline`. */
   snapshot: bigint;
   deadline: bigint;
+  /** When a queued proposal may run (the chain's clock); 0 until it is queued. */
+  eta: bigint;
+  /** Cancelled because the agent was sold after its snapshot (its votes counted the seller's shares). */
+  cancelledBySale: boolean;
   /** For + abstain votes needed; unknown while the snapshot is still in the future. */
   quorum: bigint | undefined;
   /** Whether the connected account has voted (undefined when none is connected). */
@@ -32,10 +36,11 @@ export interface Proposal {
  */
 export async function readProposals(config: Config, chainId: number, dao: Address, voter?: Address) {
   const at = { chainId, address: dao, abi: agentDAOAbi } as const;
-  const [count, created, latest] = await Promise.all([
+  const [count, created, latest, lastSaleAt] = await Promise.all([
     readContract(config, { ...at, functionName: "proposalCount" }),
     getContractEvents(config, { ...at, eventName: "ProposalCreated", fromBlock: factoryDeployment(chainId).fromBlock }),
     getBlock(config, { chainId }),
+    readContract(config, { ...at, functionName: "lastSaleAt" }),
   ]);
   const descriptions = new Map(created.map((e) => [e.args.proposalId, e.args.description]));
   const indexes = Array.from({ length: Number(count) }, (_, i) => BigInt(Number(count) - 1 - i));
@@ -46,12 +51,13 @@ export async function readProposals(config: Config, chainId: number, dao: Addres
         functionName: "proposalDetailsAt",
         args: [index],
       });
-      const [state, [against, inFavour, abstain], snapshot, deadline, proposer, hasVoted] = await Promise.all([
+      const [state, [against, inFavour, abstain], snapshot, deadline, proposer, eta, hasVoted] = await Promise.all([
         readContract(config, { ...at, functionName: "state", args: [id] }),
         readContract(config, { ...at, functionName: "proposalVotes", args: [id] }),
         readContract(config, { ...at, functionName: "proposalSnapshot", args: [id] }),
         readContract(config, { ...at, functionName: "proposalDeadline", args: [id] }),
         readContract(config, { ...at, functionName: "proposalProposer", args: [id] }),
+        readContract(config, { ...at, functionName: "proposalEta", args: [id] }),
         voter ? readContract(config, { ...at, functionName: "hasVoted", args: [id, voter] }) : undefined,
       ]);
       // Both read past checkpoints: unknown (the call reverts) until the snapshot has passed.
@@ -72,6 +78,8 @@ export async function readProposals(config: Config, chainId: number, dao: Addres
         actions: targets.map((target, i) => ({ target, value: values[i] ?? 0n, calldata: calldatas[i] ?? "0x" })),
         state: proposalStateLabel(state),
         votes: { against, for: inFavour, abstain },
+        eta,
+        cancelledBySale: proposalStateLabel(state) === "Canceled" && snapshot < lastSaleAt,
         snapshot,
         deadline,
         quorum,

@@ -1,0 +1,112 @@
+// `npm run mutation:contracts [-- --jobs 2] [--file contracts/Agent.sol]`: mutation testing of the
+// contracts. Every mutant of dev/mutation/mutants.ts is written into a private copy of the repo
+// and the whole contract suite (`hardhat test`: Solidity fuzz and invariant tests, node:test) runs
+// against it; a mutant is killed when the suite fails. Writes bench/mutation.{json,md} and fails
+// below the target kill rate.
+import { spawn } from "node:child_process";
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { parseArgs } from "node:util";
+import { HARDHAT_CLI, ROOT } from "../stack/processes.ts";
+import { mutantsOf, type Mutant } from "./mutants.ts";
+import { renderMutationReport, type MutantResult, type Outcome } from "./report.ts";
+
+const TARGET_KILL_RATE = 0.95;
+const CONTRACTS = [
+  "contracts/Agent.sol",
+  "contracts/AgentLedger.sol",
+  "contracts/AgentDAO.sol",
+  "contracts/HexsFactory.sol",
+  "contracts/libraries/AgentArgs.sol",
+  "contracts/libraries/CloneArgs.sol",
+  "contracts/libraries/Score.sol",
+];
+/** Copied into each worker's folder; everything else (node_modules) is linked or rebuilt. */
+const COPIED = [
+  "contracts",
+  "test/contracts",
+  "ignition/modules",
+  "src/lib",
+  "dev",
+  "hardhat.config.ts",
+  "package.json",
+  "tsconfig.json",
+];
+const MUTANT_TIMEOUT_MS = 10 * 60_000;
+
+const { values } = parseArgs({
+  options: { jobs: { type: "string", default: "2" }, file: { type: "string", multiple: true } },
+});
+const files = values.file?.length ? values.file : CONTRACTS;
+const mutants: Mutant[] = [];
+for (const file of files) mutants.push(...mutantsOf(file, await readFile(join(ROOT, file), "utf8")));
+console.log(`mutation: ${mutants.length} mutants of ${files.length} files, ${values.jobs} at a time`);
+
+const started = Date.now();
+const workers = await Promise.all(Array.from({ length: Number(values.jobs) }, (_, i) => makeWorker(i)));
+const results: MutantResult[] = [];
+let next = 0;
+await Promise.all(
+  workers.map(async (dir) => {
+    const baseline = await runSuite(dir);
+    if (baseline !== "survived") throw new Error(`the suite does not pass without a mutant (${baseline}, in ${dir})`);
+    while (next < mutants.length) {
+      const mutant = mutants[next++]!;
+      const original = await readFile(join(dir, mutant.file), "utf8");
+      await writeFile(join(dir, mutant.file), mutant.source);
+      const t0 = Date.now();
+      const outcome = await runSuite(dir);
+      await writeFile(join(dir, mutant.file), original);
+      results.push({
+        file: mutant.file,
+        line: mutant.line,
+        kind: mutant.kind,
+        description: mutant.description,
+        outcome,
+        ms: Date.now() - t0,
+      });
+      console.log(
+        `mutation: ${results.length}/${mutants.length} ${mutant.file}:${mutant.line} ${mutant.description} → ${outcome}`,
+      );
+    }
+  }),
+);
+for (const dir of workers) await rm(dir, { recursive: true, force: true });
+
+results.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+const report = renderMutationReport(results, { target: TARGET_KILL_RATE, minutes: (Date.now() - started) / 60_000 });
+await mkdir(join(ROOT, "bench"), { recursive: true });
+await writeFile(
+  join(ROOT, "bench", "mutation.json"),
+  JSON.stringify({ generatedAt: new Date().toISOString(), ...report.summary, results }, null, 2),
+);
+await writeFile(join(ROOT, "bench", "mutation.md"), report.markdown);
+console.log(report.markdown);
+if (!report.summary.met) process.exit(1);
+
+/** A private copy of what the contract suite needs, sharing node_modules with the checkout. */
+async function makeWorker(index: number): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), `hexs-mutation-${index}-`));
+  for (const path of COPIED) await cp(join(ROOT, path), join(dir, path), { recursive: true });
+  await symlink(join(ROOT, "node_modules"), join(dir, "node_modules"));
+  console.log(`mutation: worker ${index} in ${relative(tmpdir(), dir)}`);
+  return dir;
+}
+
+/** Runs `hardhat test` in `dir`: killed when it fails, survived when it passes, stillborn when it does not compile. */
+function runSuite(dir: string): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [HARDHAT_CLI, "test"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), MUTANT_TIMEOUT_MS);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve("survived");
+      else if (/HHE910|Compilation failed/.test(output)) resolve("stillborn");
+      else resolve(code === null ? "timeout" : "killed");
+    });
+  });
+}
