@@ -10,6 +10,7 @@ import {IAgentDAO} from "./interfaces/IAgentDAO.sol";
 import {IAgentLedger} from "./interfaces/IAgentLedger.sol";
 import {IHexsFactory} from "./interfaces/IHexsFactory.sol";
 import {AgentArgs} from "./libraries/AgentArgs.sol";
+import {Listing} from "./libraries/Listing.sol";
 
 /**
  * @dev See {IAgent}. Deployed once as an implementation and used through EIP-1167 clones whose
@@ -139,6 +140,7 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
         bool isNew = _ledger().recordAccess(msg.sender, false);
         if (!isNew) revert AgentAlreadyMember(msg.sender);
         emit Joined(msg.sender);
+        _syncListing();
     }
 
     /// @inheritdoc IAgent
@@ -163,6 +165,7 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
 
         uint256 refund = msg.value - cost;
         emit CreditsBought(msg.sender, credits, cost, refund);
+        _syncListing();
         if (refund != 0) _send(msg.sender, refund);
     }
 
@@ -189,6 +192,7 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
         _creditsValue -= acct.deposit;
         _ledger().dropRating(msg.sender);
         emit CreditsRefunded(msg.sender, acct.credits, acct.deposit);
+        _syncListing();
         if (acct.deposit != 0) _send(msg.sender, acct.deposit);
     }
 
@@ -227,6 +231,7 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
         Charge memory total;
         for (uint256 i = 0; i < usage.length; ++i) _settleOne(usage[i], paid, fullUserSpend, total);
         if (total.units != 0) ledger.recordUsage(total.units, total.value, total.payerWeight, total.newPayers);
+        if (total.units != 0) _syncListing();
         if (total.value != 0) {
             _creditsValue -= SafeCast.toUint128(total.value);
             _splitRevenue(total.value);
@@ -284,6 +289,7 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
         if (spent == 0) revert AgentRatingNotAllowed(msg.sender);
         ledger.recordRating(msg.sender, stars, spent);
         emit Rated(msg.sender, stars);
+        _syncListing();
     }
 
     /// @inheritdoc IAgent
@@ -307,6 +313,7 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
         (uint256 version, uint256 sharesMinted) = _ledger().recordVersion(weightsCid_, record, mintShares);
         _latestWeightsCid = weightsCid_;
         emit VersionPublished(version, contributor, weightsCid_, sharesMinted);
+        _syncListing();
     }
 
     /// @inheritdoc IAgent
@@ -328,6 +335,7 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
         if (price == 0 || price > type(uint96).max) revert AgentInvalidPrice(price);
         _salePrice = uint96(price);
         emit ListedForSale(price);
+        _syncListing();
     }
 
     /// @inheritdoc IAgent
@@ -335,6 +343,7 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
         if (_salePrice == 0) revert AgentNotForSale();
         _salePrice = 0;
         emit SaleCancelled();
+        _syncListing();
     }
 
     /// @inheritdoc IAgent
@@ -362,6 +371,7 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
         IAgentDAO(AgentArgs.dao()).cancelProposalsBeforeSale();
         _factory().recordOwnerChange(_registryIndex, seller, msg.sender);
         emit AgentSold(seller, msg.sender, price, shares);
+        _syncListing();
     }
 
     // ─── Owner-or-DAO settings ────────────────────────────────────────────────────────────────
@@ -372,6 +382,7 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
         if (pricePerCredit_ == 0 && _mode == AccessMode.Paid) revert AgentInvalidPrice(0);
         _pricePerCredit = uint96(pricePerCredit_);
         emit PriceChanged(pricePerCredit_);
+        _syncListing();
     }
 
     /// @inheritdoc IAgent
@@ -379,6 +390,7 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
         if (mode_ == AccessMode.Paid && _pricePerCredit == 0) revert AgentInvalidPrice(0);
         _mode = mode_;
         emit ModeChanged(mode_);
+        _syncListing();
     }
 
     /// @inheritdoc IAgent
@@ -423,6 +435,7 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
     /// @inheritdoc IAgent
     function setScoreParams(IAgentLedger.ScoreParams calldata params) external onlyDao {
         _ledger().setScoreParams(params);
+        _syncListing();
     }
 
     // ─── Views ────────────────────────────────────────────────────────────────────────────────
@@ -553,6 +566,23 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
     }
 
     /// @inheritdoc IAgent
+    function listing() public view returns (uint256) {
+        IAgentLedger ledger = _ledger();
+        IAgentLedger.Metrics memory m = ledger.metrics();
+        Listing.Figures memory f;
+        (f.score, f.engagement, f.popularity, f.rating) = ledger.score();
+        f.members = m.members;
+        f.calls = m.calls;
+        f.raters = m.raters;
+        f.averageRatingCentis = m.ratingWeight == 0 ? 0 : (uint256(m.ratingWeightedStars) * 100) / m.ratingWeight;
+        f.pricePerCredit = _pricePerCredit;
+        f.salePrice = _salePrice;
+        f.paid = _mode == AccessMode.Paid;
+        f.versions = m.versions;
+        return Listing.encode(f);
+    }
+
+    /// @inheritdoc IAgent
     function summary() external view returns (Summary memory s) {
         Links memory l = links();
         Metadata memory m = metadata();
@@ -675,6 +705,11 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
         uint256 shares = _ledger().sharesOf(account_);
         if (shares != 0) e.owed += (shares * (perShare - e.paidPerShare)) / PRECISION;
         e.paidPerShare = perShare;
+    }
+
+    /// @dev Hands the factory this agent's card as it is now, so the marketplace reads it in bulk.
+    function _syncListing() private {
+        _factory().updateListing(_registryIndex, listing());
     }
 
     function _setOperator(address operator_) private {

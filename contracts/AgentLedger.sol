@@ -30,11 +30,6 @@ contract AgentLedger is Initializable, VotesUpgradeable, IAgentLedger {
     uint256 public constant INITIAL_SHARES = 10_000;
     /// @dev Cap on `contributionBps`: a single contribution never takes more than half the total.
     uint256 internal constant MAX_CONTRIBUTION_BPS = 5_000;
-    uint96 internal constant DEFAULT_ENGAGEMENT_K = 0.1 ether;
-    uint32 internal constant DEFAULT_POPULARITY_K = 100;
-    uint16 internal constant DEFAULT_RATING_PRIOR = 5;
-    uint16 internal constant DEFAULT_CONTRIBUTION_BPS = 2_000;
-    uint64 internal constant DEFAULT_FULL_USER_SPEND = 0.001 ether;
 
     /// @dev Per-account state in one slot: shares, membership, rating and activated spend votes.
     struct AccountState {
@@ -255,11 +250,11 @@ contract AgentLedger is Initializable, VotesUpgradeable, IAgentLedger {
     /// @inheritdoc IAgentLedger
     function scoreParams() public view returns (ScoreParams memory p) {
         p = _scoreParams;
-        if (p.engagementK == 0) p.engagementK = DEFAULT_ENGAGEMENT_K;
-        if (p.popularityK == 0) p.popularityK = DEFAULT_POPULARITY_K;
-        if (p.ratingPrior == 0) p.ratingPrior = DEFAULT_RATING_PRIOR;
-        if (p.contributionBps == 0) p.contributionBps = DEFAULT_CONTRIBUTION_BPS;
-        if (p.fullUserSpend == 0) p.fullUserSpend = DEFAULT_FULL_USER_SPEND;
+        if (p.engagementK == 0) p.engagementK = Score.DEFAULT_ENGAGEMENT_K;
+        if (p.popularityK == 0) p.popularityK = Score.DEFAULT_POPULARITY_K;
+        if (p.ratingPrior == 0) p.ratingPrior = Score.DEFAULT_RATING_PRIOR;
+        if (p.contributionBps == 0) p.contributionBps = Score.DEFAULT_CONTRIBUTION_BPS;
+        if (p.fullUserSpend == 0) p.fullUserSpend = Score.DEFAULT_FULL_USER_SPEND;
     }
 
     /// @inheritdoc IAgentLedger

@@ -10,6 +10,7 @@ import {IAgent} from "./interfaces/IAgent.sol";
 import {IAgentLedger} from "./interfaces/IAgentLedger.sol";
 import {IAgentDAO} from "./interfaces/IAgentDAO.sol";
 import {AgentArgs} from "./libraries/AgentArgs.sol";
+import {Listing} from "./libraries/Listing.sol";
 
 /**
  * @dev See {IHexsFactory}.
@@ -32,6 +33,8 @@ contract HexsFactory is Ownable2Step, IHexsFactory {
     address[] private _agents;
     /// @dev Every agent an owner has held; {agentsOf} filters by current owner, so sales only append.
     mapping(address owner => address[]) private _agentsHeld;
+    /// @dev Each agent's marketplace card in one word ({Listing}), kept current by the agent.
+    mapping(uint256 registryIndex => uint256) private _listings;
 
     constructor(
         address initialOwner,
@@ -76,8 +79,9 @@ contract HexsFactory is Ownable2Step, IHexsFactory {
         IAgentLedger(ledger).initialize(agent, msg.sender, m.initialWeightsCid, params.firstVersion);
         // The DAO checks its own bounds (voting delay, period, quorum) and reverts with its errors.
         IAgentDAO(dao).initialize(params.votingDelay, params.votingPeriod, params.quorumPercent);
+        _listings[index] = Listing.ofNewAgent(params.settings.pricePerCredit, params.settings.mode == IAgent.AccessMode.Paid);
 
-        emit AgentCreated(agent, ledger, dao, msg.sender, params.parent, m.modelCardCid);
+        emit AgentCreated(agent, ledger, dao, msg.sender, params.parent, m.modelCardCid, m.name, m.baseModel);
     }
 
     /// @inheritdoc IHexsFactory
@@ -102,8 +106,21 @@ contract HexsFactory is Ownable2Step, IHexsFactory {
     }
 
     /// @inheritdoc IHexsFactory
+    function updateListing(uint256 registryIndex, uint256 listing) external {
+        _checkAgentAt(registryIndex);
+        _listings[registryIndex] = listing;
+    }
+
+    /// @inheritdoc IHexsFactory
+    function listings(uint256 offset, uint256 limit) external view returns (uint256[] memory page) {
+        uint256 end = _pageEnd(offset, limit);
+        page = new uint256[](end > offset ? end - offset : 0);
+        for (uint256 i = 0; i < page.length; ++i) page[i] = _listings[offset + i];
+    }
+
+    /// @inheritdoc IHexsFactory
     function recordOwnerChange(uint256 registryIndex, address previousOwner, address newOwner) external {
-        if (registryIndex >= _agents.length || _agents[registryIndex] != msg.sender) revert HexsFactoryNotAgent(msg.sender);
+        _checkAgentAt(registryIndex);
         address[] storage held = _agentsHeld[newOwner];
         for (uint256 i = 0; i < held.length; ++i) {
             if (held[i] == msg.sender) {
@@ -178,6 +195,10 @@ contract HexsFactory is Ownable2Step, IHexsFactory {
     function _summaries(address[] memory agentList) private view returns (IAgent.Summary[] memory cards) {
         cards = new IAgent.Summary[](agentList.length);
         for (uint256 i = 0; i < agentList.length; ++i) cards[i] = IAgent(agentList[i]).summary();
+    }
+
+    function _checkAgentAt(uint256 registryIndex) private view {
+        if (registryIndex >= _agents.length || _agents[registryIndex] != msg.sender) revert HexsFactoryNotAgent(msg.sender);
     }
 
     function _setProtocolFee(address treasury, uint256 feeBps) private {

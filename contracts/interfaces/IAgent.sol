@@ -470,4 +470,9 @@ interface IAgent {
     function unclaimed() external view returns (uint256);
     /// @notice What a marketplace card shows.
     function summary() external view returns (Summary memory);
+    /**
+     * @notice The same card packed into the one word the factory keeps for the marketplace
+     * ({Listing}); the agent hands it over whenever one of its figures changes.
+     */
+    function listing() external view returns (uint256);
 }

@@ -28,14 +28,16 @@ interface IHexsFactory {
         uint8 quorumPercent;
     }
 
-    /// @notice A new agent with its ledger and DAO.
+    /// @notice A new agent with its ledger and DAO; name, base model and card are what a marketplace searches.
     event AgentCreated(
         address indexed agent,
         address ledger,
         address dao,
         address indexed owner,
         address indexed parent,
-        string modelCardCid
+        string modelCardCid,
+        string name,
+        string baseModel
     );
     /// @notice The agent at `agent` changed hands (a sale).
     event AgentOwnerChanged(address indexed agent, address indexed previousOwner, address indexed newOwner);
@@ -70,6 +72,15 @@ interface IHexsFactory {
         address owner,
         CreateAgentParams calldata params
     ) external view returns (address agent, address ledger, address dao);
+
+    /// @notice Called by an agent whenever what its marketplace card shows changes ({Listing}).
+    function updateListing(uint256 registryIndex, uint256 listing) external;
+
+    /**
+     * @notice The listing words of up to `limit` agents from `offset`, oldest first: one storage
+     * read per agent, so a marketplace reads thousands per call ({Listing} says how to unpack them).
+     */
+    function listings(uint256 offset, uint256 limit) external view returns (uint256[] memory);
 
     /// @notice Called by an agent when it is sold, so {agentsOf} follows the owner.
     function recordOwnerChange(uint256 registryIndex, address previousOwner, address newOwner) external;

@@ -23,6 +23,13 @@ library Score {
     uint256 internal constant BPS = 10_000;
     uint256 private constant WAD = 1e18;
 
+    /// @dev The ledger's defaults, used while the DAO has set no parameters of its own.
+    uint96 internal constant DEFAULT_ENGAGEMENT_K = 0.1 ether;
+    uint32 internal constant DEFAULT_POPULARITY_K = 100;
+    uint16 internal constant DEFAULT_RATING_PRIOR = 5;
+    uint16 internal constant DEFAULT_CONTRIBUTION_BPS = 2_000;
+    uint64 internal constant DEFAULT_FULL_USER_SPEND = 0.001 ether;
+
     /// @dev Formula parameters in wei; all must be ≥ 1 so no denominator is ever zero.
     struct Params {
         uint256 engagementK;

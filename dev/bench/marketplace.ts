@@ -124,7 +124,12 @@ export async function run(): Promise<BenchSection> {
         { name: `${size} agents: navigation → first cards`, value: Math.round(load.firstCardMs), unit: "ms", target: `≤ ${timeTarget}`, met: load.firstCardMs <= timeTarget },
         { name: `${size} agents: RPC requests`, value: load.rpcRequests, unit: "requests", ...(size <= 1_000 ? { target: "≤ 5", met: load.rpcRequests <= 5 } : {}) },
         { name: `${size} agents: search → first matching card`, value: Math.round(load.searchFirstMatchMs), unit: "ms" },
-        { name: `${size} agents: search → every agent read (search and sort complete)`, value: Math.round(load.searchIndexCompleteMs), unit: "ms" },
+        {
+          name: `${size} agents: search → every agent read (search and sort complete)`,
+          value: Math.round(load.searchIndexCompleteMs),
+          unit: "ms",
+          ...(size >= 10_000 ? { target: "≤ 3000", met: load.searchIndexCompleteMs <= 3_000 } : {}),
+        },
       );
       if (size === SIZES[0]) {
         metrics.push({ name: "marketplace route JavaScript (gzip)", value: Math.round(load.jsGzipBytes / 1024), unit: "KiB", target: "≤ 200", met: load.jsGzipBytes <= 200 * 1024 });
@@ -136,7 +141,7 @@ export async function run(): Promise<BenchSection> {
   }
   return {
     title: "Marketplace in the browser",
-    method: `Built site served under ${PREFIX}; headless Chromium opens \`#/\` against a local Hardhat node holding the given number of agents (created from one account through the factory). Time is performance.now() when the first card is in the DOM (from navigation start); requests are HTTP requests to the RPC URL (JSON-RPC batches count once). JS is every .js response of the route, gzip-compressed here. Search: typing a base model shared by half the agents; the index streams 250 summaries per eth_call, one call at a time.`,
+    method: `Built site served under ${PREFIX}; headless Chromium opens \`#/\` against a local Hardhat node holding the given number of agents (created from one account through the factory). Time is performance.now() when the first card is in the DOM (from navigation start); requests are HTTP requests to the RPC URL (JSON-RPC batches count once). JS is every .js response of the route, gzip-compressed here. Search: typing a base model shared by half the agents; the index reads every name, base model and card CID from the factory's AgentCreated events (one eth_getLogs) and the figures from its listing words, 2 000 per eth_call, one call at a time.`,
     metrics,
   };
 }

@@ -94,10 +94,22 @@ async function makeWorker(index: number): Promise<string> {
   return dir;
 }
 
-/** Runs `hardhat test` in `dir`: killed when it fails, survived when it passes, stillborn when it does not compile. */
-function runSuite(dir: string): Promise<Outcome> {
+/**
+ * Runs the contract suite in `dir`: killed when it fails, survived when it passes, stillborn when
+ * it does not compile. The node:test suites run first (they kill most mutants); the Solidity unit,
+ * fuzz and invariant tests run only when those pass, so a mutant is "survived" only if both pass.
+ */
+async function runSuite(dir: string): Promise<Outcome> {
+  const nodeTests = await runHardhatTest(dir, "nodejs");
+  return nodeTests === "survived" ? runHardhatTest(dir, "solidity") : nodeTests;
+}
+
+function runHardhatTest(dir: string, runner: "nodejs" | "solidity"): Promise<Outcome> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [HARDHAT_CLI, "test"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [HARDHAT_CLI, "test", runner], {
+      cwd: dir,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));

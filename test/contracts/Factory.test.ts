@@ -29,6 +29,8 @@ describe("HexsFactory", () => {
       getAddress(owner),
       zeroAddress,
       params.metadata.modelCardCid,
+      params.metadata.name,
+      params.metadata.baseModel,
     ]);
     assert.equal(agent.address, getAddress(agentAddr));
     assert.equal(ledger.address, getAddress(ledgerAddr));

@@ -2,6 +2,7 @@
 // HEXS test/contracts/Score.t.sol
 pragma solidity ^0.8.30;
 
+import {Listing} from "../../contracts/libraries/Listing.sol";
 import {Score} from "../../contracts/libraries/Score.sol";
 import {TestBase} from "./utils/TestBase.sol";
 
@@ -10,7 +11,12 @@ contract ScoreTest is TestBase {
 
     /// @dev The ledger's defaults: K_E = 0.1 ETH, K_P = 100 full users, prior of 5 full users.
     function _defaults() private pure returns (Score.Params memory) {
-        return Score.Params({engagementK: 0.1 ether, popularityK: 100 * FULL, ratingPrior: 5 * FULL});
+        return
+            Score.Params({
+                engagementK: Score.DEFAULT_ENGAGEMENT_K,
+                popularityK: uint256(Score.DEFAULT_POPULARITY_K) * Score.DEFAULT_FULL_USER_SPEND,
+                ratingPrior: uint256(Score.DEFAULT_RATING_PRIOR) * Score.DEFAULT_FULL_USER_SPEND
+            });
     }
 
     function test_defaultsOfANewAgent() public pure {
@@ -19,6 +25,9 @@ contract ScoreTest is TestBase {
         assertEq(b.popularity, 0, "no paying user");
         assertEq(b.rating, 5000, "neutral prior");
         assertEq(b.score, 1666, "score: the prior's third");
+        assertEq(Listing.NEW_AGENT_SCORE, b.score, "the factory lists new agents with this score");
+        assertEq(Listing.NEW_AGENT_RATING, b.rating, "and this rating");
+        assertEq(Score.DEFAULT_FULL_USER_SPEND, FULL, "full user spend");
     }
 
     function test_fuzz_scoreAndFactorsStayInRange(

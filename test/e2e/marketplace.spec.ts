@@ -62,12 +62,12 @@ test.describe("browsing the marketplace", () => {
   });
 
   test("a registry read that fails says so, keeps the search, and Retry finishes it", async ({ page }) => {
-    const summariesSelector = toFunctionSelector("summaries(uint256,uint256)").slice(2);
+    const listingsSelector = toFunctionSelector("listings(uint256,uint256)").slice(2);
     let failing = false;
     await page.route(
       (url) => url.origin === new URL(e2eEnv().rpcUrl).origin,
       (route) =>
-        failing && route.request().postData()?.includes(summariesSelector)
+        failing && route.request().postData()?.includes(listingsSelector)
           ? route.abort("connectionrefused")
           : route.fallback(),
     );

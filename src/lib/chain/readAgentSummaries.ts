@@ -1,12 +1,57 @@
-import { readContract, type Config } from "@wagmi/core";
+import { getContractEvents, readContract, type Config } from "@wagmi/core";
+import type { Address } from "viem";
 import { hexsFactoryAbi } from "../contracts/abis.ts";
-import { factoryAddress } from "./factory.ts";
+import { HexsError } from "../errors.ts";
+import { averageRating } from "../format.ts";
+import { factoryAddress, factoryDeployment } from "./factory.ts";
+import { decodeListing } from "./listing.ts";
 
-/** Summaries per `summaries(offset, limit)` call: small enough for any node's eth_call limits. */
-const CHUNK = 250;
+/**
+ * Listing words per `listings(offset, limit)` call: 2 000 storage reads, about 5 M gas, which
+ * any node's eth_call limit allows.
+ */
+const LISTING_CHUNK = 2_000;
 
 type Summary = Awaited<ReturnType<typeof readSummaries>>[number];
-export type AgentSummary = Summary & { index: number };
+
+/** What a marketplace card shows and what search and sort read, from a summary or a listing word. */
+export interface AgentCard {
+  /** Position in the factory's registry: higher is newer. */
+  index: number;
+  agent: Address;
+  name: string;
+  baseModel: string;
+  modelCardCid: string;
+  mode: number;
+  pricePerCredit: bigint;
+  salePrice: bigint;
+  score: bigint;
+  engagement: bigint;
+  popularity: bigint;
+  rating: bigint;
+  members: bigint;
+  calls: bigint;
+  raters: bigint;
+  /** Weighted by what each rater spent; undefined with no rating. */
+  averageRating: number | undefined;
+  versionCount: bigint;
+}
+
+/** A full summary (exact figures, links, weights) with the card fields. */
+export type AgentSummary = Summary & AgentCard;
+
+/** The registry read an agent's `AgentCreated` event and listing word together wrongly. */
+export class AgentListingError extends HexsError {
+  override name = "AgentListingError";
+  constructor(found: number, registered: number) {
+    super(`The RPC returned ${found} of the ${registered} agents' creation events; try again or another RPC.`);
+  }
+}
+
+/** A summary with the card fields derived from it. */
+export function withCard(summary: Summary, index: number): AgentSummary {
+  return { ...summary, index, averageRating: averageRating(summary.ratingWeightedStars, summary.ratingWeight) };
+}
 
 function readSummaries(config: Config, chainId: number, offset: number, limit: number) {
   return readContract(config, {
@@ -30,30 +75,53 @@ export async function readAgentCount(config: Config, chainId: number): Promise<n
 }
 
 /**
- * Every agent's summary, one chunk at a time from the oldest, each handed to `onChunk` as it
- * arrives so a page can show results while a large registry is still being read. Stops early
- * when `isCurrent` turns false (a newer read replaced this one).
+ * Every agent's card, one chunk at a time from the oldest, each handed to `onChunk` as it arrives
+ * so a page can show results while a large registry is still being read. Names, base models and
+ * card CIDs come from the factory's `AgentCreated` events (one request), the figures from its
+ * listing words (one storage read per agent). Stops early when `isCurrent` turns false (a newer
+ * read replaced this one).
  */
-export async function streamAgentSummaries(
+export async function streamAgentCards(
   config: Config,
   chainId: number,
   handlers: {
     onTotal: (total: number) => void;
-    onChunk: (agents: AgentSummary[], read: number) => void;
+    onChunk: (agents: AgentCard[], read: number) => void;
     isCurrent: () => boolean;
   },
 ): Promise<void> {
-  const total = await readAgentCount(config, chainId);
+  const { address, fromBlock } = factoryDeployment(chainId);
+  const [total, created] = await Promise.all([
+    readAgentCount(config, chainId),
+    getContractEvents(config, { chainId, address, abi: hexsFactoryAbi, eventName: "AgentCreated", fromBlock }),
+  ]);
   if (!handlers.isCurrent()) return;
+  if (created.length < total) throw new AgentListingError(created.length, total);
   handlers.onTotal(total);
-  for (let offset = 0; offset < total; offset += CHUNK) {
+  for (let offset = 0; offset < total; offset += LISTING_CHUNK) {
     // One request at a time: a node answers eth_calls in turn, so later chunks would only
     // queue, and the first results would arrive no sooner.
-    const chunk = await readSummaries(config, chainId, offset, CHUNK);
+    const words = await readContract(config, {
+      chainId,
+      address,
+      abi: hexsFactoryAbi,
+      functionName: "listings",
+      args: [BigInt(offset), BigInt(LISTING_CHUNK)],
+    });
     if (!handlers.isCurrent()) return;
     handlers.onChunk(
-      chunk.map((summary, i) => ({ ...summary, index: offset + i })),
-      Math.min(total, offset + chunk.length),
+      words.map((word, i) => {
+        const { agent, name, baseModel, modelCardCid } = created[offset + i]!.args;
+        return {
+          ...decodeListing(word),
+          index: offset + i,
+          agent: agent!,
+          name: name ?? "",
+          baseModel: baseModel ?? "",
+          modelCardCid: modelCardCid ?? "",
+        };
+      }),
+      Math.min(total, offset + words.length),
     );
   }
 }
@@ -67,6 +135,6 @@ export async function readNewestAgents(config: Config, chainId: number, page: nu
   const end = Math.max(0, total - (page - 1) * pageSize);
   const start = Math.max(0, end - pageSize);
   const summaries = end > start ? await readSummaries(config, chainId, start, end - start) : [];
-  const agents: AgentSummary[] = summaries.map((summary, i) => ({ ...summary, index: start + i })).reverse();
+  const agents: AgentSummary[] = summaries.map((summary, i) => withCard(summary, start + i)).reverse();
   return { total, agents };
 }

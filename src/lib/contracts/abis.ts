@@ -193,6 +193,18 @@ export const hexsFactoryAbi = [
         "internalType": "string",
         "name": "modelCardCid",
         "type": "string"
+      },
+      {
+        "indexed": false,
+        "internalType": "string",
+        "name": "name",
+        "type": "string"
+      },
+      {
+        "indexed": false,
+        "internalType": "string",
+        "name": "baseModel",
+        "type": "string"
       }
     ],
     "name": "AgentCreated",
@@ -555,6 +567,30 @@ export const hexsFactoryAbi = [
         "internalType": "bool",
         "name": "",
         "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "offset",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "limit",
+        "type": "uint256"
+      }
+    ],
+    "name": "listings",
+    "outputs": [
+      {
+        "internalType": "uint256[]",
+        "name": "page",
+        "type": "uint256[]"
       }
     ],
     "stateMutability": "view",
@@ -1125,6 +1161,24 @@ export const hexsFactoryAbi = [
       }
     ],
     "name": "transferOwnership",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "registryIndex",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "listing",
+        "type": "uint256"
+      }
+    ],
+    "name": "updateListing",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -2525,6 +2579,19 @@ export const agentAbi = [
     "name": "listForSale",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "listing",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {

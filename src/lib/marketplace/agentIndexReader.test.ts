@@ -1,17 +1,17 @@
 import type { Config } from "@wagmi/core";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { AgentSummary, readAgentCount, streamAgentSummaries } from "../chain/readAgentSummaries.ts";
+import type { AgentCard, readAgentCount, streamAgentCards } from "../chain/readAgentSummaries.ts";
 import { AgentIndexReader, FRESH_FOR_MS, type AgentIndexView } from "./agentIndexReader.ts";
 
 const config = {} as Config;
-type Handlers = Parameters<typeof streamAgentSummaries>[2];
+type Handlers = Parameters<typeof streamAgentCards>[2];
 
-const agent = (index: number, calls = 0n) => ({ index, name: `agent ${index}`, calls }) as unknown as AgentSummary;
+const agent = (index: number, calls = 0n) => ({ index, name: `agent ${index}`, calls }) as unknown as AgentCard;
 
 /** A registry read the test drives chunk by chunk. */
 function controlledStream() {
   const reads: { handlers: Handlers; finish: () => void; fail: (error: unknown) => void }[] = [];
-  const stream: typeof streamAgentSummaries = (_config, _chainId, handlers) =>
+  const stream: typeof streamAgentCards = (_config, _chainId, handlers) =>
     new Promise<void>((resolve, reject) => reads.push({ handlers, finish: resolve, fail: reject }));
   return { stream, reads };
 }

@@ -1,9 +1,9 @@
 import type { Config } from "@wagmi/core";
-import type { AgentSummary, readAgentCount, streamAgentSummaries } from "../chain/readAgentSummaries.ts";
+import type { AgentCard, readAgentCount, streamAgentCards } from "../chain/readAgentSummaries.ts";
 
 export interface AgentIndexView {
   /** Every agent read so far, by registry index; complete once each registered one is in. */
-  agents: AgentSummary[];
+  agents: AgentCard[];
   registered: number;
   /** Agents read by the read in progress (or the last one). */
   read: number;
@@ -30,12 +30,12 @@ export class AgentIndexReader {
   #reading = false;
   #finishedAt = -Infinity;
   readonly #publish: (view: AgentIndexView | undefined) => void;
-  readonly #stream: typeof streamAgentSummaries;
+  readonly #stream: typeof streamAgentCards;
   readonly #count: typeof readAgentCount;
 
   constructor(
     publish: (view: AgentIndexView | undefined) => void,
-    stream: typeof streamAgentSummaries,
+    stream: typeof streamAgentCards,
     count: typeof readAgentCount,
   ) {
     this.#publish = publish;

@@ -3,7 +3,7 @@ import { readContract, type Config } from "@wagmi/core";
 import type { Address } from "viem";
 import { hexsFactoryAbi } from "#lib/contracts/abis.ts";
 import { factoryAddress } from "#lib/chain/factory.ts";
-import { readNewestAgents, type AgentSummary } from "#lib/chain/readAgentSummaries.ts";
+import { readNewestAgents, withCard, type AgentSummary } from "#lib/chain/readAgentSummaries.ts";
 
 export type { AgentSummary };
 
@@ -30,7 +30,7 @@ export async function readPlaygroundAgents(
     functionName: "summariesOf",
     args: [missing],
   });
-  return [...agents, ...extra.map((summary, i) => ({ ...summary, index: agents.length + i }))];
+  return [...agents, ...extra.map((summary, i) => withCard(summary, agents.length + i))];
 }
 
 /** `#/playground?agent=0xA&agent=0xB` (or `agent=0xA,0xB`) → the addresses, at most four. */

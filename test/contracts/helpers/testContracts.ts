@@ -10,6 +10,12 @@ export const scoreHarnessAbi = parseAbi([
   "function contributionShares(uint256 totalShares, uint256 scoreBps, uint256 contributionBps) pure returns (uint256)",
 ]);
 
+export const listingHarnessAbi = parseAbi([
+  "struct Figures { uint256 score; uint256 engagement; uint256 popularity; uint256 rating; uint256 members; uint256 calls; uint256 raters; uint256 averageRatingCentis; uint256 pricePerCredit; uint256 salePrice; bool paid; uint256 versions; }",
+  "function encode(Figures figures) pure returns (uint256)",
+  "function toFloat(uint256 value) pure returns (uint256)",
+]);
+
 export const reentrantReceiverAbi = parseAbi([
   "function setAttack(address target, bytes reentryCall)",
   "function setRejectPayments(bool reject)",
