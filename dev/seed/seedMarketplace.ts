@@ -34,6 +34,8 @@ export type { SeedAgentContent, SeedContent, SeedVersionContent } from "./conten
 export const SEED_VOTING_PERIOD = 7 * 24 * 60 * 60;
 /** The voting period of the agent whose DAO shows a queued proposal: the shortest a DAO allows, a day. */
 const QUICK_VOTING_PERIOD = 24 * 60 * 60;
+/** The agent whose DAO shows the queued proposal (a paid one that no browser test buys or sells). */
+const QUEUED_AGENT = 3;
 /** Price of one credit of the seeded paid agents, in wei (0.0001 ETH). */
 export const SEED_CREDIT_PRICE = 10n ** 14n;
 /** Royalty the derived agent pays its parent, in basis points of revenue after the protocol fee. */
@@ -84,7 +86,7 @@ export interface SeedSummary {
   agents: SeededAgent[];
   /** The open vote (a price change on agent 0, open for {SEED_VOTING_PERIOD} s). */
   proposal: { dao: Address; agent: Address; proposalId: bigint; description: string };
-  /** A passed proposal waiting out its timelock (an endpoint change on agent 5). */
+  /** A passed proposal waiting out its timelock (an endpoint change on agent 3). */
   queued: { dao: Address; agent: Address; proposalId: bigint; description: string };
 }
 
@@ -204,9 +206,9 @@ export async function seedMarketplace(options: SeedMarketplaceOptions): Promise<
   const queued = await queueProposal(
     tx,
     publicClient,
-    must(agents[5], "agent 5"),
-    creator(wallets, 5),
-    must(usersOf[5]?.[0], "a user of agent 5"),
+    must(agents[QUEUED_AGENT], `agent ${QUEUED_AGENT}`),
+    creator(wallets, QUEUED_AGENT),
+    must(usersOf[QUEUED_AGENT]?.[0], `a user of agent ${QUEUED_AGENT}`),
   );
   const proposal = await openProposal(
     tx,
@@ -250,7 +252,7 @@ async function createSeedAgent(
     },
     firstVersion: trainingRecord(owner, c, 0),
     votingDelay: 0,
-    votingPeriod: index === 5 ? QUICK_VOTING_PERIOD : SEED_VOTING_PERIOD,
+    votingPeriod: index === QUEUED_AGENT ? QUICK_VOTING_PERIOD : SEED_VOTING_PERIOD,
     quorumPercent: 4,
   };
   const receipt = await tx(creator, factory, hexsFactoryAbi, "createAgent", [params]);
@@ -275,7 +277,7 @@ async function openProposal(tx: Transactor, target: SeededAgent, creator: SeedWa
   return { dao: target.dao, agent: target.agent, proposalId, description };
 }
 
-/** A proposal on agent 5 that passed and waits in the DAO's timelock queue, its ETA two days ahead. */
+/** A proposal on agent 3 that passed and waits in the DAO's timelock queue, its ETA two days ahead. */
 async function queueProposal(
   tx: Transactor,
   publicClient: PublicClient,
