@@ -79,7 +79,7 @@ test.describe("a DAO member", () => {
     await expect(mine.getByTestId("proposal-votes")).toContainText("(100%)");
     await ballot.getByRole("button", { name: "Vote" }).click();
     await expect(ballot.getByTestId("tx-status")).toContainText(
-      `The contract reverted: GovernorAlreadyCastVote(${tiny.owner})`,
+      `You already voted on this proposal. (GovernorAlreadyCastVote(${tiny.owner}))`,
     );
 
     // Move the local chain past the voting period, queue it, wait out the timelock, then execute.

@@ -1,5 +1,6 @@
 import { BaseError, ContractFunctionRevertedError, HttpRequestError, UserRejectedRequestError } from "viem";
 import { HexsError } from "../errors.ts";
+import { contractErrorSentence, decodeContractError } from "./contractErrors.ts";
 
 /**
  * Turns anything a wallet, the RPC or a contract threw into one sentence for the UI. Rejections
@@ -10,9 +11,19 @@ export function describeError(error: unknown): string {
   if (error instanceof BaseError) {
     const reverted = error.walk((e) => e instanceof ContractFunctionRevertedError);
     if (reverted instanceof ContractFunctionRevertedError) {
-      const { errorName, args } = reverted.data ?? {};
-      if (errorName) return `The contract reverted: ${errorName}(${(args ?? []).map(String).join(", ")})`;
-      return `The contract reverted: ${reverted.reason ?? reverted.shortMessage}`;
+      // Decoded against the called contract's ABI, or else against every HEXS contract's errors
+      // (a proposal that fails inside the Agent reverts with the Agent's error).
+      const decoded = reverted.data?.errorName
+        ? { errorName: reverted.data.errorName, args: reverted.data.args ?? [] }
+        : reverted.raw
+          ? decodeContractError(reverted.raw)
+          : undefined;
+      if (decoded) {
+        const sentence = contractErrorSentence(decoded.errorName, decoded.args);
+        const evidence = `${decoded.errorName}(${decoded.args.map(String).join(", ")})`;
+        return sentence ? `${sentence} (${evidence})` : `The contract refused: ${evidence}`;
+      }
+      return `The contract refused: ${reverted.reason ?? reverted.shortMessage}`;
     }
     const http = error.walk((e) => e instanceof HttpRequestError);
     if (http instanceof HttpRequestError) return `Cannot reach the RPC endpoint ${http.url}. Check it in Settings.`;
