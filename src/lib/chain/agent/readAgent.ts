@@ -6,12 +6,13 @@ import { factoryDeployment } from "../factory.ts";
 /** Everything the agent page shows that is the same for every visitor, in one JSON-RPC batch. */
 export async function readAgent(config: Config, chainId: number, agent: Address) {
   const at = { chainId, address: agent, abi: agentAbi } as const;
-  const [summary, metadata, endpoint, operator, royaltyBps] = await Promise.all([
+  const [summary, metadata, endpoint, operator, royaltyBps, royaltyFloorBps] = await Promise.all([
     readContract(config, { ...at, functionName: "summary" }),
     readContract(config, { ...at, functionName: "metadata" }),
     readContract(config, { ...at, functionName: "endpoint" }),
     readContract(config, { ...at, functionName: "operator" }),
     readContract(config, { ...at, functionName: "royaltyBps" }),
+    readContract(config, { ...at, functionName: "royaltyFloorBps" }),
   ]);
   const versions = await Promise.all(
     Array.from({ length: Number(summary.versionCount) }, (_, version) =>
@@ -30,6 +31,7 @@ export async function readAgent(config: Config, chainId: number, agent: Address)
     endpoint,
     operator,
     royaltyBps,
+    royaltyFloorBps,
     versions,
     children: await readChildren(config, chainId, agent),
   };
