@@ -141,7 +141,7 @@ export async function run(): Promise<BenchSection> {
   }
   return {
     title: "Marketplace in the browser",
-    method: `Built site served under ${PREFIX}; headless Chromium opens \`#/\` against a local Hardhat node holding the given number of agents (created from one account through the factory). Time is performance.now() when the first card is in the DOM (from navigation start); requests are HTTP requests to the RPC URL (JSON-RPC batches count once). JS is every .js response of the route, gzip-compressed here. Search: typing a base model shared by half the agents; the index reads every name, base model and card CID from the factory's AgentCreated events (one eth_getLogs) and the figures from its listing words, 2 000 per eth_call, one call at a time.`,
+    method: `Built site served under ${PREFIX}; headless Chromium opens \`#/\` against a local Hardhat node holding the given number of agents (created from one account through the factory). Time is performance.now() when the first card is in the DOM (from navigation start); requests are HTTP requests to the RPC URL (JSON-RPC batches count once). JS is every .js response of the route, gzip-compressed here. Search: typing a base model shared by half the agents; the index reads every name, base model and card CID from the factory's AgentCreated events (eth_getLogs in parts of about 3 000 logs, two at a time) and the figures from its listing words (5 000 per eth_call, one call at a time), all at one block.`,
     metrics,
   };
 }

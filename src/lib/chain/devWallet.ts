@@ -8,7 +8,9 @@ import {
   type Hex,
   type HDAccount,
 } from "viem";
-import { mnemonicToAccount } from "viem/accounts";
+import { pbkdf2 } from "@noble/hashes/pbkdf2.js";
+import { sha512 } from "@noble/hashes/sha2.js";
+import { HDKey, hdKeyToAccount } from "viem/accounts";
 import { isLocalChain } from "./targetChain.ts";
 import { HexsError } from "../errors.ts";
 
@@ -55,7 +57,7 @@ interface TransactionRequestJson {
  * does not sign itself goes to the chain's RPC.
  */
 export class DevWalletProvider {
-  readonly accounts: readonly HDAccount[];
+  #accounts: readonly HDAccount[] | undefined;
   #memory: DevWalletMemory = { authorized: false, selected: 0 };
   #listeners = new Map<string, Set<Listener>>();
   readonly #chain: Chain;
@@ -66,12 +68,24 @@ export class DevWalletProvider {
       throw new DevWalletError(`The dev wallet exists only on the local chain, not on chain ${chain.id}.`, 4901);
     }
     this.#chain = chain;
-    this.accounts = Array.from({ length: DEV_ACCOUNT_COUNT }, (_, addressIndex) =>
-      mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex }),
-    );
     this.#storage = storage;
     const remembered = parseMemory(storage?.getItem(MEMORY_KEY));
-    if (remembered && this.accounts[remembered.selected]) this.#memory = remembered;
+    if (remembered && remembered.selected < DEV_ACCOUNT_COUNT) this.#memory = remembered;
+  }
+
+  /**
+   * Derived on first use, not when the app starts: a page that never asks for an account (the
+   * marketplace, read-only) should not wait for ten key derivations.
+   */
+  get accounts(): readonly HDAccount[] {
+    // The BIP-39 seed once (2 048 rounds of PBKDF2), then each account from it: deriving every
+    // account from the mnemonic repeats the PBKDF2.
+    this.#accounts ??= (() => {
+      const seed = pbkdf2(sha512, HARDHAT_MNEMONIC.normalize("NFKD"), "mnemonic", { c: 2048, dkLen: 64 });
+      const root = HDKey.fromMasterSeed(seed);
+      return Array.from({ length: DEV_ACCOUNT_COUNT }, (_, addressIndex) => hdKeyToAccount(root, { addressIndex }));
+    })();
+    return this.#accounts;
   }
 
   get selected(): HDAccount {

@@ -1,16 +1,18 @@
-import { getContractEvents, readContract, type Config } from "@wagmi/core";
-import type { Address } from "viem";
+import { getBlockNumber, getClient, readContract, type Config } from "@wagmi/core";
+import { toHex, type Address } from "viem";
 import { hexsFactoryAbi } from "../contracts/abis.ts";
 import { HexsError } from "../errors.ts";
 import { averageRating } from "../format.ts";
-import { factoryAddress, factoryDeployment } from "./factory.ts";
+import { AGENT_CREATED_TOPIC, decodeAgentCreated, type RawLog } from "./agentCreatedLog.ts";
+import { factoryAddress, factoryDeployment, FactoryNotDeployedError } from "./factory.ts";
 import { decodeListing } from "./listing.ts";
+import { readLogsInRanges } from "./logRanges.ts";
 
 /**
- * Listing words per `listings(offset, limit)` call: 2 000 storage reads, about 5 M gas, which
- * any node's eth_call limit allows.
+ * Listing words per `listings(offset, limit)` call: 5 000 storage reads, about 12 M gas, within
+ * the eth_call limits nodes set (geth's default is 50 M).
  */
-const LISTING_CHUNK = 2_000;
+const LISTING_CHUNK = 5_000;
 
 type Summary = Awaited<ReturnType<typeof readSummaries>>[number];
 
@@ -77,8 +79,8 @@ export async function readAgentCount(config: Config, chainId: number): Promise<n
 /**
  * Every agent's card, one chunk at a time from the oldest, each handed to `onChunk` as it arrives
  * so a page can show results while a large registry is still being read. Names, base models and
- * card CIDs come from the factory's `AgentCreated` events (one request), the figures from its
- * listing words (one storage read per agent). Stops early when `isCurrent` turns false (a newer
+ * card CIDs come from the factory's `AgentCreated` logs (read raw, in parts an RPC accepts), the
+ * figures from its listing words (one storage read per agent). Stops early when `isCurrent` turns false (a newer
  * read replaced this one).
  */
 export async function streamAgentCards(
@@ -91,13 +93,35 @@ export async function streamAgentCards(
   },
 ): Promise<void> {
   const { address, fromBlock } = factoryDeployment(chainId);
-  const [total, created] = await Promise.all([
-    readAgentCount(config, chainId),
-    getContractEvents(config, { chainId, address, abi: hexsFactoryAbi, eventName: "AgentCreated", fromBlock }),
-  ]);
+  // Count, events and words all at one block, so they describe the same registry.
+  const latest = await getBlockNumber(config, { chainId });
+  const total = Number(
+    await readContract(config, {
+      chainId,
+      address,
+      abi: hexsFactoryAbi,
+      functionName: "agentCount",
+      blockNumber: latest,
+    }),
+  );
   if (!handlers.isCurrent()) return;
-  if (created.length < total) throw new AgentListingError(created.length, total);
   handlers.onTotal(total);
+  // The names come from events, the figures from listing words: both are read at once, and
+  // each chunk of words is handed on as soon as its names are in.
+  const client = getClient(config, { chainId });
+  if (!client) throw new FactoryNotDeployedError(chainId);
+  const created = readLogsInRanges(
+    (from, to) =>
+      client.request({
+        method: "eth_getLogs",
+        params: [{ address, topics: [AGENT_CREATED_TOPIC], fromBlock: toHex(from), toBlock: toHex(to) }],
+      }) as Promise<RawLog[]>,
+    { fromBlock, toBlock: latest, expected: total },
+  ).then((logs) => {
+    if (logs.length < total) throw new AgentListingError(logs.length, total);
+    return logs.map(decodeAgentCreated);
+  });
+  created.catch(() => undefined); // awaited below; a failure surfaces there
   for (let offset = 0; offset < total; offset += LISTING_CHUNK) {
     // One request at a time: a node answers eth_calls in turn, so later chunks would only
     // queue, and the first results would arrive no sooner.
@@ -107,19 +131,14 @@ export async function streamAgentCards(
       abi: hexsFactoryAbi,
       functionName: "listings",
       args: [BigInt(offset), BigInt(LISTING_CHUNK)],
+      blockNumber: latest,
     });
+    const logs = await created;
     if (!handlers.isCurrent()) return;
     handlers.onChunk(
       words.map((word, i) => {
-        const { agent, name, baseModel, modelCardCid } = created[offset + i]!.args;
-        return {
-          ...decodeListing(word),
-          index: offset + i,
-          agent: agent!,
-          name: name ?? "",
-          baseModel: baseModel ?? "",
-          modelCardCid: modelCardCid ?? "",
-        };
+        const { agent, name, baseModel, modelCardCid } = logs[offset + i]!;
+        return { ...decodeListing(word), index: offset + i, agent, name, baseModel, modelCardCid };
       }),
       Math.min(total, offset + words.length),
     );
