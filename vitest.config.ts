@@ -4,7 +4,13 @@ import { defineConfig } from "vitest/config";
 // import only plain TypeScript modules.
 export default defineConfig({
   test: {
-    include: ["src/**/*.test.ts", "dev/**/*.test.ts", "models/**/*.test.ts", "trainer/**/*.test.ts"],
+    include: [
+      "src/**/*.test.ts",
+      "dev/**/*.test.ts",
+      "models/**/*.test.ts",
+      "trainer/**/*.test.ts",
+      "gateway/**/*.test.ts",
+    ],
     environment: "node",
     testTimeout: 60_000,
   },

@@ -10,6 +10,7 @@ const SECTIONS: Record<string, () => Promise<{ run: () => Promise<BenchSection> 
   ipfs: () => import("./ipfs.ts"),
   akash: () => import("./akash.ts"),
   marketplace: () => import("./marketplace.ts"),
+  gateway: () => import("./gateway.ts"),
 };
 
 const wanted = process.argv.slice(2);

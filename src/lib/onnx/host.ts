@@ -107,8 +107,19 @@ export function createGenerationHost(deps: HostDependencies): (request: WorkerRe
             type: "done",
             requestId: request.requestId,
             stopped,
-            stats: { tokens, firstTokenMs, totalMs, tokensPerSecond: totalMs > 0 ? (tokens * 1000) / totalMs : 0 },
+            stats: {
+              promptTokens: promptIds.length,
+              tokens,
+              firstTokenMs,
+              totalMs,
+              tokensPerSecond: totalMs > 0 ? (tokens * 1000) / totalMs : 0,
+            },
           });
+        });
+      case "count":
+        return run(request.requestId, async () => {
+          const { tokenizer } = await loaded();
+          deps.post({ type: "counted", requestId: request.requestId, tokens: tokenizer.encode(request.text).length });
         });
       case "benchmark":
         return run(request.requestId, async (signal) => {

@@ -1,7 +1,7 @@
 // Loads an agent's weights by CID — a UnixFS folder holding `model.onnx` and `tokenizer.json` —
 // through the verified reader (or the browser cache), and opens an onnxruntime session on them.
 import { createTokenizer } from "./tokenizer.ts";
-import { createModelSession, type OrtRuntime } from "./session.ts";
+import { createModelSession, type ModelSessionOptions, type OrtRuntime } from "./session.ts";
 import type { LoadedModel } from "./host.ts";
 import { ModelError } from "./modelErrors.ts";
 import { readThroughCache } from "./weightsCache.ts";
@@ -20,6 +20,8 @@ export interface LoadModelOptions {
   useCache?: boolean;
   /** Shown in the model info, e.g. "onnxruntime-web 1.30.0 wasm, 1 thread". */
   runtime: string;
+  /** Passed to onnxruntime (threads, execution providers). */
+  sessionOptions?: ModelSessionOptions["sessionOptions"];
   now?: () => number;
 }
 
@@ -50,6 +52,7 @@ export async function loadModel(weightsCid: string, options: LoadModelOptions): 
   const session = await createModelSession(options.ort, modelFile.bytes, {
     vocabSize: tokenizer.vocabSize,
     contextLength,
+    sessionOptions: options.sessionOptions,
   });
   return {
     forward: session.forward,

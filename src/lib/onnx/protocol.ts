@@ -33,6 +33,8 @@ export interface ModelInfo {
 }
 
 export interface GenerationStats {
+  /** Tokens of the prompt as the model saw them. */
+  promptTokens: number;
   tokens: number;
   /** From the request reaching the worker to the first token. */
   firstTokenMs: number;
@@ -45,6 +47,7 @@ export type WorkerRequest =
   | { type: "load"; weightsCid: string; gateways: string[] }
   | { type: "generate"; requestId: number; prompt: string; settings: GenerationSettings }
   | { type: "benchmark"; requestId: number; set: BenchmarkSet }
+  | { type: "count"; requestId: number; text: string }
   | { type: "stop"; requestId: number };
 
 export type WorkerResponse =
@@ -54,4 +57,5 @@ export type WorkerResponse =
   | { type: "done"; requestId: number; stats: GenerationStats; stopped: boolean }
   | { type: "progress"; requestId: number; done: number; total: number }
   | { type: "scores"; requestId: number; scores: TaskScore[]; runtime: string }
+  | { type: "counted"; requestId: number; tokens: number }
   | { type: "failed"; requestId: number; error: SerializedModelError };
