@@ -10,8 +10,7 @@ import { parseApiKey } from "../../src/lib/apiKey.ts";
 import { agentAbi } from "../../src/lib/contracts/abis.ts";
 import { eventually, startTestStack, type TestStack } from "../test/stack.ts";
 import { startGateway, type Gateway } from "./gateway.ts";
-import { verifyReceipt } from "./receipts.ts";
-import type { Receipt } from "./metering/usageLog.ts";
+import { verifyReceipt, type Receipt } from "./receipts.ts";
 
 let stack: TestStack;
 let agent: Address;

@@ -13,7 +13,7 @@ import type { GatewayConfig } from "./config.ts";
 import { lockDataDir } from "./dataDir.ts";
 import { KeyLimits } from "./limits.ts";
 import { InsufficientCreditsError, Meter, type Reservation } from "./metering/meter.ts";
-import { UsageLog, type Receipt } from "./metering/usageLog.ts";
+import { UsageLog } from "./metering/usageLog.ts";
 import { Metrics } from "./metrics.ts";
 import {
   badRequest,
@@ -36,7 +36,7 @@ import {
   type FinishReason,
 } from "./openai/responses.ts";
 import { StopMatcher } from "./openai/stop.ts";
-import { signReceipt, type UnsignedReceipt } from "./receipts.ts";
+import { ReceiptSigner } from "./receipts.ts";
 import { BuiltinRuntime } from "./runtime/builtin.ts";
 import type { Runtime } from "./runtime/runtime.ts";
 import { UpstreamRuntime } from "./runtime/upstream.ts";
@@ -74,8 +74,8 @@ export async function startGateway(config: GatewayConfig, options: { runtime?: R
   } as const satisfies Chain;
   const publicClient = createPublicClient({ chain, transport, pollingInterval: 250 }) as PublicClient;
   const operator = privateKeyToAccount(config.operatorKey);
-  const signer = privateKeyToAccount(config.receiptKey);
   const wallet = createWalletClient({ chain, transport, account: operator });
+  const signer = new ReceiptSigner(config.receiptKey, chainId);
 
   const view = new AgentView(publicClient, config.agent);
   const state = await view.refreshState();
@@ -128,38 +128,24 @@ export async function startGateway(config: GatewayConfig, options: { runtime?: R
   const modelId = config.agent.toLowerCase();
 
   // What a restart interrupted is billed at its last progress, with a receipt, before anything new.
-  for (const open of meter.interrupted.splice(0)) {
-    // Cut off before its first token it cost nothing, as any failure of ours would.
-    const units = open.completion === 0 ? 0 : Math.min(open.prompt + open.completion, open.max);
-    await meter.commit(
-      open.id,
-      { completion: open.completion, units, finish: "interrupted" },
-      await receiptFor(open, open.completion, units, true),
-    );
-  }
+  await Promise.all(
+    meter.interrupted.splice(0).map(async (open) => {
+      // Cut off before its first token it cost nothing, as any failure of ours would.
+      const units = open.completion === 0 ? 0 : open.prompt + open.completion;
+      const key = await view.key(open.key, open.user);
+      await meter.commit(
+        open.id,
+        { prompt: open.prompt, completion: open.completion, units, finish: "interrupted" },
+        { agent: config.agent, chainSpent: key?.spent ?? 0n, interrupted: true },
+      ).durable;
+    }),
+  );
 
-  async function receiptFor(
-    open: Reservation,
-    completion: number,
-    units: number,
-    interrupted: boolean,
-  ): Promise<Receipt> {
-    const key = await view.key(open.key, open.user);
-    const { unsettled, settling } = meter.balances(open.key);
-    const unsigned: UnsignedReceipt = {
-      requestId: open.id,
-      agent: config.agent,
-      weightsCid: open.weightsCid,
-      keyId: open.key,
-      promptTokens: open.prompt,
-      completionTokens: completion,
-      cost: units,
-      sequence: meter.nextReceiptSequence(open.key),
-      runningTotal: Number(key?.spent ?? 0n) + unsettled + settling + units,
-      interrupted,
-    };
-    return signReceipt(signer, chainId, unsigned);
-  }
+  /** The signed receipt of a finished request; signing again gives the same signature (RFC 6979). */
+  const signedReceipt = (id: string) => {
+    const unsigned = meter.receipt(id);
+    return unsigned && signer.sign(unsigned);
+  };
 
   const loadWeights = async (weightsCid: string) => {
     try {
@@ -228,7 +214,7 @@ export async function startGateway(config: GatewayConfig, options: { runtime?: R
       return sendJson(response, 200, await keyStatus(await authenticate(request)));
     if (request.method === "GET" && path.startsWith("/v1/receipts/")) {
       const { key } = await authenticate(request);
-      const receipt = meter.receipt(decodeURIComponent(path.slice("/v1/receipts/".length)));
+      const receipt = await signedReceipt(decodeURIComponent(path.slice("/v1/receipts/".length)));
       if (!receipt || receipt.keyId !== key.keyId) throw notFound("That receipt");
       return sendJson(response, 200, { object: "receipt", chainId, ...receipt });
     }
@@ -334,13 +320,13 @@ export async function startGateway(config: GatewayConfig, options: { runtime?: R
   }
 
   /** A retried request with the same `Idempotency-Key` gets the first one's answer, billed once. */
-  function replay(response: ServerResponse, earlierId: string, parsed: GenerationRequest): void {
+  async function replay(response: ServerResponse, earlierId: string, parsed: GenerationRequest): Promise<void> {
     if (meter.isOpen(earlierId))
       throw new GatewayError(409, "invalid_request_error", "A request with this Idempotency-Key is still running.", {
         code: "idempotency_conflict",
       });
     const outcome = meter.outcome(earlierId);
-    const receipt = meter.receipt(earlierId);
+    const receipt = await signedReceipt(earlierId);
     if (!outcome || !receipt) throw notFound("The earlier request");
     response.setHeader("x-hexs-idempotent-replay", earlierId);
     response.setHeader("x-hexs-receipt-id", earlierId);
@@ -375,9 +361,9 @@ export async function startGateway(config: GatewayConfig, options: { runtime?: R
     const input = { kind: parsed.kind, prompt: parsed.prompt, body };
     const prompt = await runtime.countPromptTokens(input);
     const paid = view.state.mode === "paid";
-    let reservation: Reservation;
+    let reserved: { reservation: Reservation; durable: Promise<void> };
     try {
-      reservation = await meter.reserve(
+      reserved = meter.reserve(
         {
           id: requestId,
           key: key.keyId,
@@ -393,6 +379,7 @@ export async function startGateway(config: GatewayConfig, options: { runtime?: R
       if (error instanceof InsufficientCreditsError) throw insufficientCredits(error.message);
       throw error;
     }
+    const { reservation } = reserved;
 
     // The client going away stops generation at once; what was delivered is billed.
     const controller = new AbortController();
@@ -412,19 +399,44 @@ export async function startGateway(config: GatewayConfig, options: { runtime?: R
       : undefined;
     const chunks = chunkWriter(parsed.kind, { id, created, model: modelId }, parsed.includeUsage);
     if (stream) for (const chunk of chunks.opening()) stream.data(chunk);
+    let deliveredTokens = 0;
     const delivered = () => {
-      // A token counts as delivered once any of its text has been sent.
-      let n = 0;
-      while (n < tokenEnds.length && (n === 0 ? 0 : tokenEnds[n - 1]!) < sent.length) n++;
-      return n;
+      // A token counts as delivered once any of its text has been sent; sent text only grows.
+      while (
+        deliveredTokens < tokenEnds.length &&
+        (deliveredTokens === 0 ? 0 : tokenEnds[deliveredTokens - 1]!) < sent.length
+      )
+        deliveredTokens++;
+      return deliveredTokens;
     };
+    // Generation starts while the reservation is written; its text waits until the reservation
+    // is on disk, so nothing leaves that a crash could forget.
+    let onDisk = false;
+    let held = "";
+    let diskFailure: Error | undefined;
     const deliver = (text: string) => {
       if (!text) return;
+      if (!onDisk) {
+        held += text;
+        return;
+      }
       sent += text;
       stream?.data(chunks.text(text));
       const n = delivered();
       if (n - reservation.completion >= PROGRESS_EVERY) meter.progress(requestId, n);
     };
+    const durable = reserved.durable.then(
+      () => {
+        onDisk = true;
+        const text = held;
+        held = "";
+        deliver(text);
+      },
+      (error: unknown) => {
+        diskFailure = error instanceof Error ? error : new Error(String(error));
+        controller.abort();
+      },
+    );
     let outcome: { completionTokens: number; promptTokens: number; finish: "length" | "stop" } | undefined;
     let failure: GatewayError | undefined;
     try {
@@ -455,9 +467,11 @@ export async function startGateway(config: GatewayConfig, options: { runtime?: R
           ? error
           : serverError(`Generation failed: ${error instanceof Error ? error.message : String(error)}`);
     }
+    await durable;
+    if (diskFailure) failure = serverError(`The usage log could not be written: ${diskFailure.message}`);
     if (!stopped && !controller.signal.aborted) deliver(stops.flush());
     response.off("close", onClose);
-    const aborted = controller.signal.aborted && !stopped;
+    const aborted = controller.signal.aborted && !stopped && !diskFailure;
     // A full answer is billed as the backend counted it; a cut-off one (stop sequence, abort,
     // failure) only for the tokens delivered. The prompt counts at most as reserved.
     const completion = outcome && !stopped && !aborted ? Math.max(delivered(), outcome.completionTokens) : delivered();
@@ -465,14 +479,14 @@ export async function startGateway(config: GatewayConfig, options: { runtime?: R
     // A failure or an abort before the first token costs nothing; otherwise the prompt and what was delivered.
     const units = completion === 0 && (failure || aborted) ? 0 : promptUsed + completion;
     const finish: FinishReason = stopped ? "stop" : outcome?.finish === "length" ? "length" : "stop";
-    const billed = meter.billable(requestId, units);
-    const receipt = await receiptFor(
-      { ...reservation, prompt: promptUsed },
-      completion,
-      billed,
-      failure !== undefined || aborted,
+    const keyNow = await view.key(key.keyId, key.user);
+    const committed = meter.commit(
+      requestId,
+      { prompt: promptUsed, completion, units, finish, text: sent },
+      { agent: config.agent, chainSpent: keyNow?.spent ?? key.spent, interrupted: failure !== undefined || aborted },
     );
-    await meter.commit(requestId, { completion, units, finish, text: sent }, receipt);
+    // The signature is made while the commit is written; the answer waits for both.
+    const [receipt] = await Promise.all([signer.sign(committed.receipt), committed.durable]);
     tokens({ kind: "prompt" }, units === 0 ? 0 : promptUsed);
     tokens({ kind: "completion" }, completion);
 
@@ -526,7 +540,7 @@ export async function startGateway(config: GatewayConfig, options: { runtime?: R
         });
         await settler.stop();
         await runtime.close();
-        usageLog.close();
+        await usageLog.close();
         lock.release();
       })()),
   };

@@ -4,7 +4,7 @@
 // the prompt plus the tokens actually delivered, and a request cut off by a crash is billed at
 // its last recorded progress, never above its reservation.
 import type { Hex } from "viem";
-import type { Receipt, UsageLog, UsageRecord } from "./usageLog.ts";
+import type { UnsignedReceipt, UsageLog, UsageRecord } from "./usageLog.ts";
 
 export interface Reservation {
   id: string;
@@ -70,7 +70,7 @@ export class Meter {
   readonly #users = new Map<Hex, { reserved: number; unsettled: number }>();
   /** Units the chain has not charged yet, per user: unsettled plus settling, over all its keys. */
   readonly #open = new Map<string, Reservation>();
-  readonly #receipts = new Map<string, Receipt>();
+  readonly #receipts = new Map<string, UnsignedReceipt>();
   readonly #outcomes = new Map<string, Outcome>();
   readonly #idempotent = new Map<string, string>();
   #batch: { batch: number; lines: SettlementLine[] } | undefined;
@@ -87,8 +87,12 @@ export class Meter {
     this.interrupted.push(...this.#open.values());
   }
 
-  /** Reserves `max` credits for a request of `prompt` tokens, durably, or throws {@link InsufficientCreditsError}. */
-  async reserve(
+  /**
+   * Reserves `max` credits for a request of `prompt` tokens, or throws
+   * {@link InsufficientCreditsError}. The reservation counts at once; `durable` resolves once it
+   * is on disk, and nothing of the request may be delivered before (generation may start).
+   */
+  reserve(
     request: {
       id: string;
       key: Hex;
@@ -99,7 +103,7 @@ export class Meter {
       idempotencyKey?: string;
     },
     limits: Limits,
-  ): Promise<Reservation> {
+  ): { reservation: Reservation; durable: Promise<void> } {
     const key = this.#key(request.key, request.user);
     const user = this.#user(request.user);
     const creditsLeft = limits.credits - user.unsettled - user.reserved;
@@ -119,7 +123,7 @@ export class Meter {
     };
     this.#open.set(request.id, reservation);
     if (request.idempotencyKey) this.#idempotent.set(idempotencyId(request.key, request.idempotencyKey), request.id);
-    await this.#log.append({
+    const { durable } = this.#log.append({
       t: "reserve",
       id: request.id,
       key: request.key,
@@ -129,8 +133,8 @@ export class Meter {
       weightsCid: request.weightsCid,
       at: Date.now(),
       ...(request.idempotencyKey ? { idem: request.idempotencyKey } : {}),
-    }).durable;
-    return reservation;
+    });
+    return { reservation, durable };
   }
 
   /** Records that `completion` tokens have been delivered (grouped with other writes, not awaited). */
@@ -143,21 +147,37 @@ export class Meter {
 
   /**
    * Ends a request: bills `units` (the prompt plus what was delivered; 0 for a failure before
-   * the first token), capped by the reservation, durably with its receipt.
+   * the first token), capped by the reservation, and states it in the key's next receipt, all at
+   * once so concurrent requests of a key never share a receipt number. `durable` resolves once
+   * the commit is on disk; the caller may sign the receipt meanwhile.
    */
-  async commit(
+  commit(
     id: string,
-    outcome: { completion: number; units: number; finish: string; text?: string },
-    receipt: Receipt,
-  ): Promise<Receipt> {
+    outcome: { prompt: number; completion: number; units: number; finish: string; text?: string },
+    context: { agent: Hex; chainSpent: bigint; interrupted: boolean },
+  ): { receipt: UnsignedReceipt; durable: Promise<void> } {
     const open = this.#open.get(id);
     if (!open) throw new Error(`no request ${id} is in flight`);
     const units = Math.min(outcome.units, open.max);
     this.#release(open, units);
+    const key = this.#key(open.key);
+    key.receipts += 1;
+    const receipt: UnsignedReceipt = {
+      requestId: id,
+      agent: context.agent,
+      weightsCid: open.weightsCid,
+      keyId: open.key,
+      promptTokens: units === 0 ? 0 : Math.min(outcome.prompt, open.prompt),
+      completionTokens: outcome.completion,
+      cost: units,
+      sequence: key.receipts,
+      // Everything the key will have been charged once this is settled.
+      runningTotal: Number(context.chainSpent) + key.unsettled + key.settling,
+      interrupted: context.interrupted,
+    };
     this.#receipts.set(id, receipt);
     this.#outcomes.set(id, { ...outcome, prompt: open.prompt, units });
-    this.#key(open.key).receipts = Math.max(this.#key(open.key).receipts, receipt.sequence);
-    await this.#log.append({
+    const { durable } = this.#log.append({
       t: "commit",
       id,
       prompt: open.prompt,
@@ -166,22 +186,12 @@ export class Meter {
       finish: outcome.finish,
       ...(outcome.text === undefined ? {} : { text: outcome.text }),
       receipt,
-    }).durable;
-    return receipt;
+    });
+    return { receipt, durable };
   }
 
-  /** What a commit of `units` for request `id` will bill, for its receipt. */
-  billable(id: string, units: number): number {
-    const open = this.#open.get(id);
-    return open ? Math.min(units, open.max) : 0;
-  }
-
-  /** The next receipt number of `key`. */
-  nextReceiptSequence(key: Hex): number {
-    return this.#key(key).receipts + 1;
-  }
-
-  receipt(id: string): Receipt | undefined {
+  /** The receipt of a finished request, unsigned. */
+  receipt(id: string): UnsignedReceipt | undefined {
     return this.#receipts.get(id);
   }
 

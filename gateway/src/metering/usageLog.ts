@@ -2,8 +2,9 @@
 // settled. Every record is one line with its CRC-32, so a line torn by a crash (power loss, kill
 // -9 mid-write) is recognised and cut off on the next start instead of corrupting the rest.
 // Writes are grouped: appends queue up and one write + fsync makes a whole group durable, so
-// many concurrent requests cost one fsync, not one each.
-import { closeSync, fsyncSync, openSync, readFileSync, writeSync, ftruncateSync, existsSync } from "node:fs";
+// many concurrent requests cost one fsync, not one each. The write and fsync run on libuv's
+// thread pool: the event loop keeps serving while the disk works.
+import { closeSync, existsSync, fdatasync, fsyncSync, ftruncateSync, openSync, readFileSync, write } from "node:fs";
 import { crc32 } from "node:zlib";
 import { join } from "node:path";
 
@@ -29,13 +30,17 @@ export type UsageRecord =
       units: number;
       finish: string;
       text?: string;
-      receipt: Receipt;
+      receipt: UnsignedReceipt;
     }
   | { t: "settle-begin"; batch: number; lines: { key: `0x${string}`; sequence: string; units: number }[] }
   | { t: "settle-done"; batch: number; tx: `0x${string}`; charged: Record<string, number> };
 
-/** A usage receipt as the operator's receipt key signed it (EIP-712, see receipts.ts). */
-export interface Receipt {
+/**
+ * What a usage receipt states (see receipts.ts for its EIP-712 signature). The log keeps these
+ * facts, not the signature: signing is deterministic (RFC 6979), so a receipt signed again after
+ * a restart is the same receipt, and the signature can be made while the commit reaches the disk.
+ */
+export interface UnsignedReceipt {
   requestId: string;
   agent: `0x${string}`;
   weightsCid: string;
@@ -45,10 +50,8 @@ export interface Receipt {
   cost: number;
   sequence: number;
   runningTotal: number;
-  /** The request ended early (client abort or gateway restart) and is billed for what was delivered. */
+  /** The request ended early (client abort, failure or gateway restart) and is billed for what was delivered. */
   interrupted: boolean;
-  signer: `0x${string}`;
-  signature: `0x${string}`;
 }
 
 export const LOG_FILE = "usage.log";
@@ -56,8 +59,9 @@ export const LOG_FILE = "usage.log";
 export class UsageLog {
   readonly #fd: number;
   #queue: string[] = [];
-  #waiters: (() => void)[] = [];
-  #scheduled = false;
+  #waiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  /** The group being written, if any: one at a time, so groups reach the file in order. */
+  #flushing: Promise<void> | undefined;
   #closed = false;
   /** Appends that reached the disk, for the metrics. */
   fsyncs = 0;
@@ -82,37 +86,58 @@ export class UsageLog {
     return { log: new UsageLog(fd), records, tornBytes: bytes.length - validBytes };
   }
 
-  /** Queues a record; `durable` resolves once it (and its group) is on disk. */
+  /**
+   * Queues a record; `durable` resolves once it (and its group) is on disk, and rejects if the
+   * disk refused it (then nothing that depends on it may go out).
+   */
   append(record: UsageRecord): { durable: Promise<void> } {
     if (this.#closed) throw new Error("the usage log is closed");
     this.#queue.push(encodeRecord(record));
-    const durable = new Promise<void>((resolve) => this.#waiters.push(resolve));
-    if (!this.#scheduled) {
-      this.#scheduled = true;
-      setImmediate(() => this.#flush());
-    }
+    const durable = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    this.#flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#flush());
     return { durable };
   }
 
   /** Writes and fsyncs everything queued, then closes the file. */
-  close(): void {
+  async close(): Promise<void> {
     if (this.#closed) return;
-    this.#flush();
     this.#closed = true;
+    while (this.#flushing) await this.#flushing;
     closeSync(this.#fd);
   }
 
-  #flush(): void {
-    this.#scheduled = false;
-    if (this.#queue.length === 0) return;
-    const text = this.#queue.join("");
-    const waiters = this.#waiters;
-    this.#queue = [];
-    this.#waiters = [];
-    writeSync(this.#fd, text);
-    fsyncSync(this.#fd);
-    this.fsyncs++;
-    for (const resolve of waiters) resolve();
+  /** Writes groups until the queue is empty; each group is one write and one fdatasync. */
+  async #flush(): Promise<void> {
+    while (this.#queue.length > 0) {
+      const text = this.#queue.join("");
+      const waiters = this.#waiters;
+      this.#queue = [];
+      this.#waiters = [];
+      try {
+        await writeAll(this.#fd, Buffer.from(text, "utf8"));
+        await new Promise<void>((resolve, reject) =>
+          fdatasync(this.#fd, (error) => (error ? reject(error) : resolve())),
+        );
+        this.fsyncs++;
+        for (const waiter of waiters) waiter.resolve();
+      } catch (error) {
+        const failure = error instanceof Error ? error : new Error(String(error));
+        for (const waiter of waiters) waiter.reject(failure);
+      }
+    }
+    this.#flushing = undefined;
+  }
+}
+
+/** Writes all of `bytes` at the end of the file (a write may take only part of a buffer). */
+async function writeAll(fd: number, bytes: Buffer): Promise<void> {
+  let offset = 0;
+  while (offset < bytes.length) {
+    offset += await new Promise<number>((resolve, reject) =>
+      write(fd, bytes, offset, bytes.length - offset, null, (error, written) =>
+        error ? reject(error) : resolve(written),
+      ),
+    );
   }
 }
 
