@@ -10,7 +10,7 @@ import { parseApiKey } from "../../src/lib/apiKey.ts";
 import { agentAbi } from "../../src/lib/contracts/abis.ts";
 import { eventually, startTestStack, type TestStack } from "../test/stack.ts";
 import { startGateway, type Gateway } from "./gateway.ts";
-import { verifyReceipt, type Receipt } from "./receipts.ts";
+import { verifyReceipt, type Receipt } from "../../src/lib/inference/receipts.ts";
 
 let stack: TestStack;
 let agent: Address;
@@ -205,14 +205,13 @@ describe("errors, as the OpenAI client raises them", () => {
   });
 
   it("429 with retry-after beyond a key's concurrency", async () => {
-    const limited = await startGateway(
-      stack.gatewayConfig(agent, OWNER, await mkdtemp(join(tmpdir(), "hexs-gateway-limited-")), {
-        maxConcurrentPerKey: 1,
-      }),
-    );
+    // A second gateway of the same agent, so a key of its own: each gateway numbers its keys' receipts.
+    const limitedKey = await stack.userKey(agent, USER, { credits: 500n, cap: 500n, label: "limited" });
+    const limitedDir = await mkdtemp(join(tmpdir(), "hexs-gateway-limited-"));
+    const limited = await startGateway(stack.gatewayConfig(agent, OWNER, limitedDir, { maxConcurrentPerKey: 1 }));
     try {
       await eventually(async () => (await fetch(`${limited.url}/ready`)).ok, "the model", 60_000);
-      const api = new OpenAI({ baseURL: `${limited.url}/v1`, apiKey: key, maxRetries: 0 });
+      const api = new OpenAI({ baseURL: `${limited.url}/v1`, apiKey: limitedKey, maxRetries: 0 });
       const results = await Promise.allSettled(
         Array.from({ length: 4 }, () => api.chat.completions.create({ ...body(), max_tokens: 30 })),
       );
@@ -222,6 +221,7 @@ describe("errors, as the OpenAI client raises them", () => {
       expect(refused[0].headers.get("retry-after")).toBe("1");
     } finally {
       await limited.close();
+      await rm(limitedDir, { recursive: true, force: true });
     }
   });
 });
@@ -317,5 +317,42 @@ describe("metering and settlement", () => {
     expect((after.last_settlement as { tx: string }).tx).toBe(report!.tx);
     // Nothing new served: nothing to settle again.
     expect(await gateway.settler.settle()).toBeUndefined();
+  });
+
+  it("lists a key's latest receipts to its holder only, newest first, each signed and adding up to the running total", async () => {
+    const list = async (apiKey: string) =>
+      (await (
+        await fetch(`${gateway.url}/v1/receipts`, { headers: { authorization: `Bearer ${apiKey}` } })
+      ).json()) as {
+        data: Receipt[];
+      };
+    const { data } = await list(key);
+    expect(data.length).toBeGreaterThan(3);
+    const { keyId } = parseApiKey(key);
+    const signer = await stack.publicClient.readContract({
+      address: agent,
+      abi: agentAbi,
+      functionName: "receiptSigner",
+    });
+    for (const [i, receipt] of data.entries()) {
+      expect(receipt.keyId).toBe(keyId);
+      expect(await verifyReceipt(31337, receipt, signer)).toBe(true);
+      const older = data[i + 1];
+      if (older) {
+        expect(receipt.sequence).toBe(older.sequence + 1);
+        expect(receipt.runningTotal).toBe(older.runningTotal + receipt.cost);
+      }
+    }
+    // The newest receipt's running total is what the chain has charged the key, nothing more.
+    const onChain = await stack.publicClient.readContract({
+      address: agent,
+      abi: agentAbi,
+      functionName: "apiKey",
+      args: [keyId],
+    });
+    expect(data[0]!.runningTotal).toBe(Number(onChain.spent));
+    const other = await stack.userKey(agent, USER + 1, { credits: 100n, cap: 100n, label: "stranger" });
+    expect((await list(other)).data).toEqual([]);
+    expect((await fetch(`${gateway.url}/v1/receipts`)).status).toBe(401);
   });
 });

@@ -212,6 +212,11 @@ export async function startGateway(config: GatewayConfig, options: { runtime?: R
     }
     if (request.method === "GET" && path === "/v1/key")
       return sendJson(response, 200, await keyStatus(await authenticate(request)));
+    if (request.method === "GET" && path === "/v1/receipts") {
+      const { key } = await authenticate(request);
+      const data = await Promise.all(meter.recentReceipts(key.keyId).map((receipt) => signer.sign(receipt)));
+      return sendJson(response, 200, { object: "list", chainId, data });
+    }
     if (request.method === "GET" && path.startsWith("/v1/receipts/")) {
       const { key } = await authenticate(request);
       const receipt = await signedReceipt(decodeURIComponent(path.slice("/v1/receipts/".length)));

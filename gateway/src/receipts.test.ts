@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { hashTypedData, keccak256, toHex, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { ReceiptSigner, receiptTypedData, verifyReceipt, type UnsignedReceipt } from "./receipts.ts";
+import { receiptTypedData, verifyReceipt, type UnsignedReceipt } from "../../src/lib/inference/receipts.ts";
+import { ReceiptSigner } from "./receipts.ts";
 
 function randomReceipt(i: number): UnsignedReceipt {
   const n = (max: number) => Math.floor(Math.random() * max);

@@ -1,24 +1,8 @@
-// Usage receipts: for every response, an EIP-712 signature by the operator's receipt key (the
-// address registered on the Agent with `setReceiptSigner`) over what was served and billed. A
-// key holder who keeps them can prove over-reporting: the chain's `spent` for the key must never
-// exceed the running total of its latest receipt.
-import { concat, hashDomain, keccak256, numberToHex, stringToHex, verifyTypedData, type Address, type Hex } from "viem";
+// The gateway's receipt signer: every response carries a receipt (src/lib/inference/receipts.ts)
+// signed by the operator's receipt key.
+import { concat, hashDomain, keccak256, numberToHex, stringToHex, type Address, type Hex } from "viem";
 import { privateKeyToAddress, sign } from "viem/accounts";
-import type { UnsignedReceipt } from "./metering/usageLog.ts";
-
-export const RECEIPT_TYPES = {
-  Receipt: [
-    { name: "requestId", type: "string" },
-    { name: "weightsCid", type: "string" },
-    { name: "keyId", type: "bytes32" },
-    { name: "promptTokens", type: "uint64" },
-    { name: "completionTokens", type: "uint64" },
-    { name: "cost", type: "uint256" },
-    { name: "sequence", type: "uint64" },
-    { name: "runningTotal", type: "uint256" },
-    { name: "interrupted", type: "bool" },
-  ],
-} as const;
+import { RECEIPT_TYPES, receiptDomain, type Receipt, type UnsignedReceipt } from "../../src/lib/inference/receipts.ts";
 
 const RECEIPT_TYPEHASH = keccak256(
   stringToHex(`Receipt(${RECEIPT_TYPES.Receipt.map((field) => `${field.type} ${field.name}`).join(",")})`),
@@ -31,19 +15,6 @@ const DOMAIN_TYPES = {
     { name: "verifyingContract", type: "address" },
   ],
 } as const;
-
-/** The EIP-712 domain: one per agent and chain, so a receipt cannot be replayed elsewhere. */
-export function receiptDomain(chainId: number, agent: Address) {
-  return { name: "HEXS usage receipt", version: "1", chainId, verifyingContract: agent } as const;
-}
-
-export type { UnsignedReceipt };
-
-/** A receipt as the receipt key signed it. */
-export interface Receipt extends UnsignedReceipt {
-  signer: Address;
-  signature: Hex;
-}
 
 /**
  * Signs receipts for one chain. Every response waits for its receipt, so the EIP-712 digest is
@@ -101,29 +72,4 @@ function hashReceipt(receipt: UnsignedReceipt): Hex {
       word(receipt.interrupted ? 1 : 0),
     ]),
   );
-}
-
-/** The receipt as EIP-712 typed data, for wallets and verifiers. */
-export function receiptTypedData(chainId: number, receipt: UnsignedReceipt) {
-  return {
-    domain: receiptDomain(chainId, receipt.agent),
-    types: RECEIPT_TYPES,
-    primaryType: "Receipt",
-    message: {
-      requestId: receipt.requestId,
-      weightsCid: receipt.weightsCid,
-      keyId: receipt.keyId,
-      promptTokens: BigInt(receipt.promptTokens),
-      completionTokens: BigInt(receipt.completionTokens),
-      cost: BigInt(receipt.cost),
-      sequence: BigInt(receipt.sequence),
-      runningTotal: BigInt(receipt.runningTotal),
-      interrupted: receipt.interrupted,
-    },
-  } as const;
-}
-
-/** Whether `receipt` was signed by `signer` (the address the Agent registers). */
-export function verifyReceipt(chainId: number, receipt: Receipt, signer: Address): Promise<boolean> {
-  return verifyTypedData({ address: signer, ...receiptTypedData(chainId, receipt), signature: receipt.signature });
 }

@@ -4,7 +4,11 @@
 // the prompt plus the tokens actually delivered, and a request cut off by a crash is billed at
 // its last recorded progress, never above its reservation.
 import type { Hex } from "viem";
-import type { UnsignedReceipt, UsageLog, UsageRecord } from "./usageLog.ts";
+import type { UnsignedReceipt } from "../../../src/lib/inference/receipts.ts";
+import type { UsageLog, UsageRecord } from "./usageLog.ts";
+
+/** Receipts `GET /v1/receipts` lists per key; older ones stay readable by id. */
+export const RECENT_RECEIPTS = 50;
 
 export interface Reservation {
   id: string;
@@ -71,6 +75,8 @@ export class Meter {
   /** Units the chain has not charged yet, per user: unsettled plus settling, over all its keys. */
   readonly #open = new Map<string, Reservation>();
   readonly #receipts = new Map<string, UnsignedReceipt>();
+  /** Each key's latest receipts, newest last, for `GET /v1/receipts`. */
+  readonly #recentByKey = new Map<Hex, string[]>();
   readonly #outcomes = new Map<string, Outcome>();
   readonly #idempotent = new Map<string, string>();
   #batch: { batch: number; lines: SettlementLine[] } | undefined;
@@ -175,7 +181,7 @@ export class Meter {
       runningTotal: Number(context.chainSpent) + key.unsettled + key.settling,
       interrupted: context.interrupted,
     };
-    this.#receipts.set(id, receipt);
+    this.#keepReceipt(receipt);
     this.#outcomes.set(id, { ...outcome, prompt: open.prompt, units });
     const { durable } = this.#log.append({
       t: "commit",
@@ -188,6 +194,11 @@ export class Meter {
       receipt,
     });
     return { receipt, durable };
+  }
+
+  /** The latest receipts of `key` (at most {@link RECENT_RECEIPTS}), newest first, unsigned. */
+  recentReceipts(key: Hex): UnsignedReceipt[] {
+    return (this.#recentByKey.get(key) ?? []).map((id) => this.#receipts.get(id)!).reverse();
   }
 
   /** The receipt of a finished request, unsigned. */
@@ -305,7 +316,7 @@ export class Meter {
       case "commit": {
         const open = this.#open.get(record.id);
         if (open) this.#release(open, Math.min(record.units, open.max));
-        this.#receipts.set(record.id, record.receipt);
+        this.#keepReceipt(record.receipt);
         this.#outcomes.set(record.id, {
           prompt: record.prompt,
           completion: record.completion,
@@ -327,6 +338,14 @@ export class Meter {
         this.#applyDone(record.batch);
         return;
     }
+  }
+
+  #keepReceipt(receipt: UnsignedReceipt): void {
+    this.#receipts.set(receipt.requestId, receipt);
+    let recent = this.#recentByKey.get(receipt.keyId);
+    if (!recent) this.#recentByKey.set(receipt.keyId, (recent = []));
+    recent.push(receipt.requestId);
+    if (recent.length > RECENT_RECEIPTS) recent.shift();
   }
 
   #key(key: Hex, user?: Hex): KeyState {

@@ -7,6 +7,7 @@
 import { closeSync, existsSync, fdatasync, fsyncSync, ftruncateSync, openSync, readFileSync, write } from "node:fs";
 import { crc32 } from "node:zlib";
 import { join } from "node:path";
+import type { UnsignedReceipt } from "../../../src/lib/inference/receipts.ts";
 
 /** Records, by kind: reserve, progress, commit, settle begin, settle done. */
 export type UsageRecord =
@@ -30,29 +31,11 @@ export type UsageRecord =
       units: number;
       finish: string;
       text?: string;
+      /** The receipt's facts; its signature is made again on demand (RFC 6979 signatures are deterministic). */
       receipt: UnsignedReceipt;
     }
   | { t: "settle-begin"; batch: number; lines: { key: `0x${string}`; sequence: string; units: number }[] }
   | { t: "settle-done"; batch: number; tx: `0x${string}`; charged: Record<string, number> };
-
-/**
- * What a usage receipt states (see receipts.ts for its EIP-712 signature). The log keeps these
- * facts, not the signature: signing is deterministic (RFC 6979), so a receipt signed again after
- * a restart is the same receipt, and the signature can be made while the commit reaches the disk.
- */
-export interface UnsignedReceipt {
-  requestId: string;
-  agent: `0x${string}`;
-  weightsCid: string;
-  keyId: `0x${string}`;
-  promptTokens: number;
-  completionTokens: number;
-  cost: number;
-  sequence: number;
-  runningTotal: number;
-  /** The request ended early (client abort, failure or gateway restart) and is billed for what was delivered. */
-  interrupted: boolean;
-}
 
 export const LOG_FILE = "usage.log";
 

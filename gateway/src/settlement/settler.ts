@@ -84,6 +84,23 @@ export class Settler {
         charged[event.args.keyId] = Number(event.args.charged);
         view.applyCharged(event.args.keyId, event.args.charged, event.args.sequence);
       }
+      for (const event of parseEventLogs({ abi: agentAbi, logs: receipt.logs, eventName: "UsageReplayed" })) {
+        // Expected once after a crash between a transaction and its record; otherwise another
+        // gateway is settling this agent's keys, and whichever settles second is not paid.
+        log("settle-replayed", {
+          key: event.args.keyId,
+          sequence: event.args.sequence.toString(),
+          message:
+            "the chain already held this line's number: if this gateway did not just restart, another one settles this agent",
+        });
+      }
+      for (const event of parseEventLogs({ abi: agentAbi, logs: receipt.logs, eventName: "UsageLimited" })) {
+        log("settle-limited", {
+          key: event.args.keyId,
+          requested: event.args.requested.toString(),
+          limit: event.args.limit,
+        });
+      }
       await meter.settlementDone(batch.batch, hash, charged);
       const report = { batch: batch.batch, tx: hash, lines: batch.lines.length, gasUsed: receipt.gasUsed };
       this.last = { ...report, at: Date.now() };
