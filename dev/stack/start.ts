@@ -8,7 +8,9 @@ import { startHubStandIn } from "../standins/hub/server.ts";
 import { startStorachaStandIn } from "../standins/storacha/server.ts";
 import { startApp } from "./app.ts";
 import { startChain } from "./chain.ts";
+import { curlSnippet, openaiJsSnippet } from "../../src/lib/inference/snippets.ts";
 import { deployContracts } from "./deploy.ts";
+import { startDemoGateways } from "./gateways.ts";
 import { assertPortFree, portFromEnv } from "./ports.ts";
 import { ROOT, type Service } from "./processes.ts";
 import { seedLocalMarketplace } from "./seed.ts";
@@ -20,6 +22,8 @@ const ports = {
   akash: portFromEnv("HEXS_AKASH_PORT", 8090),
   storacha: portFromEnv("HEXS_STORACHA_PORT", 8092),
   app: portFromEnv("HEXS_APP_PORT", 5173),
+  /** The demo agents' inference gateways take this port and the ones after it, one each. */
+  gateways: portFromEnv("HEXS_GATEWAYS_PORT", 8200),
 };
 
 const running: Service[] = [];
@@ -64,6 +68,20 @@ try {
   const { deploymentDir } = await deployContracts(chain.url, "local");
   console.log("Pinning the demo content and seeding the marketplace…");
   const seeded = await seedLocalMarketplace(chain.url, ipfs.url, deploymentDir);
+  const gatewayPorts = seeded.agents.map((_, i) => ports.gateways + i);
+  for (const port of gatewayPorts) await assertPortFree(port, "inference gateway", "HEXS_GATEWAYS_PORT");
+  console.log("Starting the demo agents' inference gateways…");
+  const gateways = await startDemoGateways({
+    rpcUrl: chain.url,
+    ipfsGateways: [ipfs.gatewayUrl],
+    agents: seeded.agents,
+    ports: gatewayPorts,
+    // Usage logs belong to this chain, which starts fresh: they start fresh with it.
+    dataDir: join(ROOT, ".hexs", "gateways"),
+    settleIntervalSeconds: 10,
+    watchIntervalSeconds: 2,
+  });
+  running.push(...gateways);
 
   const app = await startApp(ports.app, {
     VITE_HEXS_CHAIN_ID: "31337",
@@ -94,9 +112,32 @@ HEXS is running (embedded default, everything on 127.0.0.1):
   provider proxy ${akash.providerProxyUrl}  (stand-in for Akash Console's provider proxy)
   providers    ${akash.chain.providers.map((p) => `${p.name} (${p.auth === "mtls" ? "mTLS only" : "JWT"})`).join(", ")}
   marketplace  ${seeded.agents.length} demo agents; open DAO proposal on "${seeded.agents[0]?.name}"
-
+  gateways     ${gateways.map((g) => g.url).join(", ")}  (one per demo agent, OpenAI-compatible, usage settled every 10 s)
+${demoCall(seeded.agents, gateways)}
 Press Ctrl-C to stop.`);
 } catch (error) {
   console.error(`\nnpm start failed: ${error instanceof Error ? error.message : String(error)}`);
   await stopAll(1);
+}
+
+/** A call of the first paid demo agent with a key the seed made for one of its users. */
+function demoCall(
+  agents: Awaited<ReturnType<typeof seedLocalMarketplace>>["agents"],
+  gateways: Awaited<ReturnType<typeof startDemoGateways>>,
+): string {
+  const index = agents.findIndex((agent) => agent.mode === "paid" && agent.apiKeys.length > 0);
+  const agent = agents[index];
+  const gateway = gateways[index];
+  const apiKey = agent?.apiKeys[0]?.text;
+  if (!agent || !gateway || !apiKey) return "";
+  const target = { endpoint: gateway.endpoint, model: gateway.model, apiKey };
+  return `
+Call "${agent.name}" with a key the seed made for one of its users:
+
+${curlSnippet(target)}
+
+or with the official openai client (npm install openai):
+
+${openaiJsSnippet(target)}
+`;
 }

@@ -1,6 +1,6 @@
 import { expect, type Page } from "@playwright/test";
-import { mnemonicToAccount } from "viem/accounts";
 import { startAkashStandIn, type AkashStandIn, type AkashStandInOptions } from "../../../dev/standins/akash/server.ts";
+import { devAccountIndexOf } from "./agents.ts";
 import { e2eEnv, seededAgents, testSettings } from "./app.ts";
 
 /** The Akash stand-in for one spec, on a free port, uploading to the e2e IPFS node. */
@@ -27,7 +27,7 @@ export async function connectTrain(
     await page.getByRole("button", { name: "Connect wallet" }).click();
     await page.getByRole("button", { name: "HEXS dev wallet" }).click();
   }
-  await page.getByLabel("Dev account").selectOption(String(devAccountIndex(trainBase().owner)));
+  await page.getByLabel("Dev account").selectOption(String(devAccountIndexOf(trainBase().owner)));
   await page.getByRole("button", { name: "Use dev key" }).click();
   await expect(page.getByTestId("cosmos-account")).toContainText("akash1");
 }
@@ -81,15 +81,4 @@ export async function openTrain(
     ...overrides,
   });
   await page.goto(`${e2eEnv().siteUrl}#/train`);
-}
-
-/** The index of `owner` among the dev wallet's accounts (Hardhat's test mnemonic). */
-export function devAccountIndex(owner: string): number {
-  for (let index = 0; index < 20; index++) {
-    const account = mnemonicToAccount("test test test test test test test test test test test junk", {
-      addressIndex: index,
-    });
-    if (account.address.toLowerCase() === owner.toLowerCase()) return index;
-  }
-  throw new Error(`${owner} is not a dev wallet account`);
 }

@@ -19,6 +19,14 @@ export function seededAgents(): Pick<SeededAgent, "name" | "agent" | "ledger" | 
   return (JSON.parse(process.env.HEXS_E2E_SEED ?? "{}") as { agents?: SeededAgent[] }).agents ?? [];
 }
 
+/** The inference gateway globalSetup runs for the seeded agent `agent`. */
+export function e2eGateway(agent: string): { agent: string; url: string; endpoint: string; model: string } {
+  const gateways = JSON.parse(process.env.HEXS_E2E_GATEWAYS ?? "[]") as ReturnType<typeof e2eGateway>[];
+  const gateway = gateways.find((g) => g.agent.toLowerCase() === agent.toLowerCase());
+  if (!gateway) throw new Error(`globalSetup runs no gateway for ${agent}`);
+  return gateway;
+}
+
 /** The settings a user would enter on /settings to use the test chain and IPFS node. */
 export function testSettings() {
   const { rpcUrl, ipfsUrl } = e2eEnv();

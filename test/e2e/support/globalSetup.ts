@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { startIpfsNode } from "../../../dev/ipfs/node.ts";
 import { startChain } from "../../../dev/stack/chain.ts";
 import { deployContracts } from "../../../dev/stack/deploy.ts";
+import { startDemoGateways } from "../../../dev/stack/gateways.ts";
 import { freePort } from "../../../dev/stack/ports.ts";
 import { ROOT, runToCompletion } from "../../../dev/stack/processes.ts";
 import { seedLocalMarketplace } from "../../../dev/stack/seed.ts";
@@ -18,7 +19,8 @@ export const SITE_PREFIX = "/ipfs/bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3o
  * chain with the contracts deployed (the generated contract module regenerated from it, or in
  * CI checked against it), a local IPFS node in a temporary folder, the demo marketplace seeded
  * exactly as `npm start` seeds it, the Storacha stand-in (for the tests that choose Storacha
- * on /settings), and the built site served under a sub-path.
+ * on /settings), the demo agents' inference gateways (settling every 2 s, so a test sees usage
+ * reach the chain), and the built site served under a sub-path.
  */
 export default async function globalSetup() {
   const stops: (() => Promise<void>)[] = [];
@@ -40,6 +42,18 @@ export default async function globalSetup() {
       seedLocalMarketplace(chain.url, ipfs.url, deploymentDir),
       runToCompletion("npm", ["run", "build"]),
     ]);
+    const gatewayDir = await mkdtemp(join(tmpdir(), "hexs-e2e-gateways-"));
+    stops.push(() => rm(gatewayDir, { recursive: true, force: true }));
+    const gateways = await startDemoGateways({
+      rpcUrl: chain.url,
+      ipfsGateways: [ipfs.url],
+      agents: seeded.agents,
+      ports: await Promise.all(seeded.agents.map(() => freePort())),
+      dataDir: gatewayDir,
+      settleIntervalSeconds: 2,
+      watchIntervalSeconds: 1,
+    });
+    stops.push(() => Promise.all(gateways.map((gateway) => gateway.stop())).then(() => undefined));
     const site = await serveUnderSubpath(`${ROOT}build`, SITE_PREFIX);
     stops.push(site.stop);
 
@@ -48,6 +62,9 @@ export default async function globalSetup() {
     process.env.HEXS_E2E_SITE_URL = site.url;
     process.env.HEXS_E2E_STORACHA_URL = storacha.url;
     process.env.HEXS_E2E_STORACHA_DID = storacha.did;
+    process.env.HEXS_E2E_GATEWAYS = JSON.stringify(
+      gateways.map(({ agent, url, endpoint, model }) => ({ agent, url, endpoint, model })),
+    );
     process.env.HEXS_E2E_SEED = JSON.stringify(seeded, (_, value) =>
       typeof value === "bigint" ? value.toString() : value,
     );

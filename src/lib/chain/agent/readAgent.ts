@@ -6,11 +6,12 @@ import { factoryDeployment } from "../factory.ts";
 /** Everything the agent page shows that is the same for every visitor, in one JSON-RPC batch. */
 export async function readAgent(config: Config, chainId: number, agent: Address) {
   const at = { chainId, address: agent, abi: agentAbi } as const;
-  const [summary, metadata, endpoint, operator, royaltyBps, royaltyFloorBps] = await Promise.all([
+  const [summary, metadata, endpoint, operator, receiptSigner, royaltyBps, royaltyFloorBps] = await Promise.all([
     readContract(config, { ...at, functionName: "summary" }),
     readContract(config, { ...at, functionName: "metadata" }),
     readContract(config, { ...at, functionName: "endpoint" }),
     readContract(config, { ...at, functionName: "operator" }),
+    readContract(config, { ...at, functionName: "receiptSigner" }),
     readContract(config, { ...at, functionName: "royaltyBps" }),
     readContract(config, { ...at, functionName: "royaltyFloorBps" }),
   ]);
@@ -30,6 +31,7 @@ export async function readAgent(config: Config, chainId: number, agent: Address)
     metadata,
     endpoint,
     operator,
+    receiptSigner,
     royaltyBps,
     royaltyFloorBps,
     versions,
