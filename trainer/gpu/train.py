@@ -16,11 +16,15 @@ def env(name, default=None):
     return value
 
 def fetch_unixfs(cid, out):
-    """Fetch a CAR from the trustless gateway and unpack it (ipfs-car verifies every block)."""
+    """Fetch a CAR from the trustless gateway and unpack the DAG of `cid` from it.
+
+    ipfs-car re-hashes every block it reads; `--root` makes it start from the requested CID, so a
+    gateway that answers with some other self-consistent CAR (its own roots, its own blocks) is
+    refused for the missing root block instead of being unpacked as the input."""
     gateway = env("HEXS_IPFS_GATEWAY", env("HEXS_OUTPUT_KUBO_API"))
     car = out + ".car"
     urllib.request.urlretrieve(f"{gateway}/ipfs/{cid}?format=car", car)
-    subprocess.run(["ipfs-car", "unpack", car, "--output", out], check=True)
+    subprocess.run(["ipfs-car", "unpack", car, "--root", cid, "--output", out], check=True)
     return out
 
 def upload_dir(path):
