@@ -5,6 +5,7 @@
 import { decodeErrorResult, formatEther, type Abi, type Hex } from "viem";
 import { agentAbi, agentDAOAbi, agentLedgerAbi, hexsFactoryAbi } from "../contracts/abis.ts";
 import { PROPOSAL_STATES } from "./dao/proposalState.ts";
+import { DAO_POWERS } from "./dao/templates.ts";
 
 type Args = readonly unknown[];
 type AbiError = Extract<Abi[number], { type: "error" }>;
@@ -21,15 +22,8 @@ const duration = (seconds: unknown) => {
   const s = Number(seconds);
   return s >= 86_400 ? `${s / 86_400} days` : s >= 3_600 ? `${s / 3_600} hours` : `${s} seconds`;
 };
-const POWERS: Record<number, string> = {
-  0: "this",
-  1: "the price",
-  2: "the access mode",
-  4: "the endpoint",
-  8: "the operator",
-  16: "the parent royalty",
-  32: "the royalty floor",
-};
+/** What a power bit lets its holder change, for "only the DAO can change …". */
+const powerName = (bit: number) => DAO_POWERS.find((power) => power.bit === bit)?.name;
 
 /** Sentences by error name; the test beside this file fails on any ABI error missing here. */
 export const CONTRACT_ERROR_SENTENCES: Record<string, Sentence> = {
@@ -67,7 +61,7 @@ export const CONTRACT_ERROR_SENTENCES: Record<string, Sentence> = {
   AgentNotOwnerOrDao: ([, power]) =>
     Number(power) === 0
       ? "Only the owner or the DAO can do that."
-      : `Only the DAO can change ${POWERS[Number(power)] ?? "that"} now: make a proposal.`,
+      : `Only the DAO can change ${powerName(Number(power)) ? `the ${powerName(Number(power))}` : "that"} now: make a proposal.`,
   AgentNothingToWithdraw: () => "There is nothing to withdraw.",
   AgentRatingNotAllowed: () =>
     "Ratings count only with settled usage behind them: use the agent with credits, then rate once your usage is settled.",

@@ -6,15 +6,17 @@ import { factoryDeployment } from "../factory.ts";
 /** Everything the agent page shows that is the same for every visitor, in one JSON-RPC batch. */
 export async function readAgent(config: Config, chainId: number, agent: Address) {
   const at = { chainId, address: agent, abi: agentAbi } as const;
-  const [summary, metadata, endpoint, operator, receiptSigner, royaltyBps, royaltyFloorBps] = await Promise.all([
-    readContract(config, { ...at, functionName: "summary" }),
-    readContract(config, { ...at, functionName: "metadata" }),
-    readContract(config, { ...at, functionName: "endpoint" }),
-    readContract(config, { ...at, functionName: "operator" }),
-    readContract(config, { ...at, functionName: "receiptSigner" }),
-    readContract(config, { ...at, functionName: "royaltyBps" }),
-    readContract(config, { ...at, functionName: "royaltyFloorBps" }),
-  ]);
+  const [summary, metadata, endpoint, operator, receiptSigner, royaltyBps, royaltyFloorBps, daoPowers] =
+    await Promise.all([
+      readContract(config, { ...at, functionName: "summary" }),
+      readContract(config, { ...at, functionName: "metadata" }),
+      readContract(config, { ...at, functionName: "endpoint" }),
+      readContract(config, { ...at, functionName: "operator" }),
+      readContract(config, { ...at, functionName: "receiptSigner" }),
+      readContract(config, { ...at, functionName: "royaltyBps" }),
+      readContract(config, { ...at, functionName: "royaltyFloorBps" }),
+      readContract(config, { ...at, functionName: "daoPowers" }),
+    ]);
   const versions = await Promise.all(
     Array.from({ length: Number(summary.versionCount) }, (_, version) =>
       readContract(config, {
@@ -34,6 +36,8 @@ export async function readAgent(config: Config, chainId: number, agent: Address)
     receiptSigner,
     royaltyBps,
     royaltyFloorBps,
+    /** Bits of the settings only the DAO may change now (Agent's POWER_ constants). */
+    daoPowers,
     versions,
     children: await readChildren(config, chainId, agent),
   };

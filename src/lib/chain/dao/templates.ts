@@ -21,7 +21,11 @@ export const DAO_POWERS = [
   { bit: 4, name: "endpoint" },
   { bit: 8, name: "operator" },
   { bit: 16, name: "royalty" },
+  { bit: 32, name: "royalty floor" },
 ] as const;
+
+/** Every power bit the Agent knows; `setDaoPowers` with anything else would set bits no setter reads. */
+export const ALL_DAO_POWERS = DAO_POWERS.reduce((mask, power) => mask | power.bit, 0);
 
 /** What a member can ask the DAO to do. Each becomes one call the governor makes on execution. */
 export type ProposalTemplate =
@@ -75,7 +79,9 @@ function encodeTemplate(agent: Address, t: ProposalTemplate): { target: Address;
       }
       return call(encodeFunctionData({ abi: agentAbi, functionName: "setRoyalty", args: [BigInt(t.royaltyBps)] }));
     case "daoPowers":
-      return call(encodeFunctionData({ abi: agentAbi, functionName: "setDaoPowers", args: [t.powers & 0x1f] }));
+      return call(
+        encodeFunctionData({ abi: agentAbi, functionName: "setDaoPowers", args: [t.powers & ALL_DAO_POWERS] }),
+      );
     case "version":
       if (!t.weightsCid.trim()) throw new DaoProposalInputError("weightsCid", "The version needs a weights CID.");
       if (t.record.contributor === zeroAddress || !isAddress(t.record.contributor)) {
