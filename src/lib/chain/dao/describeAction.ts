@@ -39,6 +39,8 @@ function decodeAgentCall(calldata: Hex): string | undefined {
       return call.args[0] ? `Set the endpoint to ${call.args[0]}` : "Clear the endpoint";
     case "setRoyalty":
       return `Set the parent royalty to ${Number(call.args[0]) / 100}%`;
+    case "setRoyaltyFloor":
+      return `Set the royalty floor for derived agents to ${Number(call.args[0]) / 100}%`;
     case "setOperator":
       return `Set the operator to ${call.args[0]}`;
     case "setDaoPowers":

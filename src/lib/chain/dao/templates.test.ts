@@ -38,6 +38,14 @@ describe("buildProposal", () => {
       functionName: "setDaoPowers",
       args: [17],
     });
+    // The royalty-floor power survives a change of powers (it did not when the mask stopped at 16).
+    expect(decodeOnly({ kind: "daoPowers", powers: 32 | 4 | 128 }).decoded).toEqual({
+      functionName: "setDaoPowers",
+      args: [36],
+    });
+    const floor = decodeOnly({ kind: "royaltyFloor", floorBps: 1_250 });
+    expect(floor.decoded).toEqual({ functionName: "setRoyaltyFloor", args: [1_250n] });
+    expect(floor.call.description).toBe("Ask agents fine-tuned from StoryTeller Tiny for at least 12.5% royalty");
   });
 
   it("accepts a contributed version through publishVersion with its training record", () => {
@@ -92,6 +100,7 @@ describe("buildProposal", () => {
     expect(fieldOf({ kind: "raw", target: other, value: 0n, calldata: "0xabc" })).toBe("calldata");
     expect(fieldOf({ kind: "raw", target: "0x1234" as Address, value: 0n, calldata: "0x" })).toBe("target");
     expect(fieldOf({ kind: "royalty", royaltyBps: 12.5 })).toBe("royalty");
+    expect(fieldOf({ kind: "royaltyFloor", floorBps: 5_001 })).toBe("royaltyFloor");
     expect(fieldOf({ kind: "price", pricePerCredit: 2n ** 96n })).toBe("price");
     expect(fieldOf({ kind: "transfer", to: other, amount: 0n })).toBe("amount");
     const record = { contributor: other, baseVersion: 0, datasetCid: "", metricsCid: "", leaseProvider: "" };
@@ -127,6 +136,7 @@ describe("describeAction", () => {
 
   it("lists the names of DAO powers", () => {
     expect(powerNames(16)).toBe("royalty");
+    expect(powerNames(32 | 1)).toBe("price, royalty floor");
     expect(powerNames(0)).toBe("");
   });
 });

@@ -33,6 +33,7 @@ export type ProposalTemplate =
   | { kind: "mode"; mode: "free" | "paid" }
   | { kind: "endpoint"; endpoint: string }
   | { kind: "royalty"; royaltyBps: number }
+  | { kind: "royaltyFloor"; floorBps: number }
   | { kind: "daoPowers"; powers: number }
   | { kind: "version"; weightsCid: string; record: TrainingRecord }
   | { kind: "transfer"; to: Address; amount: bigint }
@@ -78,6 +79,11 @@ function encodeTemplate(agent: Address, t: ProposalTemplate): { target: Address;
         throw new DaoProposalInputError("royalty", "The royalty must be a whole number of basis points, 0–10 000.");
       }
       return call(encodeFunctionData({ abi: agentAbi, functionName: "setRoyalty", args: [BigInt(t.royaltyBps)] }));
+    case "royaltyFloor":
+      if (!Number.isInteger(t.floorBps) || t.floorBps < 0 || t.floorBps > 5_000) {
+        throw new DaoProposalInputError("royaltyFloor", "The floor must be a whole number of basis points, 0–5 000.");
+      }
+      return call(encodeFunctionData({ abi: agentAbi, functionName: "setRoyaltyFloor", args: [BigInt(t.floorBps)] }));
     case "daoPowers":
       return call(
         encodeFunctionData({ abi: agentAbi, functionName: "setDaoPowers", args: [t.powers & ALL_DAO_POWERS] }),
@@ -117,6 +123,8 @@ export function defaultDescription({ agentName }: ProposalContext, t: ProposalTe
         : `Clear the endpoint of ${agentName}`;
     case "royalty":
       return `Set the parent royalty of ${agentName} to ${t.royaltyBps / 100}%`;
+    case "royaltyFloor":
+      return `Ask agents fine-tuned from ${agentName} for at least ${t.floorBps / 100}% royalty`;
     case "daoPowers":
       return `Let the DAO alone set: ${powerNames(t.powers) || "nothing (owner and DAO both may)"}`;
     case "version":

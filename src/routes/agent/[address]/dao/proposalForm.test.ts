@@ -10,6 +10,7 @@ const blank: ProposalForm = {
   mode: "free",
   endpoint: "",
   royaltyBps: "",
+  floorBps: "",
   powers: 0,
   weightsCid: "",
   contributor: "",

@@ -9,6 +9,7 @@ export const TEMPLATE_LABELS: Record<TemplateKind, string> = {
   mode: "Change the access mode",
   endpoint: "Change the endpoint",
   royalty: "Change the parent royalty",
+  royaltyFloor: "Change the royalty floor for derived agents",
   daoPowers: "Change the DAO's powers",
   version: "Accept a contributed version",
   transfer: "Transfer treasury funds",
@@ -22,6 +23,7 @@ export interface ProposalForm {
   mode: "free" | "paid";
   endpoint: string;
   royaltyBps: string;
+  floorBps: string;
   powers: number;
   weightsCid: string;
   contributor: string;
@@ -50,6 +52,8 @@ export function templateFromForm(form: ProposalForm): ProposalTemplate {
       return { kind: "endpoint", endpoint: form.endpoint };
     case "royalty":
       return { kind: "royalty", royaltyBps: Number(whole("royaltyBps", form.royaltyBps)) };
+    case "royaltyFloor":
+      return { kind: "royaltyFloor", floorBps: Number(whole("floorBps", form.floorBps)) };
     case "daoPowers":
       return { kind: "daoPowers", powers: form.powers };
     case "version":
