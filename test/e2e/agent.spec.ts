@@ -6,6 +6,7 @@ import {
   createFreeAgent,
   devAccountIndexOf,
   pinJson,
+  sendAsDev,
   settleAsOperator,
 } from "./support/agents.ts";
 import { connectDevWallet, connectTestWallet, installFreshWallet } from "./support/devWallet.ts";
@@ -204,5 +205,35 @@ test.describe("an LLM developer", () => {
     await page.getByRole("button", { name: "Buy this agent" }).click();
     await expect(page.locator("header.agent")).toContainText("Owner 0x976E");
     await expect(page.getByTestId("sale")).toHaveCount(0);
+
+    // The seller's proceeds (2 ETH less the 2.5 % protocol fee) wait on its account page.
+    await page.getByLabel("Dev account").selectOption(String(devAccountIndexOf(agent.owner)));
+    await page.getByRole("link", { name: "Account" }).click();
+    const sold = page.getByTestId("positions").getByRole("row", { name: /Fable Engine/ });
+    await expect(sold).toContainText("sold it");
+    await expect(sold).toContainText("1.95 ETH");
+  });
+});
+
+test.describe("a buyer of credits", () => {
+  test("still sees its prepaid credits and their value on /account after the agent turns free", async ({ page }) => {
+    const owner = 9;
+    const cid = await pinJson({ schema: "hexs.model-card/1", metadata: { license: "mit" }, readme: "# Turns free" });
+    const agent = await createFreeAgent({ name: "Turns Free", modelCardCid: cid, ownerIndex: owner });
+    await sendAsDev(owner, agent, "setPrice", [10n ** 15n]);
+    await sendAsDev(owner, agent, "setMode", [1]);
+    await installFreshWallet(page);
+    await openApp(page, `#/agent/${agent}`);
+    await connectTestWallet(page);
+    await page.getByLabel("Credits to buy").fill("900");
+    await page.getByRole("button", { name: "Buy credits" }).click();
+    await expect(page.getByTestId("credits")).toContainText("Your credits: 900");
+    await sendAsDev(owner, agent, "setMode", [0]);
+
+    await page.getByRole("link", { name: "Account" }).click();
+    const row = page.getByTestId("positions").getByRole("row", { name: /Turns Free/ });
+    await expect(row).toContainText("900 (0.9 ETH)");
+    await expect(row).toContainText("the agent is free now: take them back with a refund");
+    await expect(page.getByTestId("position-totals")).toContainText("Prepaid credits worth 0.9 ETH");
   });
 });

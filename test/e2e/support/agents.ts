@@ -123,6 +123,14 @@ export async function settleAsOperator(agent: Address, keyText: string, units: b
   if (receipt.status !== "success") throw new Error(`settling ${units} units on ${agent} reverted`);
 }
 
+/** Sends an Agent transaction from dev account `index`, as its owner or operator would outside the page. */
+export async function sendAsDev(index: number, agent: Address, functionName: string, args: readonly unknown[]) {
+  const wallet = createWalletClient({ account: devAccount(index), chain: hardhat, transport: http(e2eEnv().rpcUrl) });
+  const hash = await wallet.writeContract({ address: agent, abi: agentAbi, functionName, args } as never);
+  const receipt = await chainClient().waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success") throw new Error(`${functionName} on ${agent} reverted`);
+}
+
 /** Moves the local chain's clock on and mines a block (what the DAO page's dev control does). */
 export async function advanceChainTime(seconds: number): Promise<void> {
   const request = chainClient().request as (args: { method: string; params: unknown[] }) => Promise<unknown>;
