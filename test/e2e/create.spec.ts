@@ -122,11 +122,18 @@ test.describe("an LLM developer publishes an agent", () => {
     await openApp(page, "#/create", { hubUrl: hub.url });
     await connectTestWallet(page);
     await pickHubBase(page, "verse", "hexs-demo/tiny-verse-char");
+    // No name: asked for before anything is uploaded or signed (the factory would refuse it).
+    await expect(page.getByTestId("publish-missing")).toContainText("Give the agent a name.");
     await page.getByLabel("Agent name").fill("Kept Verse");
+    await expect(page.getByTestId("publish-missing")).not.toContainText("Give the agent a name.");
 
     await page.getByLabel("License").fill("not a license!");
-    await expect(page.getByTestId("license-error")).toContainText("metadata.license: expected a license id");
-    await expect(page.getByTestId("publish-missing")).toContainText("Fix the model card: metadata.license");
+    await expect(page.getByTestId("license-error")).toHaveText(
+      "expected a license id such as apache-2.0, mit or other",
+    );
+    await expect(page.getByTestId("publish-missing")).toContainText(
+      "Fix the license field: expected a license id such as apache-2.0, mit or other.",
+    );
     await expect(page.getByRole("button", { name: "Create agent" })).toBeDisabled();
     await page.getByLabel("License").fill("apache-2.0");
     await expect(page.getByTestId("license-error")).toHaveCount(0);

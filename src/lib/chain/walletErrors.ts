@@ -1,6 +1,7 @@
-import { BaseError, ContractFunctionRevertedError, HttpRequestError, UserRejectedRequestError } from "viem";
+import { BaseError, ContractFunctionRevertedError, UserRejectedRequestError } from "viem";
 import { HexsError } from "../errors.ts";
 import { contractErrorSentence, decodeContractError } from "./contractErrors.ts";
+import { rpcErrorSentence } from "./rpcErrors.ts";
 
 /**
  * Turns anything a wallet, the RPC or a contract threw into one sentence for the UI. Rejections
@@ -25,11 +26,11 @@ export function describeError(error: unknown): string {
       }
       return `The contract refused: ${reverted.reason ?? reverted.shortMessage}`;
     }
-    const http = error.walk((e) => e instanceof HttpRequestError);
-    if (http instanceof HttpRequestError) return `Cannot reach the RPC endpoint ${http.url}. Check it in Settings.`;
-    return error.shortMessage;
   }
   if (error instanceof HexsError) return error.shortMessage;
+  const sentence = rpcErrorSentence(error);
+  if (sentence) return sentence;
+  if (error instanceof BaseError) return error.shortMessage;
   if (error instanceof Error) return error.message;
   return String(error);
 }

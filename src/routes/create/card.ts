@@ -9,9 +9,25 @@ export type CardField =
 
 export interface CardCheck {
   card: ModelCard | undefined;
-  /** The first problem per form field, with the card field it concerns, e.g. "metadata.license: …". */
+  /**
+   * The first problem per form field, in the form's words: the field shows it beside itself, and
+   * the publish button lists it with the field's label ("License: expected a license id …").
+   */
   issues: Partial<Record<CardField, string>>;
 }
+
+/** The form's label of each field, for problems listed away from the field. */
+export const FIELD_LABELS: Record<CardField, string> = {
+  name: "Agent name",
+  license: "License",
+  language: "Languages",
+  tags: "Tags",
+  datasets: "Datasets",
+  pipelineTag: "Task",
+  readme: "README",
+  base: "Base model",
+  card: "Model card",
+};
 
 const FIELD_OF: Record<string, CardField> = {
   model_name: "name",
@@ -51,16 +67,36 @@ export function cardOf(draft: DraftData): unknown {
 }
 
 export function checkCard(draft: DraftData): CardCheck {
+  const document = cardOf(draft);
   try {
-    return { card: validateModelCard(cardOf(draft)), issues: {} };
+    return { card: validateModelCard(document), issues: {} };
   } catch (error) {
     if (!(error instanceof SchemaValidationError)) throw error;
     const issues: CardCheck["issues"] = {};
     for (const issue of error.issues) {
       const [scope, key = ""] = issue.field.split(/[.[]/);
       const field = scope === "readme" ? "readme" : (FIELD_OF[key] ?? "card");
-      if (issues[field] === undefined) issues[field] = `${issue.field}: ${issue.message}`;
+      if (issues[field] === undefined) issues[field] = describeIssue(document, issue.field, issue.message);
     }
     return { card: undefined, issues };
   }
+}
+
+/**
+ * A schema problem as the form says it: the message alone for a single value, the offending
+ * entry quoted for one of a list ("english": expected an ISO 639 code …). The card's own field
+ * paths are for documents read from IPFS, not for someone filling in a form.
+ */
+function describeIssue(document: unknown, path: string, message: string): string {
+  const index = /\[(\d+)\]$/.exec(path);
+  if (!index) return message;
+  const value = valueAt(document, path);
+  return typeof value === "string" ? `"${value}": ${message}` : `entry ${Number(index[1]) + 1}: ${message}`;
+}
+
+function valueAt(document: unknown, path: string): unknown {
+  return path
+    .split(/[.[\]]/)
+    .filter(Boolean)
+    .reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], document);
 }

@@ -35,11 +35,11 @@ describe("the publish form", () => {
     expect(card?.metadata.datasets).toBeUndefined();
   });
 
-  it("names the form field and the card field of each problem", () => {
-    const { card, issues } = checkCard({ ...draft, license: "not a license!", language: "english" });
+  it("says each problem beside its form field, in the form's words, quoting the wrong entry of a list", () => {
+    const { card, issues } = checkCard({ ...draft, license: "not a license!", language: "en, english" });
     expect(card).toBeUndefined();
-    expect(issues.license).toMatch(/^metadata\.license: expected a license id/);
-    expect(issues.language).toMatch(/^metadata\.language\[0\]: expected an ISO 639 code/);
+    expect(issues.license).toBe("expected a license id such as apache-2.0, mit or other");
+    expect(issues.language).toBe('"english": expected an ISO 639 code such as en or pt-BR');
   });
 
   it("reads prices and royalties as the contract takes them", () => {
