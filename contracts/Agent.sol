@@ -150,7 +150,7 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
         uint256 price = _pricePerCredit;
         uint256 room = type(uint48).max - acct.credits;
         uint256 affordable = (type(uint80).max - acct.deposit) / price;
-        uint256 limit = room < affordable ? room : affordable;
+        uint256 limit = room < affordable ? room : affordable; // equivalent mutant `<` → `<=`: at a tie both are the same number
         if (credits == 0 || credits > limit) revert AgentInvalidCreditAmount(credits, limit);
         uint256 cost = credits * price;
         if (msg.value < cost) revert AgentInsufficientPayment(msg.value, cost);
@@ -174,7 +174,7 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
         Account storage acct = _accounts[msg.sender];
         uint256 credits = acct.credits;
         if (credits == 0 || acct.refundAvailableAt != 0) revert AgentNoCreditsToRefund(msg.sender);
-        uint256 allowance = unsettledCredits < credits ? unsettledCredits : credits;
+        uint256 allowance = unsettledCredits < credits ? unsettledCredits : credits; // equivalent mutant `<` → `<=`: at a tie both are the same number
         uint256 availableAt = block.timestamp + REFUND_NOTICE_PERIOD;
         acct.refundAvailableAt = uint40(availableAt);
         _refundAllowances[msg.sender] = allowance;
@@ -222,7 +222,7 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
     }
 
     /// @inheritdoc IAgent
-    function settle(Usage[] calldata usage) external nonReentrant {
+    function settle(Usage[] calldata usage) external nonReentrant { // equivalent mutant removed `nonReentrant`: settle calls out only to registered parent agents' receiveRoyalty, itself guarded, never to the operator or a user
         if (msg.sender != _operator) revert AgentNotOperator(msg.sender);
         if (usage.length == 0) revert AgentEmptySettlement();
         bool paid = _mode == AccessMode.Paid;

@@ -53,6 +53,11 @@ await Promise.all(
     if (baseline !== "survived") throw new Error(`the suite does not pass without a mutant (${baseline}, in ${dir})`);
     while (next < mutants.length) {
       const mutant = mutants[next++]!;
+      if (mutant.equivalent !== undefined) {
+        const { file, line, kind, description, equivalent } = mutant;
+        results.push({ file, line, kind, description, outcome: "equivalent", ms: 0, reason: equivalent });
+        continue;
+      }
       const original = await readFile(join(dir, mutant.file), "utf8");
       await writeFile(join(dir, mutant.file), mutant.source);
       const t0 = Date.now();

@@ -40,6 +40,18 @@ describe("contract mutants", () => {
     expect(removed[0]!.source).toContain("function f(uint256 a, uint256 b) external  returns (uint256)");
   });
 
+  it("takes a mutant marked equivalent on its line as equivalent, with the reason, and no other", () => {
+    const marked = SOURCE.replace(
+      "if (a < b) return a / b;",
+      "if (a < b) return a / b; // equivalent mutant `<` → `<=`: at a == b both branches return 1",
+    );
+    const all = mutantsOf("C.sol", marked);
+    expect(all.filter((m) => m.equivalent).map((m) => [m.description, m.equivalent])).toEqual([
+      ["`<` → `<=`", "at a == b both branches return 1"],
+    ]);
+    expect(all).toHaveLength(mutants.length);
+  });
+
   it("leaves the rest of the source as it was", () => {
     for (const mutant of mutants) {
       expect(mutant.source.length).toBeGreaterThanOrEqual(SOURCE.length - "onlyOne".length);

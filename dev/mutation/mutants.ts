@@ -2,7 +2,9 @@
 // `==` ↔ `!=`), rounds a division up instead of down, or removes one modifier from a function
 // (`nonReentrant`, `onlyAgent`, `initializer`, …). A suite that lets one survive either has a
 // gap or the mutant is equivalent (it changes no behaviour); the report lists survivors so a
-// reader can tell which.
+// reader can tell which. A mutant shown equivalent is marked in the contract itself, by a
+// comment on its line — `// equivalent mutant \`<\` → \`<=\`: at a tie both sides are the same`
+// — and is reported with that reason instead of run.
 import parser from "@solidity-parser/parser";
 
 export type MutationKind = "comparison" | "rounding" | "modifier";
@@ -16,6 +18,8 @@ export interface Mutant {
   description: string;
   /** The whole mutated source. */
   source: string;
+  /** Why the mutant cannot change behaviour, from an `equivalent mutant …:` comment on its line. */
+  equivalent?: string;
 }
 
 const COMPARISON_FLIPS: Record<string, string> = {
@@ -42,6 +46,14 @@ export function mutantsOf(file: string, source: string): Mutant[] {
   };
   const splice = (start: number, end: number, text: string) => source.slice(0, start) + text + source.slice(end);
 
+  const lines = source.split("\n");
+  const push = (mutant: Mutant) => {
+    const marker = `equivalent mutant ${mutant.description}:`;
+    const line = lines[mutant.line - 1] ?? "";
+    const at = line.indexOf(marker);
+    mutants.push(at < 0 ? mutant : { ...mutant, equivalent: line.slice(at + marker.length).trim() });
+  };
+
   parser.visit(ast, {
     BinaryOperation(node) {
       const flipped = COMPARISON_FLIPS[node.operator];
@@ -52,7 +64,7 @@ export function mutantsOf(file: string, source: string): Mutant[] {
         const offset = gap.indexOf(node.operator);
         if (offset < 0) return;
         const start = left.end + offset;
-        mutants.push({
+        push({
           file,
           kind: "comparison",
           line: left.line,
@@ -62,7 +74,7 @@ export function mutantsOf(file: string, source: string): Mutant[] {
       } else if (node.operator === "/") {
         const numerator = source.slice(left.start, left.end);
         const denominator = source.slice(right.start, right.end);
-        mutants.push({
+        push({
           file,
           kind: "rounding",
           line: left.line,
@@ -76,7 +88,7 @@ export function mutantsOf(file: string, source: string): Mutant[] {
       if (node.isConstructor) return;
       for (const modifier of node.modifiers) {
         const { start, end, line } = at(modifier as Range);
-        mutants.push({
+        push({
           file,
           kind: "modifier",
           line,

@@ -7,7 +7,7 @@ import { decodeListing, fromFloat } from "../../src/lib/chain/listing.ts";
 import { deployHexs } from "./helpers/deploy.ts";
 import { createAgent } from "./helpers/deploy.ts";
 import { listingHarnessAbi, deployTestContract } from "./helpers/testContracts.ts";
-import { marketplaceFixture, PRICE } from "./helpers/fixture.ts";
+import { keyIdOf, marketplaceFixture, PRICE, secretHashOf, usage } from "./helpers/fixture.ts";
 
 const connection = await network.create();
 const CASES = 200;
@@ -77,6 +77,9 @@ describe("listing words", () => {
   it("are kept current by each agent and match its summary", async () => {
     const m = await marketplaceFixture(connection);
     await m.paid.agent.write.buyCredits([10n], { account: m.carol, value: 10n * PRICE });
+    // Settled usage moves calls and the score: the factory's word must follow.
+    await m.paid.agent.write.createApiKey([secretHashOf("listing"), 10n], { account: m.carol });
+    await m.paid.agent.write.settle([[usage(keyIdOf(m.carol, "listing"), 7n)]], { account: m.alice });
     await m.paid.agent.write.listForSale([3n * 10n ** 17n], { account: m.alice });
     const child = await createAgent(m, m.erin, "listed-child", { parent: m.paid.agent.address });
     const words = await m.factory.read.listings([0n, 10n]);
@@ -91,7 +94,9 @@ describe("listing words", () => {
       assertClose(listed.pricePerCredit, summary.pricePerCredit, "price");
       assertClose(listed.salePrice, summary.salePrice, "sale price");
       assert.equal(listed.versionCount, summary.versionCount);
+      assertClose(listed.calls, summary.calls, "calls");
     }
+    assert.ok(decodeListing(words[0]!).calls > 0n, "the settled calls are in the word");
     assert.equal(decodeListing(words[0]!).members, 2n, "the buyer counts");
   });
 });
