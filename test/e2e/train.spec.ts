@@ -19,8 +19,8 @@ const chain = () => createPublicClient({ chain: hardhat, transport: http(e2eEnv(
 const versionCount = async (agent: Address) =>
   (await chain().readContract({ address: agent, abi: agentAbi, functionName: "summary" })).versionCount;
 
-async function startRun(page: Page, datasetText: string, steps: number) {
-  await connectTrain(page, standIn);
+async function startRun(page: Page, datasetText: string, steps: number, account?: number) {
+  await connectTrain(page, standIn, false, {}, account);
   await createDeployment(page, { datasetText, steps });
   await expect(page.getByTestId("bids")).toContainText("5 uakt", { timeout: 15_000 });
   return { base: trainBase(), dseq: await acceptCheapestBid(page) };
@@ -59,6 +59,37 @@ test.describe("/train: fine-tuning on Akash (local stand-in)", () => {
     });
     expect(lease.paid).toBe(cost);
     expect(standIn.chain.deployments.get(`${lease.ref.owner}/${dseq}`)?.state).toBe("closed");
+  });
+
+  test("someone else's fine-tune of an agent becomes a new agent, written on the publish page with a valid card and its lease record", async ({
+    page,
+  }) => {
+    const verse = (await readFile(new URL("../../models/corpus/verse.txt", import.meta.url), "utf8")).slice(0, 6000);
+    const { base, dseq } = await startRun(page, verse, 10, 7);
+    await expect(page.getByTestId("outcome")).toContainText("Job finished", { timeout: 60_000 });
+    await expect(page.getByTestId("closed")).toContainText(`Deployment ${dseq} closed`);
+    // Account 7 does not own StoryTeller Tiny: no version to publish, a new agent instead.
+    await expect(page.getByRole("button", { name: "Publish version" })).toHaveCount(0);
+    await page.getByRole("button", { name: "Write the model card and publish" }).click();
+
+    await expect(page).toHaveURL(/#\/create$/);
+    await expect(page.getByTestId("chosen-base")).toContainText(base.name);
+    await expect(page.getByTestId("trained-weights")).toContainText(`deployment ${dseq}`);
+    await expect(page.getByLabel("Model card (Markdown)")).toHaveValue(new RegExp(`deployment ${dseq}`));
+    await page.getByLabel("Agent name").fill("Verse Trained on Akash");
+    await page.getByLabel("Paid (users buy credits)").check();
+    await page.getByLabel(/Price per credit/).fill("0.0002");
+    await page.getByRole("button", { name: "Create agent" }).click();
+
+    // The new agent's page: its card reads, its first version carries the lease.
+    await expect(page.getByRole("heading", { level: 1, name: "Verse Trained on Akash" })).toBeVisible({
+      timeout: 20_000,
+    });
+    await expect(page.getByTestId("model-card")).toContainText("fine-tuned");
+    await expect(page.getByTestId("model-card-error")).toHaveCount(0);
+    await expect(page.getByTestId("parent-link")).toBeVisible();
+    const lease = standIn.chain.leases.at(-1)!;
+    await expect(page.getByTestId("lease")).toContainText(`provider ${lease.ref.provider}, dseq ${dseq}`);
   });
 
   test("a failed job closes the deployment and publishes nothing", async ({ page }) => {

@@ -2,7 +2,7 @@
 // mapped back to the form field that caused it, so the page can say which one is wrong.
 import { SchemaValidationError } from "#lib/schemas/errors.ts";
 import { validateModelCard, type ModelCard } from "#lib/schemas/modelCard.ts";
-import type { DraftData } from "./draft.svelte.ts";
+import type { DraftData } from "#lib/state/createDraft.svelte.ts";
 
 export type CardField =
   "name" | "license" | "language" | "tags" | "datasets" | "pipelineTag" | "readme" | "base" | "card";

@@ -1,7 +1,7 @@
 import { zeroAddress } from "viem";
 import { describe, expect, it } from "vitest";
 import { checkCard } from "./card.ts";
-import type { DraftData } from "./draft.svelte.ts";
+import type { DraftData } from "#lib/state/createDraft.svelte.ts";
 import { createAgentArgs, priceWei, royaltyBps } from "./publish.ts";
 
 const owner = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
@@ -69,6 +69,33 @@ describe("the publish form", () => {
       operator: owner,
     });
     expect(args.firstVersion.contributor).toBe(owner);
+    expect(args.firstVersion).toMatchObject({ datasetCid: "", leaseProvider: "", leaseDseq: 0n, leaseCost: 0n });
+
+    // Weights a fine-tune on Akash produced: the first version records that run.
+    const trained = createAgentArgs(
+      {
+        ...draft,
+        training: {
+          dseq: "42",
+          datasetCid: "bafk-data",
+          metricsCid: "bafk-metrics",
+          leaseProvider: "akash1provider",
+          leaseCost: "1234",
+        },
+      },
+      owner,
+      "bafy-card",
+      31337,
+    );
+    expect(trained.firstVersion).toEqual({
+      contributor: owner,
+      baseVersion: 0,
+      datasetCid: "bafk-data",
+      metricsCid: "bafk-metrics",
+      leaseProvider: "akash1provider",
+      leaseDseq: 42n,
+      leaseCost: 1234n,
+    });
 
     const parent = "0x0000000000000000000000000000000000000abc";
     const derived = createAgentArgs(

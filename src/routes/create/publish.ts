@@ -6,7 +6,7 @@ import { packFile, packFiles, packJson } from "#lib/ipfs/car.ts";
 import { uploadCar, type UploadAdapter, type UploadProgress } from "#lib/ipfs/upload.ts";
 import type { ModelCard } from "#lib/schemas/modelCard.ts";
 import { formatOf, validateWeightsManifest, type WeightsManifest } from "#lib/schemas/weightsManifest.ts";
-import type { DraftData } from "./draft.svelte.ts";
+import type { DraftData } from "#lib/state/createDraft.svelte.ts";
 
 /** The manifest's name inside the weights folder. */
 export const MANIFEST_PATH = "weights-manifest.json";
@@ -98,14 +98,15 @@ export function createAgentArgs(draft: DraftData, owner: Address, modelCardCid: 
       operator: owner,
       endpoint: "",
     },
+    // Weights trained on Akash carry their training record; uploaded ones have none to tell.
     firstVersion: {
       contributor: owner,
       baseVersion: 0,
-      datasetCid: "",
-      metricsCid: "",
-      leaseProvider: "",
-      leaseDseq: 0n,
-      leaseCost: 0n,
+      datasetCid: draft.training?.datasetCid ?? "",
+      metricsCid: draft.training?.metricsCid ?? "",
+      leaseProvider: draft.training?.leaseProvider ?? "",
+      leaseDseq: BigInt(draft.training?.dseq ?? 0),
+      leaseCost: BigInt(draft.training?.leaseCost ?? 0),
     },
     votingDelay: local ? 0 : 24 * 60 * 60,
     votingPeriod: local ? 60 * 60 : 7 * 24 * 60 * 60,

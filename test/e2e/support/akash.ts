@@ -12,8 +12,8 @@ export function startStandIn(options: AkashStandInOptions = {}): Promise<AkashSt
 export const trainBase = () => seededAgents().find((a) => a.name === "StoryTeller Tiny")!;
 
 /**
- * Opens /train and connects both wallets as the base agent's owner: the EVM dev wallet and the
- * Cosmos dev key. A tab opened after another in the same browser finds the EVM wallet reconnected
+ * Opens /train and connects both wallets as the base agent's owner (or dev `account`): the EVM
+ * dev wallet and the Cosmos dev key. A tab opened after another in the same browser finds the EVM wallet reconnected
  * (`reconnected`); the Cosmos key is never remembered.
  */
 export async function connectTrain(
@@ -21,13 +21,14 @@ export async function connectTrain(
   standIn: AkashStandIn,
   reconnected = false,
   settings: Record<string, string> = {},
+  account = devAccountIndexOf(trainBase().owner),
 ): Promise<void> {
   await openTrain(page, standIn, settings);
   if (!reconnected) {
     await page.getByRole("button", { name: "Connect wallet" }).click();
     await page.getByRole("button", { name: "HEXS dev wallet" }).click();
   }
-  await page.getByLabel("Dev account").selectOption(String(devAccountIndexOf(trainBase().owner)));
+  await page.getByLabel("Dev account").selectOption(String(account));
   await page.getByRole("button", { name: "Use dev key" }).click();
   await expect(page.getByTestId("cosmos-account")).toContainText("akash1");
 }

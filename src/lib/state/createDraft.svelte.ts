@@ -1,4 +1,4 @@
-// The publish form's draft: everything the user typed or chose, kept in this browser
+// The publish form's draft (/create; /train starts one from a fine-tune): everything the user typed or chose, kept in this browser
 // (localStorage) so a rejected signature, a failed upload or a reload loses nothing.
 // Files are not stored (a browser cannot keep them); their upload's CID is.
 import type { Address, Hex } from "viem";
@@ -39,9 +39,23 @@ const draftSchema = z.object({
   royaltyPercent: z.string(),
   /** CREATE2 salt: fixed per draft, so the agent's addresses do not change between retries. */
   salt: z.string().regex(/^0x[0-9a-f]{64}$/),
+  /**
+   * Set when the weights come from a fine-tune on Akash (/train): the training record the
+   * agent's first version carries. Amounts and the deployment number are decimal strings.
+   */
+  training: z
+    .object({
+      dseq: z.string().regex(/^\d+$/),
+      datasetCid: z.string(),
+      metricsCid: z.string(),
+      leaseProvider: z.string(),
+      leaseCost: z.string().regex(/^\d+$/),
+    })
+    .optional(),
 });
 
 export type DraftData = z.infer<typeof draftSchema>;
+export type TrainingOrigin = NonNullable<DraftData["training"]>;
 export type BaseChoice = NonNullable<DraftData["base"]>;
 export type ParentChoice = Extract<BaseChoice, { kind: "agent" }> & { agent: Address };
 
@@ -74,6 +88,27 @@ export class CreateDraft {
     localStorage.removeItem(STORAGE_KEY);
     this.data = emptyDraft();
   }
+}
+
+/**
+ * Starts a new draft from a fine-tune's result, for /train's "publish as a new agent": the base
+ * it was trained from, its weights and training record, and a README saying how it was made.
+ * What the user had drafted before is replaced: the result is what they chose to publish.
+ */
+export function saveDraftFromTraining(from: {
+  base: BaseChoice;
+  weightsCid: string;
+  training: TrainingOrigin;
+  readme: string;
+}): void {
+  const draft: DraftData = {
+    ...emptyDraft(),
+    base: from.base,
+    weights: { cid: from.weightsCid, files: [] },
+    training: from.training,
+    readme: from.readme,
+  };
+  localStorage.setItem(STORAGE_KEY, JSON.stringify(draftSchema.parse(draft)));
 }
 
 function load(): DraftData {
