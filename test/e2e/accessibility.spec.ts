@@ -3,24 +3,7 @@ import { settleAsOperator } from "./support/agents.ts";
 import { openApp, seededAgents } from "./support/app.ts";
 import { seriousViolations } from "./support/axe.ts";
 import { connectDevWallet, installFreshWallet } from "./support/devWallet.ts";
-
-/** Routes to audit, with what proves each has finished loading. */
-function routes() {
-  const agent = seededAgents()[0]!;
-  return [
-    { route: "#/", ready: (page: Page) => page.getByTestId("agent-card").first() },
-    {
-      route: `#/agent/${agent.agent}`,
-      ready: (page: Page) => page.getByTestId("model-card").getByRole("heading").nth(1),
-    },
-    { route: `#/agent/${agent.agent}/dao`, ready: (page: Page) => page.getByRole("heading", { level: 1 }) },
-    { route: "#/create", ready: (page: Page) => page.getByRole("heading", { name: "Publish an agent" }) },
-    { route: "#/train", ready: (page: Page) => page.getByRole("heading", { level: 1 }) },
-    { route: "#/playground", ready: (page: Page) => page.getByRole("heading", { level: 1 }) },
-    { route: "#/account", ready: (page: Page) => page.getByRole("heading", { name: "Send ETH" }) },
-    { route: "#/settings", ready: (page: Page) => page.getByRole("button", { name: "Save and reload" }) },
-  ];
-}
+import { routes } from "./support/routes.ts";
 
 /** Presses Tab until `target` has focus, failing when it is not in the tab order. */
 async function tabTo(page: Page, target: Locator, maxPresses = 80): Promise<void> {
