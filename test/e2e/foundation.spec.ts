@@ -38,7 +38,7 @@ test.describe("the dev wallet", () => {
     await connectDevWallet(page, 3);
     const balance = await chainClient().getBalance({ address: devAccount(3).address });
     await expect(page.getByTestId("balance")).toHaveText(formatEth(balance));
-    await expect(page.getByTestId("network")).toHaveText("chain 31337");
+    await expect(page.getByTestId("network")).toHaveText("Local dev chain");
   });
 
   test("sends a transfer between two dev accounts, shown pending and then confirmed", async ({ page }) => {
@@ -132,18 +132,18 @@ test.describe("an injected EIP-6963 wallet", () => {
     await page.getByRole("button", { name: "Connect wallet" }).click();
     await page.getByRole("button", { name: "HEXS Test Wallet" }).click();
     const banner = page.getByTestId("wrong-network");
-    await expect(banner).toContainText("Your wallet is on chain 1");
+    await expect(banner).toContainText("Your wallet is on Ethereum, but HEXS is set to the local dev chain.");
     await banner.getByRole("button", { name: "Switch network" }).click();
     await expect(banner).toHaveCount(0);
     expect(wallet.chainId).toBe(31337);
-    await expect(page.getByTestId("network")).toHaveText("chain 31337");
+    await expect(page.getByTestId("network")).toHaveText("Local dev chain");
   });
 });
 
 test.describe("the marketplace", () => {
   test("reads the agent registry through the generated factory ABI and address", async ({ page }) => {
     await openApp(page);
-    await expect(page.getByTestId("agent-count")).toHaveText(/^\d+ agents? on chain 31337$/);
+    await expect(page.getByTestId("agent-count")).toHaveText(/^\d+ agents? on the local dev chain$/);
     const count = Number((await page.getByTestId("agent-count").textContent())!.split(" ")[0]);
     expect(count).toBeGreaterThanOrEqual(seededAgents().length);
   });
@@ -196,7 +196,7 @@ test.describe("the settings page", () => {
       .getByLabel(/Weights files/)
       .setInputFiles({ name: "model.onnx", mimeType: "", buffer: Buffer.from("x") });
     await page.getByRole("button", { name: "Upload weights to IPFS" }).click();
-    await expect(page.getByRole("alert")).toHaveText("storacha: set your account email in Settings");
+    await expect(page.getByTestId("upload-error")).toHaveText("storacha: set your account email in Settings");
 
     await page.getByRole("link", { name: "Settings" }).click();
     await page.getByLabel("Storacha account email").fill("ada@example.com");

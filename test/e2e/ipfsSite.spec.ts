@@ -20,7 +20,7 @@ test.describe("the dApp published to IPFS", () => {
       if (response.status() >= 400) failures.push(`${response.status()} ${response.url()}`);
     });
     await page.goto(published.url);
-    await expect(page.getByTestId("agent-count")).toHaveText(/^\d+ agents on chain 31337$/);
+    await expect(page.getByTestId("agent-count")).toHaveText(/^\d+ agents on the local dev chain$/);
     await page.getByRole("link", { name: "Settings" }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Settings" })).toBeVisible();
     await page.getByRole("link", { name: "Marketplace" }).click();

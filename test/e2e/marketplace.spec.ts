@@ -23,6 +23,27 @@ test.describe("browsing the marketplace", () => {
     }
   });
 
+  test("says what HEXS is, calls an unrated agent unrated, and explains the score on hover and focus", async ({
+    page,
+  }) => {
+    await openApp(page);
+    await expect(page.getByTestId("intro")).toContainText("marketplace for fine-tuned AI models");
+    await expect(page.getByTestId("intro").getByRole("heading", { name: "Build on an API" })).toBeVisible();
+    await page.getByRole("searchbox", { name: "Search" }).fill("Meadow Verse");
+    const card = page.getByTestId("agent-card").filter({ hasText: "Meadow Verse" });
+    await expect(card.getByTestId("score")).toContainText("Rating");
+    await expect(card.getByTestId("score")).toContainText("unrated");
+    const explanation = card.getByTestId("score-explanation");
+    await expect(explanation).toBeHidden();
+    await card.getByRole("button", { name: /%$/ }).focus();
+    await expect(explanation).toBeVisible();
+    await expect(explanation).toContainText("an unrated agent counts as 50%");
+    await page.getByRole("searchbox", { name: "Search" }).focus();
+    await expect(explanation).toBeHidden();
+    await card.getByRole("button", { name: /%$/ }).hover();
+    await expect(explanation).toBeVisible();
+  });
+
   test("searches by name and by base model, and says when nothing matches", async ({ page }) => {
     await openApp(page);
     const search = page.getByRole("searchbox", { name: "Search" });
