@@ -35,6 +35,10 @@ test.describe("/train: fine-tuning on Akash (local stand-in)", () => {
     const before = await versionCount(base.agent);
 
     await expect(page.getByTestId("logs")).toContainText('"event":"started"', { timeout: 30_000 });
+    // Progress lines become a bar, a percentage and a loss curve, not JSON on screen.
+    await expect(page.getByTestId("job-progress")).toContainText(/Step \d+ of 20 \(\d+%\)/, { timeout: 30_000 });
+    await expect(page.getByTestId("loss-chart").getByRole("img")).toHaveAttribute("aria-label", /Training loss from/);
+    await expect(page.getByTestId("job-log")).not.toContainText("HEXS_PROGRESS");
     await expect(page.getByTestId("outcome")).toContainText("Job finished", { timeout: 60_000 });
     await expect(page.getByTestId("closed")).toContainText(`Deployment ${dseq} closed`);
     const cost = BigInt((await page.getByTestId("closed").textContent())!.match(/\((\d+) uakt\)/)?.[1] ?? "0");
