@@ -77,6 +77,10 @@ test.describe("a DAO member", () => {
     await ballot.getByRole("button", { name: "Vote" }).click();
     await expect(mine.getByTestId("has-voted")).toBeVisible();
     await expect(mine.getByTestId("proposal-votes")).toContainText("(100%)");
+    // As on Tally: a bar per option and a quorum meter, full once quorum is reached.
+    await expect(mine.getByTestId("proposal-votes")).toContainText("needed (reached)");
+    const meter = mine.getByTestId("quorum-meter");
+    expect(Number(await meter.getAttribute("value"))).toBeGreaterThanOrEqual(Number(await meter.getAttribute("max")));
     await ballot.getByRole("button", { name: "Vote" }).click();
     await expect(ballot.getByTestId("tx-status")).toContainText(
       `You already voted on this proposal. (GovernorAlreadyCastVote(${tiny.owner}))`,
