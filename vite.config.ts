@@ -18,6 +18,10 @@ export default defineConfig({
   // The playground's generation worker imports onnxruntime-web dynamically; only ES-module
   // workers can code-split (the default IIFE format cannot).
   worker: { format: "es" },
+  // onnxruntime-web is imported only inside the playground's worker, which the dev server's
+  // dependency scan does not reach: found on the first visit, it would be optimized then and the
+  // page reloaded, dropping what the user had picked. Optimized up front instead.
+  optimizeDeps: { include: ["onnxruntime-web/wasm"] },
   server: { host: "127.0.0.1" },
   preview: { host: "127.0.0.1" },
 });
