@@ -10,7 +10,13 @@ import * as dagPb from "@ipld/dag-pb";
 import { UnixFS } from "ipfs-unixfs";
 import { equals } from "multiformats/bytes";
 import { CID } from "multiformats/cid";
-import { IpfsInvalidCidError, IpfsNotFoundError, IpfsReadError, IpfsVerificationError } from "./errors.ts";
+import {
+  IpfsInvalidCidError,
+  IpfsNotFoundError,
+  IpfsReadError,
+  IpfsUnreachableError,
+  IpfsVerificationError,
+} from "./errors.ts";
 import { readCar, type CarBlock } from "./carStream.ts";
 import { DAG_PB_CODE, RAW_CODE, SHA2_256_CODE, sha256OfPieces } from "./hash.ts";
 import { concat } from "./pieces.ts";
@@ -37,6 +43,7 @@ export async function verifiedFileStream(
   const root = typeof cid === "string" ? parseCid(cid) : cid;
   const failures: string[] = [];
   let notFound = 0;
+  let unreachable = 0;
   for (const gateway of options.gateways) {
     const url = `${gateway.replace(/\/+$/, "")}/ipfs/${root}?format=car&dag-scope=all`;
     let response: Response;
@@ -48,6 +55,7 @@ export async function verifiedFileStream(
     } catch (cause) {
       if (options.signal?.aborted) throw new IpfsReadError(root.toString(), `reading ${root} was aborted`, { cause });
       failures.push(`${gateway}: ${(cause as Error).message}`);
+      unreachable++;
       continue;
     }
     if (!response.ok || response.body === null) {
@@ -69,6 +77,11 @@ export async function verifiedFileStream(
   const details = failures.join("; ");
   if (notFound > 0 && notFound === options.gateways.length) {
     throw new IpfsNotFoundError(root.toString(), `no gateway has ${root}`, { details });
+  }
+  if (unreachable > 0 && unreachable === options.gateways.length) {
+    throw new IpfsUnreachableError(root.toString(), `no gateway answered (tried ${options.gateways.join(", ")})`, {
+      details,
+    });
   }
   throw new IpfsReadError(root.toString(), `no gateway returned ${root}`, { details });
 }

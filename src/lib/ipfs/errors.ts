@@ -93,3 +93,12 @@ export class IpfsReadError extends IpfsError {
 export class IpfsNotFoundError extends IpfsReadError {
   override name = "IpfsNotFoundError";
 }
+
+/**
+ * Thrown when no gateway answered at all (refused or failed connections, or silence past the
+ * answer deadline): waiting longer for the same gateways would not help, so a read says so at
+ * once and the page offers Retry.
+ */
+export class IpfsUnreachableError extends IpfsReadError {
+  override name = "IpfsUnreachableError";
+}

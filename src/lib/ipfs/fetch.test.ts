@@ -1,10 +1,18 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startIpfsNode, type IpfsNode } from "../../../dev/ipfs/node.ts";
 import { startTamperingGateway, type TamperingGateway } from "../../../dev/ipfs/tamperingGateway.ts";
 import { tempDir } from "../../../dev/ipfs/testing.ts";
 import { packFile, packFiles, packJson } from "./car.ts";
-import { IpfsInvalidCidError, IpfsNotFoundError, IpfsReadError, IpfsVerificationError } from "./errors.ts";
+import {
+  IpfsInvalidCidError,
+  IpfsNotFoundError,
+  IpfsReadError,
+  IpfsUnreachableError,
+  IpfsVerificationError,
+} from "./errors.ts";
 import { verifiedFileStream } from "./carRead.ts";
 import { createVerifiedReader, verifiedRead, type VerifiedReader } from "./fetch.ts";
 import { kuboAdapter } from "./kubo.ts";
@@ -100,6 +108,33 @@ describe("verified reads", () => {
     const started = performance.now();
     await expect(verifiedRead(unknown, { gateways: [node.gatewayUrl] })).rejects.toBeInstanceOf(IpfsNotFoundError);
     expect(performance.now() - started).toBeLessThan(1_000);
+  });
+});
+
+describe("gateways that do not answer", () => {
+  it("say so at once when every gateway refuses the connection, for a file and for a path", async () => {
+    const folder = await publish(await packFiles([{ path: "a.txt", content: "a" }]));
+    const down = { gateways: ["http://127.0.0.1:9"], signal: AbortSignal.timeout(30_000) };
+    await expect(verifiedRead(folder, down)).rejects.toBeInstanceOf(IpfsUnreachableError);
+    await expect(verifiedRead(folder, { ...down, path: "a.txt" })).rejects.toThrow(
+      "no gateway answered (tried http://127.0.0.1:9)",
+    );
+  });
+
+  it("end a read at the answer deadline when a gateway takes the connection and stays silent", async () => {
+    const silent = createServer(() => undefined); // never answers
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const quiet = await createVerifiedReader({ gateways: [url], timeoutMs: 30_000, answerTimeoutMs: 300 });
+    try {
+      const cid = (await packJson({ silence: true })).root.toString();
+      // The read's own limit is 30 s: only the answer deadline can have ended it.
+      await expect(quiet.bytes(cid)).rejects.toBeInstanceOf(IpfsUnreachableError);
+    } finally {
+      await quiet.stop();
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 });
 

@@ -9,7 +9,13 @@ import { createHeliaLight } from "helia";
 import { CID } from "multiformats/cid";
 import { BoundedBlockstore } from "./boundedBlockstore.ts";
 import { verifiedFileStream } from "./carRead.ts";
-import { IpfsInvalidCidError, IpfsNotFoundError, IpfsReadError, IpfsVerificationError } from "./errors.ts";
+import {
+  IpfsInvalidCidError,
+  IpfsNotFoundError,
+  IpfsReadError,
+  IpfsUnreachableError,
+  IpfsVerificationError,
+} from "./errors.ts";
 import { mismatchWatch } from "./mismatchWatch.ts";
 
 export interface VerifiedReaderOptions {
@@ -17,6 +23,11 @@ export interface VerifiedReaderOptions {
   gateways: readonly string[];
   /** Per-read time limit when the caller passes no signal; default 30 s. */
   timeoutMs?: number;
+  /**
+   * How long a read waits for any gateway to start answering before it says none did; default
+   * 15 s. A large file may then take as long as it takes (up to the read's own limit).
+   */
+  answerTimeoutMs?: number;
   /** Bytes of verified blocks kept for re-reads; default 64 MiB. */
   cacheBytes?: number;
 }
@@ -71,10 +82,23 @@ export async function createVerifiedReader(options: VerifiedReaderOptions): Prom
           }),
         );
     });
-    const signal = AbortSignal.any([readOptions.signal ?? AbortSignal.timeout(timeoutMs), rejected.signal]);
+    // No answer from any gateway in time ends the read at once: waiting longer would not help.
+    const silence = new AbortController();
+    const answerTimer = setTimeout(() => silence.abort(), options.answerTimeoutMs ?? 15_000);
+    const signal = AbortSignal.any([
+      readOptions.signal ?? AbortSignal.timeout(timeoutMs),
+      rejected.signal,
+      silence.signal,
+    ]);
     const fail = (text: string, cause?: unknown): Error => {
       unwatch();
+      clearTimeout(answerTimer);
       if (rejected.signal.aborted) return rejected.signal.reason as Error;
+      if (silence.signal.aborted)
+        return new IpfsUnreachableError(id, `no gateway answered (tried ${options.gateways.join(", ")})`, {
+          details: text,
+          cause,
+        });
       if (lies > 0)
         return new IpfsVerificationError(id, {
           details: `a gateway served a block that does not match its CID; ${text}`,
@@ -88,6 +112,7 @@ export async function createVerifiedReader(options: VerifiedReaderOptions): Prom
     } catch (cause) {
       throw fail(errorText(cause), cause);
     }
+    clearTimeout(answerTimer);
     if (!response.ok) {
       const body = await response.text().catch(() => "");
       throw fail(`HTTP ${response.status} ${body}`.trim());
@@ -171,6 +196,32 @@ function errorText(error: unknown): string {
 const readers = new Map<string, Promise<VerifiedReader>>();
 
 /**
+ * Asks each gateway for the root block until one answers at all, so that a read from gateways
+ * that all refuse the connection fails at once instead of at the answer deadline.
+ * @throws IpfsUnreachableError when none answers
+ */
+async function requireAnAnswer(cid: CID | string, options: ReadOptions & VerifiedReaderOptions): Promise<void> {
+  const root = parseCid(cid).toString();
+  const failures: string[] = [];
+  for (const gateway of options.gateways) {
+    try {
+      // Any answer will do, even an error status: the gateway is there to ask.
+      await fetch(`${gateway.replace(/\/+$/, "")}/ipfs/${root}?format=raw`, {
+        method: "HEAD",
+        signal: options.signal ?? null,
+      });
+      return;
+    } catch (cause) {
+      if (options.signal?.aborted) return;
+      failures.push(`${gateway}: ${errorText(cause)}`);
+    }
+  }
+  throw new IpfsUnreachableError(root, `no gateway answered (tried ${options.gateways.join(", ")})`, {
+    details: failures.join("; "),
+  });
+}
+
+/**
  * Reads and verifies the bytes of `cid` (or of `path` inside it). A file is read as one
  * depth-first CAR (`verifiedFileStream`); paths, directories and gateways without CAR
  * answers go through verified-fetch, with a reader shared by every call with the same gateways.
@@ -187,9 +238,18 @@ export async function verifiedRead(
       const stream = await verifiedFileStream(cid, options);
       return new Uint8Array(await new Response(stream).arrayBuffer());
     } catch (error) {
-      if (error instanceof IpfsVerificationError || error instanceof IpfsNotFoundError) throw error;
+      // Lies, absence and silence would be the same through verified-fetch, only slower.
+      if (
+        error instanceof IpfsVerificationError ||
+        error instanceof IpfsNotFoundError ||
+        error instanceof IpfsUnreachableError
+      )
+        throw error;
       if (error instanceof IpfsInvalidCidError || options.signal?.aborted) throw error;
     }
+  } else {
+    // A path goes through verified-fetch, which would wait out its deadline on silent gateways.
+    await requireAnAnswer(cid, options);
   }
   const key = options.gateways.join(" ");
   let reader = readers.get(key);

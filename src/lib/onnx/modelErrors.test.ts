@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { IpfsReadError, IpfsVerificationError } from "../ipfs/errors.ts";
+import { IpfsNotFoundError, IpfsReadError, IpfsUnreachableError, IpfsVerificationError } from "../ipfs/errors.ts";
 import { deserializeModelError, serializeModelError, toModelError } from "./modelErrors.ts";
 import { TokenizerDescriptionError } from "./tokenizer.ts";
 
@@ -7,6 +7,8 @@ describe("toModelError", () => {
   it.each([
     [new IpfsVerificationError("bafyweights", { details: "block bafk… hash mismatch" }), "load", "cid-mismatch"],
     [new IpfsReadError("bafyweights", "no gateway returned bafyweights in time"), "load", "unreachable"],
+    [new IpfsUnreachableError("bafyweights", "no gateway answered"), "load", "unreachable"],
+    [new IpfsNotFoundError("bafyweights", "no gateway has bafyweights"), "load", "unreachable"],
     [new RangeError("WebAssembly.Memory.grow(): Maximum memory size exceeded"), "load", "out-of-memory"],
     [new Error("Aborted(OOM)"), "run", "out-of-memory"],
     [new Error("std::bad_alloc"), "load", "out-of-memory"],

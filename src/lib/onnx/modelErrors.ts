@@ -46,6 +46,8 @@ export interface SerializedModelError {
 const IPFS_KINDS: Record<string, ModelErrorKind> = {
   IpfsVerificationError: "cid-mismatch",
   IpfsReadError: "unreachable",
+  IpfsUnreachableError: "unreachable",
+  IpfsNotFoundError: "unreachable",
   IpfsInvalidCidError: "unreachable",
 };
 
