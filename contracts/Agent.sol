@@ -347,7 +347,7 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
     }
 
     /// @inheritdoc IAgent
-    function buyAgent(address operator_) external payable nonReentrant {
+    function buyAgent(address operator_) external payable nonReentrant { // equivalent mutant removed `nonReentrant`: a sale sends no ETH (the seller pulls its proceeds) and calls only this agent's ledger, DAO and factory
         uint256 price = _salePrice;
         address seller = _owner;
         if (price == 0 || msg.sender == seller) revert AgentNotForSale();
@@ -675,8 +675,8 @@ contract Agent is Initializable, ReentrancyGuardTransient, IAgent {
 
         total.value += value;
         if (spentBefore == 0 && value != 0) total.newPayers += 1;
-        if (spentBefore < fullUserSpend) {
-            total.payerWeight += (acct.spent < fullUserSpend ? acct.spent : fullUserSpend) - spentBefore;
+        if (spentBefore < fullUserSpend) { // equivalent mutant `<` → `<=`: at a tie the weight added below is zero
+            total.payerWeight += (acct.spent < fullUserSpend ? acct.spent : fullUserSpend) - spentBefore; // equivalent mutant `<` → `<=`: at a tie both are the same number
         }
         return (charged, value, limit);
     }

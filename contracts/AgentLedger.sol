@@ -110,7 +110,7 @@ contract AgentLedger is Initializable, VotesUpgradeable, IAgentLedger {
     /// @inheritdoc IAgentLedger
     function recordRating(address account, uint8 stars, uint256 spent) external onlyAgent {
         uint256 cap = scoreParams().fullUserSpend;
-        uint256 weight = spent < cap ? spent : cap;
+        uint256 weight = spent < cap ? spent : cap; // equivalent mutant `<` → `<=`: at a tie both are the same number
         if (stars < 1 || stars > 5 || weight == 0) revert AgentLedgerInvalidRating(stars, weight);
         AccountState storage state = _accounts[account];
         uint8 previous = state.rating;

@@ -114,7 +114,7 @@ contract HexsFactory is Ownable2Step, IHexsFactory {
     /// @inheritdoc IHexsFactory
     function listings(uint256 offset, uint256 limit) external view returns (uint256[] memory page) {
         uint256 end = _pageEnd(offset, limit);
-        page = new uint256[](end > offset ? end - offset : 0);
+        page = new uint256[](end > offset ? end - offset : 0); // equivalent mutant `>` → `>=`: at a tie both are zero
         for (uint256 i = 0; i < page.length; ++i) page[i] = _listings[offset + i];
     }
 
@@ -155,7 +155,7 @@ contract HexsFactory is Ownable2Step, IHexsFactory {
     /// @inheritdoc IHexsFactory
     function agents(uint256 offset, uint256 limit) public view returns (address[] memory page) {
         uint256 end = _pageEnd(offset, limit);
-        page = new address[](end > offset ? end - offset : 0);
+        page = new address[](end > offset ? end - offset : 0); // equivalent mutant `>` → `>=`: at a tie both are zero
         for (uint256 i = 0; i < page.length; ++i) page[i] = _agents[offset + i];
     }
 
@@ -224,8 +224,8 @@ contract HexsFactory is Ownable2Step, IHexsFactory {
 
     function _pageEnd(uint256 offset, uint256 limit) private view returns (uint256) {
         uint256 length = _agents.length;
-        if (offset >= length) return offset;
-        return limit > length - offset ? length : offset + limit;
+        if (offset >= length) return offset; // equivalent mutant `>=` → `>`: at a tie the next line returns length, which is offset
+        return limit > length - offset ? length : offset + limit; // equivalent mutant `>` → `>=`: at a tie both are length
     }
 
     /// @dev Scoping the salt to the caller stops anyone from taking an address another user predicted.

@@ -71,7 +71,7 @@ library AgentArgs {
 
     function _field(string calldata s) private pure returns (bytes memory) {
         uint256 length = bytes(s).length;
-        if (length > type(uint16).max) revert AgentArgsStringTooLong(length);
+        if (length > type(uint16).max) revert AgentArgsStringTooLong(length); // equivalent mutant `>` → `>=`: a 65 535-byte field cannot be deployed either, EIP-170 caps a clone's code and its args at 24 576 bytes
         return abi.encodePacked(uint16(length), s);
     }
 

@@ -80,6 +80,9 @@ describe("listing words", () => {
     // Settled usage moves calls and the score: the factory's word must follow.
     await m.paid.agent.write.createApiKey([secretHashOf("listing"), 10n], { account: m.carol });
     await m.paid.agent.write.settle([[usage(keyIdOf(m.carol, "listing"), 7n)]], { account: m.alice });
+    const [afterSettle] = await m.factory.read.listings([0n, 1n]);
+    assert.equal(afterSettle, await m.paid.agent.read.listing(), "a settlement updates the factory's word at once");
+    assert.ok(decodeListing(afterSettle!).calls > 0n);
     await m.paid.agent.write.listForSale([3n * 10n ** 17n], { account: m.alice });
     const child = await createAgent(m, m.erin, "listed-child", { parent: m.paid.agent.address });
     const words = await m.factory.read.listings([0n, 10n]);

@@ -26,13 +26,16 @@ export const reentrantReceiverAbi = parseAbi([
   "error ReentrantReceiverRejected()",
 ]);
 
+export const registryIndexStubAbi = parseAbi(["function registryIndex() view returns (uint256)"]);
+
 /** Deploys the test contract `name` and returns it typed with `abi`. */
 export async function deployTestContract<const abi extends Abi>(
   connection: Connection,
   hexs: Hexs,
   name: string,
   abi: abi,
+  args: readonly unknown[] = [],
 ) {
-  const deployed = (await connection.viem.deployContract(name)) as { address: Address };
+  const deployed = (await connection.viem.deployContract(name, args as never)) as { address: Address };
   return getContract({ address: deployed.address, abi, client: { public: hexs.publicClient, wallet: hexs.deployer } });
 }
