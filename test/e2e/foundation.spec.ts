@@ -196,7 +196,7 @@ test.describe("the settings page", () => {
       .getByLabel(/Weights files/)
       .setInputFiles({ name: "model.onnx", mimeType: "", buffer: Buffer.from("x") });
     await page.getByRole("button", { name: "Upload weights to IPFS" }).click();
-    await expect(page.getByTestId("upload-error")).toHaveText("storacha: set your account email in Settings");
+    await expect(page.getByTestId("upload-error")).toHaveText("Storacha: set your account email in Settings.");
 
     await page.getByRole("link", { name: "Settings" }).click();
     await page.getByLabel("Storacha account email").fill("ada@example.com");

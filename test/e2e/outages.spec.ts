@@ -19,7 +19,7 @@ test.describe("an IPFS gateway that goes down and comes back", () => {
     page.on("load", () => loads++);
     await openApp(page, `#/agent/${agent.agent}`, { ipfsGateways: [gateway.url] });
     const error = page.getByTestId("model-card-error");
-    await expect(error).toContainText(`no gateway answered (tried ${gateway.url})`, { timeout: 15_000 });
+    await expect(error).toContainText(`No gateway answered (tried ${gateway.url}).`, { timeout: 15_000 });
     await gateway.up();
     await error.getByRole("button", { name: "Retry" }).click();
     await expect(page.getByTestId("model-card").getByRole("heading", { name: "Verse Garden" })).toBeVisible();

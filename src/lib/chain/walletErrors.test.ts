@@ -17,7 +17,7 @@ describe("describeError", () => {
     expect(describeError(error)).toBe("Cannot reach the RPC endpoint http://127.0.0.1:9/. Check it in Settings.");
   });
 
-  it("shows a HexsError's short message", () => {
-    expect(describeError(new HexsError("Bad card", { details: "license: required" }))).toBe("Bad card");
+  it("shows a HexsError's short message as a sentence, without its details", () => {
+    expect(describeError(new HexsError("bad card", { details: "license: required" }))).toBe("Bad card.");
   });
 });

@@ -27,12 +27,23 @@ export function describeError(error: unknown): string {
       return `The contract refused: ${reverted.reason ?? reverted.shortMessage}`;
     }
   }
-  if (error instanceof HexsError) return error.shortMessage;
+  if (error instanceof HexsError) return asSentence(error.shortMessage);
   const sentence = rpcErrorSentence(error);
   if (sentence) return sentence;
   if (error instanceof BaseError) return error.shortMessage;
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+/**
+ * A library's short message as a sentence: capitalized, with a full stop. Domain errors are
+ * phrased to be composed ("no gateway has bafy…"); shown on their own, they read as sentences.
+ */
+export function asSentence(text: string): string {
+  const trimmed = text.trim();
+  if (!trimmed) return trimmed;
+  const capitalized = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  return /[.!?…]$/.test(capitalized) ? capitalized : `${capitalized}.`;
 }
 
 /** EIP-1193 code 4001, however deeply a library wrapped it. */
