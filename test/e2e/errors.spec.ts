@@ -1,4 +1,7 @@
 import { expect, test } from "@playwright/test";
+import { agentAbi } from "../../src/lib/contracts/abis.ts";
+import { formatEth } from "../../src/lib/format.ts";
+import { chainClient } from "./support/agents.ts";
 import { openApp, seededAgents } from "./support/app.ts";
 import { connectTestWallet, installFreshWallet } from "./support/devWallet.ts";
 
@@ -20,14 +23,21 @@ test.describe("errors read as sentences, and bad input never reaches the wallet"
     await connectTestWallet(page);
     const credits = page.getByLabel("Credits to buy");
     const buy = page.getByRole("button", { name: "Buy credits" });
+    // The DAO journey may have changed its price: what fits is 2^80 − 1 wei of deposit at today's.
+    const { pricePerCredit } = await chainClient().readContract({
+      address: paid.agent,
+      abi: agentAbi,
+      functionName: "summary",
+    });
     await credits.fill("1000000000000000000000000");
     await expect(page.getByTestId("order-problem")).toHaveText(
-      // 2^80 − 1 wei of deposit at 0.0001 ETH a credit.
-      "At most 12089258196 more credits fit in one account here.",
+      `At most ${(2n ** 80n - 1n) / pricePerCredit} more credits fit in one account here.`,
     );
     await expect(buy).toBeDisabled();
     await credits.fill("20000");
-    await expect(page.getByTestId("order-problem")).toHaveText("That costs 2 ETH, more than your balance of 1 ETH.");
+    await expect(page.getByTestId("order-problem")).toHaveText(
+      `That costs ${formatEth(20_000n * pricePerCredit)}, more than your balance of 1 ETH.`,
+    );
     await expect(buy).toBeDisabled();
     await credits.fill("-5");
     await expect(page.getByTestId("order-problem")).toHaveText("Enter a whole number of credits, at least 1.");

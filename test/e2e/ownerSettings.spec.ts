@@ -51,10 +51,11 @@ test.describe("an owner manages its agent from the agent page", () => {
     const newOperator = devAccount(8).address;
     await operator.fill(newOperator);
     await panel.getByRole("button", { name: "Save operator" }).click();
+    // The button is disabled while the transaction is pending too: wait for the chain itself.
+    await expect
+      .poll(() => chainClient().readContract({ address: agent, abi: agentAbi, functionName: "operator" }))
+      .toBe(newOperator);
     await expect(panel.getByRole("button", { name: "Save operator" })).toBeDisabled();
-    expect(await chainClient().readContract({ address: agent, abi: agentAbi, functionName: "operator" })).toBe(
-      newOperator,
-    );
 
     // Royalty floor: within what the contract allows, shown on the page once set.
     const floor = panel.getByLabel(/Least royalty agents fine-tuned from this one/);

@@ -93,8 +93,10 @@ export async function streamAgentCards(
   },
 ): Promise<void> {
   const { address, fromBlock } = factoryDeployment(chainId);
-  // Count, events and words all at one block, so they describe the same registry.
-  const latest = await getBlockNumber(config, { chainId });
+  // Count, events and words all at one block, so they describe the same registry. Uncached:
+  // viem reuses a block number for a polling interval, and an agent created within it (the one
+  // the user just published) would be missing.
+  const latest = await getBlockNumber(config, { chainId, cacheTime: 0 });
   const total = Number(
     await readContract(config, {
       chainId,
