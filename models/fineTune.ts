@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { HexsError } from "../src/lib/errors.ts";
-import { createTokenizer, type TokenizerDescription } from "../src/lib/onnx/tokenizer.ts";
+import { createTokenizer, type ModelConfig, type TokenizerDescription } from "../src/lib/onnx/tokenizer.ts";
 import { exportOnnx, importOnnxParameters } from "./train/exportOnnx.ts";
-import { countParameters } from "./train/model.ts";
+import { countParameters, type Parameters } from "./train/model.ts";
 import { train, type LossPoint } from "./train/train.ts";
 
 /**
@@ -55,6 +55,9 @@ export interface FineTuneResult {
   onnxBytes: Uint8Array;
   tokenizerJson: TokenizerDescription;
   metrics: FineTuneMetrics;
+  /** The fine-tuned weights and their shape, for the Hugging Face layout. */
+  config: ModelConfig;
+  params: Parameters;
 }
 
 /** Thrown when the dataset cannot fill one training window and one validation window. */
@@ -145,7 +148,7 @@ export function fineTune(p: FineTuneParameters): FineTuneResult {
     },
   };
   const onnxBytes = exportOnnx(config, params, { name, description: `${base.name} fine-tuned on ${datasetName}` });
-  return { onnxBytes, tokenizerJson, metrics };
+  return { onnxBytes, tokenizerJson, metrics, config, params };
 }
 
 function round(x: number): number {

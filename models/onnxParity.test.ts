@@ -5,9 +5,9 @@ import { describe, expect, it } from "vitest";
 import { generate, type ForwardFunction } from "../src/lib/onnx/sampling.ts";
 import { createTokenizer } from "../src/lib/onnx/tokenizer.ts";
 import { CORPUS_DIR, encodeSplit, OUT_DIR, readModelDir } from "./pipeline.ts";
-import { importOnnxParameters, OPSET } from "./train/exportOnnx.ts";
+import { importOnnxParameters } from "./train/exportOnnx.ts";
 import { forward } from "./train/model.ts";
-import { onnx } from "./train/onnxGraph.ts";
+import { onnx, OPSET } from "./train/onnxGraph.ts";
 import { evaluate } from "./train/train.ts";
 
 /**

@@ -4,6 +4,7 @@ import { cpus } from "node:os";
 import { join } from "node:path";
 import { createTokenizer, type Tokenizer } from "../src/lib/onnx/tokenizer.ts";
 import type { Recipe } from "./recipes.ts";
+import { writeHfModelFolder } from "./hf/writeFolder.ts";
 import { exportOnnx } from "./train/exportOnnx.ts";
 import { countParameters, initParameters } from "./train/model.ts";
 import { train, type LossPoint } from "./train/train.ts";
@@ -12,6 +13,8 @@ import { tokenizerDescription } from "./vocab.ts";
 export const MODELS_DIR = new URL(".", import.meta.url).pathname;
 export const CORPUS_DIR = join(MODELS_DIR, "corpus");
 export const OUT_DIR = join(MODELS_DIR, "out");
+/** The same models in the Hugging Face layout (models/hf/). */
+export const HF_OUT_DIR = join(MODELS_DIR, "out-hf");
 
 export function sha256(data: string | Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
@@ -45,6 +48,8 @@ export interface RecipeSummary {
 export interface RunRecipeOptions {
   /** Where `<name>/` is written; models/out by default. */
   outDir?: string;
+  /** Where `<name>/` in the Hugging Face layout is written; models/out-hf by default. */
+  hfOutDir?: string;
   /** Where the regenerated corpus is written; models/corpus by default. */
   corpusDir?: string;
   log?: (line: string) => void;
@@ -52,7 +57,7 @@ export interface RunRecipeOptions {
 
 /** Regenerates the corpus, trains the recipe's model and writes `<outDir>/<name>/`. */
 export function runRecipe(recipe: Recipe, options: RunRecipeOptions = {}): RecipeSummary {
-  const { outDir = OUT_DIR, corpusDir = CORPUS_DIR, log = console.log } = options;
+  const { outDir = OUT_DIR, hfOutDir = HF_OUT_DIR, corpusDir = CORPUS_DIR, log = console.log } = options;
   const corpus = recipe.generateCorpus();
   mkdirSync(corpusDir, { recursive: true });
   writeFileSync(join(corpusDir, recipe.corpusFile), corpus);
@@ -97,6 +102,12 @@ export function runRecipe(recipe: Recipe, options: RunRecipeOptions = {}): Recip
     trainingSeconds: Math.round(trainingSeconds * 10) / 10,
     machine: machine(),
     curve: result.curve,
+  });
+  writeHfModelFolder(join(hfOutDir, recipe.name), {
+    name: recipe.name,
+    description: recipe.description,
+    config: recipe.config,
+    params,
   });
   log(`${recipe.name}: done in ${trainingSeconds.toFixed(1)} s, validation loss ${training.finalValidationLoss}`);
   return { name: recipe.name, onnxBytes: onnx.length, ...training, trainingSeconds };

@@ -1,6 +1,17 @@
 import type { ModelConfig } from "../../src/lib/onnx/tokenizer.ts";
 import { LAYER_NORM_EPSILON, parameterShapes, type Parameters } from "./model.ts";
-import { createGraphBuilder, onnx, readFloatTensor } from "./onnxGraph.ts";
+import {
+  createGraphBuilder,
+  encodeOnnxModel,
+  MASKED,
+  onnx,
+  onnxAttention,
+  onnxGeluTanh,
+  onnxLayerNorm,
+  onnxLinear,
+  onnxValueInfo,
+  readFloatTensor,
+} from "./onnxGraph.ts";
 import { tensor } from "./tensor.ts";
 
 /**
@@ -8,9 +19,6 @@ import { tensor } from "./tensor.ts";
  * Input `input_ids` int64 `[batch, seq]` (seq ≤ contextLength), output `logits` float32
  * `[batch, seq, vocab]`. Every parameter becomes an initializer under its own name.
  */
-export const OPSET = 17;
-const MASKED = -1e9; // added to scores a position may not see; exp() of it underflows to 0
-
 export function exportOnnx(config: ModelConfig, params: Parameters, metadata: Record<string, string>): Uint8Array {
   const g = createGraphBuilder();
   const { contextLength: t, dModel: d, nHeads: h, nLayers, vocabSize } = config;
@@ -39,71 +47,28 @@ export function exportOnnx(config: ModelConfig, params: Parameters, metadata: Re
   const causal = g.node("Slice", ["causal_mask", g.int64Constant([0, 0]), square, g.int64Constant([0, 1])]);
 
   const layerNorm = (input: string, prefix: string): string =>
-    g.node(
-      "LayerNormalization",
-      [input, `${prefix}.weight`, `${prefix}.bias`],
-      [
-        { name: "axis", i: -1 },
-        { name: "epsilon", f: LAYER_NORM_EPSILON },
-      ],
-    );
-  const linear = (input: string, prefix: string): string =>
-    g.node("Add", [g.node("MatMul", [input, `${prefix}.weight`]), `${prefix}.bias`]);
+    onnxLayerNorm(g, input, `${prefix}.weight`, `${prefix}.bias`, LAYER_NORM_EPSILON);
+  const linear = (input: string, prefix: string): string => onnxLinear(g, input, `${prefix}.weight`, `${prefix}.bias`);
 
   for (let l = 0; l < nLayers; l++) {
     const b = `blocks.${l}`;
     const qkv = linear(layerNorm(x, `${b}.ln1`), `${b}.attn.qkv`);
-    const split = g.node(
-      "Transpose",
-      [g.node("Reshape", [qkv, g.int64Constant([0, 0, 3, h, hd])])],
-      [
-        { name: "perm", ints: [2, 0, 3, 1, 4] }, // [3, batch, heads, seq, headDim]
-      ],
-    );
-    const pick = (i: number): string => g.node("Gather", [split, g.int64Constant([i], true)], [{ name: "axis", i: 0 }]);
-    const [q, k, v] = [pick(0), pick(1), pick(2)];
-    const kT = g.node("Transpose", [k], [{ name: "perm", ints: [0, 1, 3, 2] }]);
-    const scores = g.node("Mul", [g.node("MatMul", [q, kT]), g.floatConstant(1 / Math.sqrt(hd))]);
-    const probs = g.node("Softmax", [g.node("Add", [scores, causal])], [{ name: "axis", i: -1 }]);
-    const heads = g.node("Transpose", [g.node("MatMul", [probs, v])], [{ name: "perm", ints: [0, 2, 1, 3] }]);
-    const merged = g.node("Reshape", [heads, g.int64Constant([0, 0, d])]);
+    const merged = onnxAttention(g, qkv, { heads: h, headDim: hd }, causal);
     x = g.node("Add", [x, linear(merged, `${b}.attn.proj`)]);
 
     const f = linear(layerNorm(x, `${b}.ln2`), `${b}.mlp.fc`);
-    // GELU, tanh form: 0.5·f·(1 + tanh(√(2/π)·(f + 0.044715·f³)))
-    const cube = g.node("Mul", [g.node("Mul", [f, f]), f]);
-    const inner = g.node("Mul", [
-      g.node("Add", [f, g.node("Mul", [cube, g.floatConstant(0.044715)])]),
-      g.floatConstant(Math.sqrt(2 / Math.PI)),
-    ]);
-    const onePlusTanh = g.node("Add", [g.node("Tanh", [inner]), g.floatConstant(1)]);
-    const activated = g.node("Mul", [g.node("Mul", [f, g.floatConstant(0.5)]), onePlusTanh]);
+    const activated = onnxGeluTanh(g, f);
     x = g.node("Add", [x, linear(activated, `${b}.mlp.proj`)]);
   }
   const final = layerNorm(x, "ln_f");
-  g.node("Add", [g.node("MatMul", [final, "lm_head.weight"]), "lm_head.bias"], [], "logits");
+  g.node("MatMul", [final, "lm_head.weight"], [], "logits");
 
-  const dim = (p: string | number) => (typeof p === "string" ? { dimParam: p } : { dimValue: p });
-  const valueInfo = (name: string, elemType: number, dims: (string | number)[]) =>
-    onnx.ValueInfoProto.create({
-      name,
-      type: { tensorType: { elemType, shape: { dim: dims.map(dim) } } },
-    });
-  const model = onnx.ModelProto.create({
-    irVersion: 8,
-    opsetImport: [{ domain: "", version: OPSET }],
-    producerName: "hexs-models",
-    producerVersion: "1",
-    metadataProps: Object.entries(metadata).map(([key, value]) => ({ key, value })),
-    graph: {
-      name: metadata.name ?? "hexs-char-transformer",
-      node: g.nodes,
-      initializer: g.initializers,
-      input: [valueInfo("input_ids", onnx.TensorProto.DataType.INT64, ["batch", "seq"])],
-      output: [valueInfo("logits", onnx.TensorProto.DataType.FLOAT, ["batch", "seq", vocabSize])],
-    },
+  return encodeOnnxModel(g, {
+    defaultName: "hexs-char-transformer",
+    metadata,
+    inputs: [onnxValueInfo("input_ids", onnx.TensorProto.DataType.INT64, ["batch", "seq"])],
+    outputs: [onnxValueInfo("logits", onnx.TensorProto.DataType.FLOAT, ["batch", "seq", vocabSize])],
   });
-  return onnx.ModelProto.encode(model).finish();
 }
 
 /** Reads the parameters of `config` back from an exported model's initializers, by name. */

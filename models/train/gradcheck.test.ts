@@ -53,6 +53,11 @@ describe("autodiff gradients match finite differences", () => {
     expect(checkGradients([x, w, b], (t) => linear(t, x, w, b))).toBeLessThan(2e-3);
   });
 
+  it("linear without bias (the output projection)", () => {
+    const [x, w] = [randomTensor([5, 4]), randomTensor([4, 3])];
+    expect(checkGradients([x, w], (t) => linear(t, x, w))).toBeLessThan(2e-3);
+  });
+
   it("layer normalisation", () => {
     const [x, g, b] = [randomTensor([3, 6]), randomTensor([6]), randomTensor([6])];
     expect(checkGradients([x, g, b], (t) => layerNorm(t, x, g, b, 1e-5))).toBeLessThan(2e-3);

@@ -7,7 +7,7 @@ import { tensor, type Tape, type Tensor } from "./tensor.ts";
 /**
  * A GPT-style decoder-only transformer: token + learned position embeddings, `nLayers`
  * pre-norm blocks (causal self-attention, then a GELU MLP), a final norm and an untied output
- * projection. Weight matrices are stored `[in, out]` so the ONNX graph multiplies directly.
+ * projection without bias. Weight matrices are stored `[in, out]` so the ONNX graph multiplies directly.
  *
  * WARNING: parameter names are the ONNX initializer names. Fine-tuning reads weights back by
  * these names, so renaming one breaks every published model.
@@ -40,7 +40,8 @@ export function parameterShapes(config: ModelConfig): [string, number[]][] {
       [`${p}.mlp.proj.bias`, [d]],
     );
   }
-  shapes.push(["ln_f.weight", [d]], ["ln_f.bias", [d]], ["lm_head.weight", [d, v]], ["lm_head.bias", [v]]);
+  // No output bias: the layout of GPT-2 (GPT2LMHeadModel), which the Hugging Face export maps onto.
+  shapes.push(["ln_f.weight", [d]], ["ln_f.bias", [d]], ["lm_head.weight", [d, v]]);
   return shapes;
 }
 
@@ -101,5 +102,5 @@ export function forward(
     x = add(tape, x, linear(tape, hidden, p(`${b}.mlp.proj.weight`), p(`${b}.mlp.proj.bias`)));
   }
   const final = layerNorm(tape, x, p("ln_f.weight"), p("ln_f.bias"), LAYER_NORM_EPSILON);
-  return linear(tape, final, p("lm_head.weight"), p("lm_head.bias"));
+  return linear(tape, final, p("lm_head.weight"));
 }

@@ -45,7 +45,7 @@ export function add(tape: Tape | undefined, a: Tensor, b: Tensor): Tensor {
  * The loops walk four rows of `x` at once so each row of `w` is read once per four rows;
  * that halves the time of the plain loop, and linear layers are most of the training time.
  */
-export function linear(tape: Tape | undefined, x: Tensor, w: Tensor, b: Tensor): Tensor {
+export function linear(tape: Tape | undefined, x: Tensor, w: Tensor, b?: Tensor): Tensor {
   const [m, k] = x.shape as [number, number];
   const n = w.shape[1] as number;
   const out = tensor([m, n]);
@@ -54,7 +54,7 @@ export function linear(tape: Tape | undefined, x: Tensor, w: Tensor, b: Tensor):
   const acc = new Float64Array(4 * n);
   for (let i0 = 0; i0 < m; i0 += 4) {
     const rows = Math.min(4, m - i0);
-    for (let r = 0; r < 4; r++) for (let j = 0; j < n; j++) acc[r * n + j] = b.data[j]!;
+    for (let r = 0; r < 4; r++) for (let j = 0; j < n; j++) acc[r * n + j] = b ? b.data[j]! : 0;
     for (let p = 0; p < k; p++) {
       // Rows past the end read as 0 and are never copied out.
       const a0 = X[i0 * k + p]!;
@@ -77,8 +77,10 @@ export function linear(tape: Tape | undefined, x: Tensor, w: Tensor, b: Tensor):
     const G = out.grad;
     const gx = gradOf(x);
     const gw = gradOf(w);
-    const gb = gradOf(b);
-    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) gb[j]! += G[i * n + j]!;
+    if (b) {
+      const gb = gradOf(b);
+      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) gb[j]! += G[i * n + j]!;
+    }
     for (let i0 = 0; i0 < m; i0 += 4) {
       const rows = Math.min(4, m - i0);
       const [g0, g1, g2, g3] = [0, 1, 2, 3].map((r) => (r < rows ? (i0 + r) * n : i0 * n));
