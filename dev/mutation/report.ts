@@ -16,6 +16,8 @@ export interface MutantResult {
   ms: number;
   /** Why an equivalent mutant changes nothing. */
   reason?: string;
+  /** Which mutant this was (file, line, change, hash of the mutated source), to resume a stopped run. */
+  key?: string;
 }
 
 export interface MutationSummary {
