@@ -6,6 +6,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { mkdtemp, rm } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import * as ortNode from "onnxruntime-node";
 import { chromium, type Page } from "@playwright/test";
 import { startIpfsNode } from "../ipfs/node.ts";
@@ -13,6 +14,7 @@ import { ROOT, runToCompletion } from "../stack/processes.ts";
 import { packFiles } from "../../src/lib/ipfs/car.ts";
 import { kuboAdapter } from "../../src/lib/ipfs/kubo.ts";
 import { uploadCar } from "../../src/lib/ipfs/upload.ts";
+import { folderReader } from "../../src/lib/onnx/folderReader.ts";
 import { loadModel } from "../../src/lib/onnx/loadModel.ts";
 import { generate } from "../../src/lib/onnx/sampling.ts";
 import type { OrtRuntime } from "../../src/lib/onnx/session.ts";
@@ -98,14 +100,14 @@ async function nodeTokensPerSecond(name: string): Promise<number> {
     ort: ortNode as unknown as OrtRuntime,
     useCache: false,
     runtime: "onnxruntime-node",
-    read: async (folder, path) => new Uint8Array(await readFile(join(ROOT, "models/out", folder, path))),
+    read: folderReader(pathToFileURL(join(ROOT, "models/out/"))),
   });
   const speeds: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const start = performance.now();
     let tokens = 0;
     const ids = model.tokenizer.encode(PROMPT);
-    for await (const _ of generate(model.forward, ids, { ...SETTINGS, contextLength: model.info.contextLength })) tokens++;
+    for await (const _ of generate(model.next, ids, SETTINGS)) tokens++;
     speeds.push((tokens * 1000) / (performance.now() - start));
   }
   await model.release();

@@ -51,6 +51,8 @@ describe("the OpenAI-compatible surface", () => {
     expect(model.pricing).toEqual({ currency: "ETH", prompt: "0.000001", completion: "0.000001", unit: "token" });
     expect(model.hexs.agent).toBe(agent);
     expect(model.hexs.weightsCid).toBe(stack.weightsCid);
+    // Weights in the Hugging Face layout run on transformers.js.
+    expect(model.hexs.runtime).toMatch(/^transformers\.js 4\.\d+\.\d+, onnxruntime-node/);
     expect((await client(key).models.retrieve(agent.toLowerCase())).id).toBe(agent.toLowerCase());
     await expect(client(key).models.retrieve("gpt-4o")).rejects.toMatchObject({ status: 404, code: "model_not_found" });
   });

@@ -81,11 +81,21 @@ export async function startTestStack(): Promise<TestStack> {
     stops.push(() => rm(ipfsDir, { recursive: true, force: true }));
     const ipfs = await startIpfsNode({ dataDir: ipfsDir });
     stops.push(ipfs.stop);
-    const model = new URL("../../models/out/tiny-stories-char/", import.meta.url);
-    const car = await packFiles([
-      { path: "model.onnx", content: new Uint8Array(await readFile(new URL("model.onnx", model))) },
-      { path: "tokenizer.json", content: new Uint8Array(await readFile(new URL("tokenizer.json", model))) },
-    ]);
+    // The tiny model in the Hugging Face layout: the gateway runs it on transformers.js.
+    const model = new URL("../../models/out-hf/tiny-stories-char/", import.meta.url);
+    const files = [
+      "config.json",
+      "generation_config.json",
+      "tokenizer.json",
+      "tokenizer_config.json",
+      "special_tokens_map.json",
+      "onnx/model.onnx",
+    ];
+    const car = await packFiles(
+      await Promise.all(
+        files.map(async (path) => ({ path, content: new Uint8Array(await readFile(new URL(path, model))) })),
+      ),
+    );
     const weightsCid = (await uploadCar(kuboAdapter({ url: ipfs.url }), car)).cid.toString();
 
     const transport = http(chain.url);

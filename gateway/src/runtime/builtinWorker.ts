@@ -1,5 +1,6 @@
 // The built-in runtime's worker thread: the playground's generation host (src/lib/onnx/host.ts)
-// on onnxruntime-node, its weights read through the verified IPFS reader. Inference runs here,
+// on onnxruntime-node — through transformers.js for weights in the Hugging Face layout — its
+// weights read through the verified IPFS reader. Inference runs here,
 // off the event loop that serves HTTP and writes the usage log.
 import { parentPort, workerData } from "node:worker_threads";
 import * as ort from "onnxruntime-node";
@@ -19,6 +20,7 @@ const host = createGenerationHost({
       ort: ort as unknown as OrtRuntime,
       runtime: `onnxruntime-node ${ort.env.versions.node ?? ""}`.trim(),
       useCache: false,
+      hf: () => import("@huggingface/transformers"),
       sessionOptions: { intraOpNumThreads: threads, interOpNumThreads: 1 },
       read: (cid, path) => verifiedRead(cid, { gateways, path, signal: AbortSignal.timeout(120_000) }),
     }),

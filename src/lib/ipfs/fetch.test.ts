@@ -57,6 +57,19 @@ describe("verified reads", () => {
     expect(await reader.bytes(await publish(await packFile(big)))).toEqual(big);
   });
 
+  it("says a folder has no such path (not found, not unreachable), without waiting for a deadline", async () => {
+    const folder = await publish(await packFiles([{ path: "weights/config.json", content: "{}" }]));
+    const started = Date.now();
+    const missing = verifiedRead(folder, {
+      gateways: [node.gatewayUrl],
+      path: "weights/model.onnx",
+      signal: AbortSignal.timeout(10_000),
+    });
+    await expect(missing).rejects.toBeInstanceOf(IpfsNotFoundError);
+    await expect(missing).rejects.toThrow("has no weights/model.onnx");
+    expect(Date.now() - started).toBeLessThan(4_000);
+  });
+
   it("reads a path inside a directory", async () => {
     const cid = await publish(await packFiles([{ path: "weights/config.json", content: '{"layers":2}' }]));
     expect(await reader.json(cid, { path: "weights/config.json" })).toEqual({ layers: 2 });

@@ -115,6 +115,12 @@ export async function createVerifiedReader(options: VerifiedReaderOptions): Prom
     clearTimeout(answerTimer);
     if (!response.ok) {
       const body = await response.text().catch(() => "");
+      // verified-fetch answers 404 for a path once it has walked the (verified) folder and not
+      // found it: the folder lacks that file, which a reader may expect (an optional file).
+      if (response.status === 404 && readOptions.path) {
+        unwatch();
+        throw new IpfsNotFoundError(id, `${id} has no ${readOptions.path}`, { details: body });
+      }
       throw fail(`HTTP ${response.status} ${body}`.trim());
     }
     return guardBody(response, fail, unwatch);

@@ -10,6 +10,7 @@ import {
   type BenchmarkSet,
   type TaskScore,
 } from "./benchmark.ts";
+import { folderReader } from "./folderReader.ts";
 import { loadModel } from "./loadModel.ts";
 import type { ForwardFunction } from "./sampling.ts";
 import type { OrtRuntime } from "./session.ts";
@@ -136,7 +137,7 @@ describe("scoreBenchmark", () => {
         ort: ortNode as unknown as OrtRuntime,
         useCache: false,
         runtime: "onnxruntime-node",
-        read: async (folder, path) => new Uint8Array(await readFile(new URL(`${folder}/${path}`, MODELS))),
+        read: folderReader(MODELS),
       });
       const scores = await scoreBenchmark(model.forward, model.tokenizer, benchmark, {
         contextLength: model.info.contextLength,

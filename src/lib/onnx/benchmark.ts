@@ -3,7 +3,7 @@
 // accuracy), plus the tolerance a re-run must meet to count as reproducing a published result.
 import { HexsError } from "../errors.ts";
 import { argmax, type ForwardFunction } from "./sampling.ts";
-import type { Tokenizer } from "./tokenizer.ts";
+import type { TextTokenizer } from "./tokenizer.ts";
 
 export const BENCHMARK_SET_FORMAT = "hexs-benchmark-set/1";
 export const BENCHMARK_RESULT_FORMAT = "hexs-benchmark-result/1";
@@ -109,7 +109,7 @@ export interface ScoreOptions {
 /** Runs every task of `set` against one model. Deterministic: no sampling, greedy only. */
 export async function scoreBenchmark(
   forward: ForwardFunction,
-  tokenizer: Tokenizer,
+  tokenizer: TextTokenizer,
   set: BenchmarkSet,
   options: ScoreOptions,
 ): Promise<TaskScore[]> {
@@ -191,7 +191,7 @@ export function windowNll(logits: ArrayLike<number>, window: readonly number[], 
   return nll;
 }
 
-function passesOf(task: BenchmarkTask, tokenizer: Tokenizer, contextLength: number): number {
+function passesOf(task: BenchmarkTask, tokenizer: TextTokenizer, contextLength: number): number {
   if (task.kind === "perplexity")
     return task.texts.reduce((sum, text) => sum + windowsOf(tokenizer.encode(text), contextLength).length, 0);
   return task.items.reduce((sum, item) => sum + tokenizer.encode(item.expected).length, 0);

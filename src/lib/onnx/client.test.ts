@@ -1,10 +1,11 @@
 // The page-side client against the real host, joined by an in-process "worker" that passes
 // messages through structuredClone as postMessage would.
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import * as ortNode from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import { ModelWorker, type WorkerLike } from "./client.ts";
 import { createGenerationHost } from "./host.ts";
+import { folderReader } from "./folderReader.ts";
 import { loadModel } from "./loadModel.ts";
 import type { WorkerRequest, WorkerResponse } from "./protocol.ts";
 import type { OrtRuntime } from "./session.ts";
@@ -29,7 +30,7 @@ function inProcessWorker(): WorkerLike & { crash(message: string): void } {
         ort: ortNode as unknown as OrtRuntime,
         useCache: false,
         runtime: "onnxruntime-node",
-        read: async (folder, path) => new Uint8Array(await readFile(new URL(`${folder}/${path}`, MODELS))),
+        read: folderReader(MODELS),
       }),
   });
   return worker;

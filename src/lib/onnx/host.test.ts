@@ -5,12 +5,14 @@ import * as ortNode from "onnxruntime-node";
 import onnxProto from "onnx-proto";
 import { describe, expect, it } from "vitest";
 import { createGenerationHost } from "./host.ts";
+import { folderReader } from "./folderReader.ts";
 import { loadModel } from "./loadModel.ts";
 import type { GenerationSettings, WorkerRequest, WorkerResponse } from "./protocol.ts";
 import type { OrtRuntime } from "./session.ts";
 
 const ort = ortNode as unknown as OrtRuntime;
 const MODELS = new URL("../../../models/out/", import.meta.url);
+const readModel = folderReader(MODELS);
 
 /** A fake IPFS: "CIDs" are folder names under models/out, or entries of `extra`. */
 function hostWith(extra: Record<string, Record<string, Uint8Array>> = {}) {
@@ -26,8 +28,7 @@ function hostWith(extra: Record<string, Record<string, Uint8Array>> = {}) {
         ort,
         useCache: false,
         runtime: "onnxruntime-node",
-        read: async (folder, path) =>
-          extra[folder]?.[path] ?? new Uint8Array(await readFile(new URL(`${folder}/${path}`, MODELS))),
+        read: async (folder, path) => extra[folder]?.[path] ?? readModel(folder, path),
       }),
   });
   const until = (predicate: (m: WorkerResponse) => boolean) =>

@@ -2,14 +2,17 @@
 // with onnxruntime-node: it holds one model, streams generated tokens, scores benchmarks and
 // honours stop requests.
 import { scoreBenchmark, parseBenchmarkSet } from "./benchmark.ts";
-import { generate, type ForwardFunction } from "./sampling.ts";
-import type { Tokenizer } from "./tokenizer.ts";
+import { generate, type ForwardFunction, type NextLogits } from "./sampling.ts";
+import type { TextTokenizer } from "./tokenizer.ts";
 import { ModelError, serializeModelError, toModelError } from "./modelErrors.ts";
 import type { ModelInfo, WorkerRequest, WorkerResponse } from "./protocol.ts";
 
 export interface LoadedModel {
+  /** Logits of every position of a window of at most `info.contextLength` ids (benchmarks). */
   forward: ForwardFunction;
-  tokenizer: Tokenizer;
+  /** Logits of the token after the ids (generation), from the KV cache where the model has one. */
+  next: NextLogits;
+  tokenizer: TextTokenizer;
   info: ModelInfo;
   release(): Promise<void>;
 }
@@ -82,18 +85,14 @@ export function createGenerationHost(deps: HostDependencies): (request: WorkerRe
       case "generate":
         return run(request.requestId, async (signal) => {
           const start = now();
-          const { forward, tokenizer, info } = await loaded();
+          const { next, tokenizer } = await loaded();
           const promptIds = tokenizer.encode(request.prompt);
           if (promptIds.length === 0) throw new ModelError("bad-request", "The prompt is empty");
           let tokens = 0;
           let firstTokenMs = 0;
           let stopped = false;
           try {
-            for await (const id of generate(forward, promptIds, {
-              ...request.settings,
-              contextLength: info.contextLength,
-              signal,
-            })) {
+            for await (const id of generate(next, promptIds, { ...request.settings, signal })) {
               if (tokens === 0) firstTokenMs = now() - start;
               deps.post({ type: "token", requestId: request.requestId, text: tokenizer.decode([id]), index: tokens++ });
               await yieldToEvents();

@@ -1,9 +1,13 @@
-// Loads an agent's weights by CID — a UnixFS folder holding `model.onnx` and `tokenizer.json` —
-// through the verified reader (or the browser cache), and opens an onnxruntime session on them.
+// Loads an agent's weights by CID through the verified reader (or the browser cache). A folder
+// in the Hugging Face layout (a `config.json`) runs on transformers.js (hfModel.ts); one holding
+// `model.onnx` and a `hexs-char-tokenizer/1` `tokenizer.json`, the format HEXS published first,
+// on an onnxruntime session of its own.
 import { createTokenizer } from "./tokenizer.ts";
 import { createModelSession, type ModelSessionOptions, type OrtRuntime } from "./session.ts";
 import type { LoadedModel } from "./host.ts";
-import { ModelError } from "./modelErrors.ts";
+import { loadHfModel, parseHfConfig, type HfLoadOptions, type TransformersModule } from "./hfModel.ts";
+import { ModelError, toModelError } from "./modelErrors.ts";
+import { lastRowOf } from "./sampling.ts";
 import { readThroughCache } from "./weightsCache.ts";
 
 export const MODEL_FILE = "model.onnx";
@@ -22,8 +26,15 @@ export interface LoadModelOptions {
   runtime: string;
   /** Passed to onnxruntime (threads, execution providers). */
   sessionOptions?: ModelSessionOptions["sessionOptions"];
+  /** transformers.js, imported on first use, for folders in the Hugging Face layout. */
+  hf?: () => Promise<TransformersModule>;
+  /** Where transformers.js runs the model: onnxruntime-node's CPU, or WASM in a browser. */
+  hfDevice?: HfLoadOptions["device"];
   now?: () => number;
 }
+
+/** The Hugging Face layout's file that tells it from HEXS's first format. */
+export const CONFIG_FILE = "config.json";
 
 export async function loadModel(weightsCid: string, options: LoadModelOptions): Promise<LoadedModel> {
   const now = options.now ?? (() => performance.now());
@@ -32,7 +43,39 @@ export async function loadModel(weightsCid: string, options: LoadModelOptions): 
     options.useCache === false
       ? options.read(weightsCid, path).then((bytes) => ({ bytes, cached: false }))
       : readThroughCache(weightsCid, path, () => options.read(weightsCid, path));
-  const [tokenizerFile, modelFile] = await Promise.all([readFile(TOKENIZER_FILE), readFile(MODEL_FILE)]);
+  const readIfPresent = (path: string) =>
+    readFile(path).then(
+      (file) => file,
+      (error: unknown) => {
+        if (error instanceof Error && error.name === "IpfsNotFoundError") return undefined;
+        throw toModelError(error, "load");
+      },
+    );
+
+  const configFile = await readIfPresent(CONFIG_FILE);
+  if (configFile) {
+    const config = parseHfConfig(configFile.bytes);
+    if (!options.hf)
+      throw new ModelError("bad-config", "This runtime cannot run models in the Hugging Face layout", {
+        details: weightsCid,
+      });
+    return loadHfModel(weightsCid, config, {
+      hf: await options.hf(),
+      readFile: (path) => readIfPresent(path).then((file) => file?.bytes),
+      runtime: options.runtime,
+      ...(options.hfDevice ? { device: options.hfDevice } : {}),
+      ...(options.sessionOptions ? { sessionOptions: options.sessionOptions as Record<string, unknown> } : {}),
+      ...(options.now ? { now: options.now } : {}),
+    });
+  }
+  const modelFile = await readIfPresent(MODEL_FILE);
+  if (!modelFile)
+    throw new ModelError(
+      "bad-config",
+      "The weights folder has no config.json (the Hugging Face layout) and no model.onnx (HEXS's first format)",
+      { details: weightsCid },
+    );
+  const tokenizerFile = await readFile(TOKENIZER_FILE);
   const fetchMs = now() - fetchStart;
 
   let json: unknown;
@@ -56,6 +99,7 @@ export async function loadModel(weightsCid: string, options: LoadModelOptions): 
   });
   return {
     forward: session.forward,
+    next: lastRowOf(session.forward, contextLength),
     tokenizer,
     release: session.release,
     info: {

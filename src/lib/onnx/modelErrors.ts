@@ -9,6 +9,7 @@ export type ModelErrorKind =
   | "bad-onnx" // the file is not a model onnxruntime can load
   | "wrong-inputs" // it loads, but does not take `input_ids` / give `logits` as HEXS models do
   | "bad-tokenizer" // tokenizer.json is missing or malformed
+  | "bad-config" // config.json is missing, malformed, or names a model type the runtime does not run
   | "out-of-memory" // the model does not fit in the WASM heap
   | "crashed" // the worker itself died (a WASM abort); the column must reload
   | "not-loaded" // generate or benchmark before a model was loaded

@@ -3,6 +3,7 @@ import { createPrng } from "./prng.ts";
 import {
   argmax,
   generate,
+  lastRowOf,
   nextToken,
   sampleToken,
   samplingDistribution,
@@ -172,7 +173,7 @@ const counting =
 
 describe("generation helpers", () => {
   it("nextToken samples from the last row of the logits", async () => {
-    expect(await nextToken(counting(5), [0, 1, 2], { temperature: 0 }, createPrng(0))).toBe(3);
+    expect(await nextToken(lastRowOf(counting(5)), [0, 1, 2], { temperature: 0 }, createPrng(0))).toBe(3);
   });
 
   it("feeds only the last contextLength ids to the model", async () => {
@@ -182,11 +183,10 @@ describe("generation helpers", () => {
       return counting(9)(ids);
     };
     const out: number[] = [];
-    for await (const id of generate(forward, [1, 2, 3, 4], {
+    for await (const id of generate(lastRowOf(forward, 3), [1, 2, 3, 4], {
       temperature: 0,
       seed: 0,
       maxNewTokens: 2,
-      contextLength: 3,
     }))
       out.push(id);
     expect(out).toEqual([5, 6]);
@@ -199,7 +199,7 @@ describe("generation helpers", () => {
   it("stops at maxNewTokens or after a stop id", async () => {
     const collect = async (params: Parameters<typeof generate>[2]) => {
       const out: number[] = [];
-      for await (const id of generate(counting(10), [0], params)) out.push(id);
+      for await (const id of generate(lastRowOf(counting(10)), [0], params)) out.push(id);
       return out;
     };
     expect(await collect({ temperature: 0, seed: 0, maxNewTokens: 4 })).toEqual([1, 2, 3, 4]);
@@ -211,7 +211,7 @@ describe("generation helpers", () => {
     const noisy: ForwardFunction = async (ids) => new Float32Array(ids.length * 6).fill(0);
     const run = async (seed: number) => {
       const out: number[] = [];
-      for await (const id of generate(noisy, [0], { temperature: 1, seed, maxNewTokens: 30 })) out.push(id);
+      for await (const id of generate(lastRowOf(noisy), [0], { temperature: 1, seed, maxNewTokens: 30 })) out.push(id);
       return out;
     };
     expect(await run(5)).toEqual(await run(5));
@@ -222,7 +222,7 @@ describe("generation helpers", () => {
     const controller = new AbortController();
     const out: number[] = [];
     const run = async () => {
-      for await (const id of generate(counting(10), [0], {
+      for await (const id of generate(lastRowOf(counting(10)), [0], {
         temperature: 0,
         seed: 0,
         maxNewTokens: 100,
@@ -237,18 +237,16 @@ describe("generation helpers", () => {
   });
 
   it("rejects an empty prompt, bad maxNewTokens and logits of the wrong size", async () => {
-    await expect(nextToken(counting(4), [], { temperature: 0 }, createPrng(0))).rejects.toBeInstanceOf(
+    await expect(nextToken(lastRowOf(counting(4)), [], { temperature: 0 }, createPrng(0))).rejects.toBeInstanceOf(
       SamplingParameterError,
     );
     const drain = async (params: Parameters<typeof generate>[2], forward = counting(4)) => {
-      for await (const _ of generate(forward, [0, 1], params));
+      for await (const _ of generate(lastRowOf(forward), [0, 1], params));
     };
     await expect(drain({ temperature: 0, seed: 0, maxNewTokens: -1 })).rejects.toMatchObject({
       parameter: "maxNewTokens",
     });
-    await expect(drain({ temperature: 0, seed: 0, maxNewTokens: 1, contextLength: 0 })).rejects.toMatchObject({
-      parameter: "contextLength",
-    });
+    expect(() => lastRowOf(counting(4), 0)).toThrow(expect.objectContaining({ parameter: "contextLength" }));
     await expect(drain({ temperature: 0, seed: 0, maxNewTokens: 1 }, () => new Float32Array(7))).rejects.toBeInstanceOf(
       SamplingLogitsError,
     );

@@ -127,56 +127,70 @@ function checkLogits(logits: ArrayLike<number>): void {
  */
 export type ForwardFunction = (ids: readonly number[]) => ArrayLike<number> | Promise<ArrayLike<number>>;
 
+/**
+ * The logits of the token after `ids`, `[vocabSize]`: what generation needs from a model. A
+ * model with a KV cache computes it from the new ids alone; `lastRowOf` makes one from a
+ * whole-window forward pass.
+ */
+export type NextLogits = (ids: readonly number[]) => ArrayLike<number> | Promise<ArrayLike<number>>;
+
+/**
+ * The last row of `forward` run on the ids, cropped to the last `contextLength` of them (a
+ * model without a cache sees a sliding window).
+ */
+export function lastRowOf(forward: ForwardFunction, contextLength?: number): NextLogits {
+  if (contextLength !== undefined && (!Number.isInteger(contextLength) || contextLength < 1))
+    throw new SamplingParameterError("contextLength", contextLength, "an integer >= 1");
+  return async (ids) => {
+    const context = contextLength === undefined ? ids : ids.slice(-contextLength);
+    const logits = await forward(context);
+    const vocabSize = logits.length / context.length;
+    if (!Number.isInteger(vocabSize) || vocabSize === 0)
+      throw new SamplingLogitsError("Forward pass returned logits of the wrong size", {
+        details: `${logits.length} values for ${context.length} tokens`,
+      });
+    return Array.prototype.slice.call(logits, logits.length - vocabSize) as number[];
+  };
+}
+
 export interface GenerateParameters extends SamplingParameters {
   /** How many tokens to produce at most. */
   maxNewTokens: number;
   /** Seed of the generator; the same seed and inputs give the same tokens. */
   seed: number;
-  /** The model's context window: only the last `contextLength` ids are fed to `forward`. */
-  contextLength?: number | undefined;
   /** Generation ends after emitting one of these ids. */
   stopIds?: readonly number[] | undefined;
   /** Aborting stops generation before the next forward pass. */
   signal?: AbortSignal | undefined;
 }
 
-/** One generation step: runs `forward` on the (cropped) context and samples the next id. */
+/** One generation step: the logits after `ids`, then a token sampled from them. */
 export async function nextToken(
-  forward: ForwardFunction,
+  next: NextLogits,
   ids: readonly number[],
-  params: SamplingParameters & { contextLength?: number | undefined },
+  params: SamplingParameters,
   rng: Prng,
 ): Promise<number> {
   if (ids.length === 0) throw new SamplingParameterError("ids", "[]", "at least one token of context");
-  const context = params.contextLength === undefined ? ids : ids.slice(-params.contextLength);
-  const logits = await forward(context);
-  const vocabSize = logits.length / context.length;
-  if (!Number.isInteger(vocabSize) || vocabSize === 0)
-    throw new SamplingLogitsError("Forward pass returned logits of the wrong size", {
-      details: `${logits.length} values for ${context.length} tokens`,
-    });
-  const last = Array.prototype.slice.call(logits, logits.length - vocabSize) as number[];
-  return sampleToken(last, params, rng);
+  return sampleToken(await next(ids), params, rng);
 }
 
 /** Streams up to `maxNewTokens` new ids after `promptIds` (the prompt is not repeated). */
 export async function* generate(
-  forward: ForwardFunction,
+  next: NextLogits,
   promptIds: readonly number[],
   params: GenerateParameters,
 ): AsyncGenerator<number, void, undefined> {
   validateSamplingParameters(params);
-  const { maxNewTokens, contextLength } = params;
+  const { maxNewTokens } = params;
   if (!Number.isInteger(maxNewTokens) || maxNewTokens < 0)
     throw new SamplingParameterError("maxNewTokens", maxNewTokens, "an integer >= 0");
-  if (contextLength !== undefined && (!Number.isInteger(contextLength) || contextLength < 1))
-    throw new SamplingParameterError("contextLength", contextLength, "an integer >= 1");
   if (!Number.isFinite(params.seed)) throw new SamplingParameterError("seed", params.seed, "a finite number");
   const rng = createPrng(params.seed);
   const ids = [...promptIds];
   for (let i = 0; i < maxNewTokens; i++) {
     params.signal?.throwIfAborted();
-    const id = await nextToken(forward, ids, params, rng);
+    const id = await nextToken(next, ids, params, rng);
     ids.push(id);
     yield id;
     if (params.stopIds?.includes(id)) return;

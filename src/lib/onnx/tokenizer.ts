@@ -43,14 +43,19 @@ export interface TokenizerDescription {
   training?: TrainingRecord;
 }
 
-export interface Tokenizer {
-  readonly description: TokenizerDescription;
+/** What generation and scoring need of any tokenizer. */
+export interface TextTokenizer {
   readonly vocabSize: number;
   readonly unkId: number;
   /** Text → token ids; characters outside the vocabulary become `unkId`. */
   encode(text: string): number[];
   /** Token ids → text; the unknown token decodes to U+FFFD. */
   decode(ids: ArrayLike<number>): string;
+}
+
+/** The character tokenizer of a `hexs-char-tokenizer/1` description. */
+export interface Tokenizer extends TextTokenizer {
+  readonly description: TokenizerDescription;
 }
 
 /** Thrown when a tokenizer description is malformed. */
