@@ -6,7 +6,7 @@ import { shortAddress } from "../../src/lib/format.ts";
 import { devAccount } from "./support/agents.ts";
 import { e2eEnv, openApp } from "./support/app.ts";
 import { connectDevWallet } from "./support/devWallet.ts";
-import { createAgentWithWeights, demoModelFiles, pinWeights } from "./support/playground.ts";
+import { createAgentWithWeights, demoModelFiles, hfModelFiles, pinFolder, pinWeights } from "./support/playground.ts";
 
 const OWNER = 8;
 const SETTINGS = { temperature: "0.9", topK: "30", topP: "0.95", maxNewTokens: "40", seed: "42" };
@@ -24,10 +24,11 @@ async function generateAll(page: Page, columns: Locator[]): Promise<string[]> {
 
 test("compares the two demo models, benchmarks them, publishes a result and sees it reproduce", async ({ page }) => {
   test.setTimeout(180_000);
-  const [stories, verse] = await Promise.all([demoModelFiles("tiny-stories-char"), demoModelFiles("tiny-verse-char")]);
+  // The stories model in HEXS's first format, the verse model in the Hugging Face layout.
+  const [stories, verse] = await Promise.all([demoModelFiles("tiny-stories-char"), hfModelFiles("tiny-verse-char")]);
   const [storiesCid, verseCid, brokenCid] = await Promise.all([
     pinWeights(stories),
-    pinWeights(verse),
+    pinFolder(verse),
     pinWeights({ model: new TextEncoder().encode("these bytes are not an ONNX model"), tokenizer: stories.tokenizer }),
   ]);
   const storyAgent = await createAgentWithWeights("Playground Stories", storiesCid, OWNER);
@@ -43,6 +44,13 @@ test("compares the two demo models, benchmarks them, publishes a result and sees
   await expect(verseColumn).toHaveAttribute("data-status", "ready");
   await expect(storyColumn.getByTestId("model-size")).toHaveText(`${Math.round(stories.model.length / 1024)} KiB`);
   await expect(storyColumn.getByTestId("load-source")).toContainText("from IPFS (verified)");
+  await expect(storyColumn.getByTestId("runtime")).toHaveText(/^onnxruntime-web 1\.\d+\.\d+ wasm, \d+ threads?$/);
+  await expect(verseColumn.getByTestId("runtime")).toHaveText(
+    /^transformers\.js 4\.\d+\.\d+ \(onnxruntime 1\.\d+\.\d+ wasm, \d+ threads?\)$/,
+  );
+  await expect(verseColumn.getByTestId("model-size")).toHaveText(
+    `${Math.round(verse["onnx/model.onnx"]!.length / 1024)} KiB`,
+  );
 
   await page.getByLabel("Agent").selectOption(brokenAgent);
   await page.getByRole("button", { name: "Add to comparison" }).click();
@@ -128,4 +136,38 @@ test("compares the two demo models, benchmarks them, publishes a result and sees
   await page.getByRole("button", { name: "Re-run in this browser" }).click();
   await expect(page.getByTestId("reproduction")).toHaveAttribute("data-reproduces", "true", { timeout: 30_000 });
   await expect(page.getByTestId("reproduction")).toContainText("Reproduces");
+});
+
+test("a broken model folder in the Hugging Face layout says what is wrong, in its own column", async ({ page }) => {
+  test.setTimeout(90_000);
+  const verse = await hfModelFiles("tiny-verse-char");
+  const legacy = await demoModelFiles("tiny-verse-char");
+  const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+  const { "config.json": _config, ...withoutConfig } = verse;
+  const broken: [name: string, files: Record<string, Uint8Array>, kind: string, message: string][] = [
+    ["No Config", withoutConfig, "bad-config", "has no config.json"],
+    [
+      "Unknown Type",
+      { ...verse, "config.json": json({ model_type: "nonesuch", vocab_size: 97 }) },
+      "bad-config",
+      'models of type "nonesuch"',
+    ],
+    ["No KV Cache", { ...verse, "onnx/model.onnx": legacy.model }, "wrong-inputs", "inputs and outputs"],
+    [
+      "Bad Tokenizer",
+      { ...verse, "tokenizer.json": new TextEncoder().encode("<html>not json</html>") },
+      "bad-tokenizer",
+      "tokenizer.json is missing or invalid",
+    ],
+  ];
+  // One account creates them, one transaction after another.
+  const agents: string[] = [];
+  for (const [name, files] of broken)
+    agents.push(await createAgentWithWeights(`Broken ${name}`, await pinFolder(files), OWNER));
+  await openApp(page, `#/playground?${agents.map((agent) => `agent=${agent}`).join("&")}`);
+  for (const [name, , kind, message] of broken) {
+    const error = page.getByRole("article", { name: `Broken ${name}` }).getByTestId("column-error");
+    await expect(error).toHaveAttribute("data-kind", kind, { timeout: 30_000 });
+    await expect(error).toContainText(message);
+  }
 });

@@ -65,7 +65,7 @@ describe("a model in the Hugging Face layout", () => {
   it("loads on transformers.js and writes the same text as the same weights in HEXS's first format", async () => {
     const [layout, first] = await Promise.all([load("out-hf/tiny-stories-char"), load("out/tiny-stories-char")]);
     expect(layout.info).toMatchObject({ contextLength: 64, vocabSize: 97, name: "gpt2" });
-    expect(layout.info.runtime).toMatch(/^transformers\.js 4\.\d+\.\d+, onnxruntime-node/);
+    expect(layout.info.runtime).toMatch(/^transformers\.js 4\.\d+\.\d+ \(onnxruntime [\d.]+ cpu\)$/);
     expect(layout.info.sizeBytes).toBe((await file("out-hf/tiny-stories-char/onnx/model.onnx")).length);
     for (const settings of [
       { temperature: 0, seed: 1, maxNewTokens: 40 },

@@ -21,8 +21,6 @@ export interface HfLoadOptions {
   hf: TransformersModule;
   /** The bytes of `path` in the weights folder, or undefined where the folder has no such file. */
   readFile: (path: string) => Promise<Uint8Array | undefined>;
-  /** Shown in the model info. */
-  runtime: string;
   device?: "cpu" | "wasm" | "webgpu";
   sessionOptions?: Record<string, unknown>;
   now?: () => number;
@@ -178,9 +176,18 @@ export async function loadHfModel(weightsCid: string, config: HfConfig, options:
       cached: false,
       fetchMs,
       sessionMs: now() - sessionStart,
-      runtime: `transformers.js ${hf.env.version}, ${options.runtime}`,
+      runtime: runtimeLabel(hf, options.device ?? "cpu"),
     },
   };
+}
+
+/** "transformers.js 4.3.2 (onnxruntime 1.31.0 wasm, 1 thread)", for the column and /v1/models. */
+function runtimeLabel(hf: TransformersModule, device: string): string {
+  const ort = hf.env.backends.onnx as { versions?: Record<string, string>; wasm?: { numThreads?: number } };
+  const version = ort.versions?.web ?? ort.versions?.node ?? ort.versions?.common ?? "";
+  const threads = ort.wasm?.numThreads ?? 1;
+  const detail = device === "wasm" ? `, ${threads} thread${threads === 1 ? "" : "s"}` : "";
+  return `transformers.js ${hf.env.version} (onnxruntime ${version} ${device}${detail})`.replace("  ", " ");
 }
 
 /** The decoder must take a KV cache as Optimum exports one, or every token re-reads the prompt. */

@@ -62,7 +62,6 @@ export async function loadModel(weightsCid: string, options: LoadModelOptions): 
     return loadHfModel(weightsCid, config, {
       hf: await options.hf(),
       readFile: (path) => readIfPresent(path).then((file) => file?.bytes),
-      runtime: options.runtime,
       ...(options.hfDevice ? { device: options.hfDevice } : {}),
       ...(options.sessionOptions ? { sessionOptions: options.sessionOptions as Record<string, unknown> } : {}),
       ...(options.now ? { now: options.now } : {}),

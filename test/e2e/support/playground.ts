@@ -9,14 +9,34 @@ import { createFreeAgent, pinJson } from "./agents.ts";
 import { e2eEnv } from "./app.ts";
 
 const MODELS = new URL("../../../models/out/", import.meta.url);
+const HF_MODELS = new URL("../../../models/out-hf/", import.meta.url);
 
-/** Pins `model.onnx` + `tokenizer.json` as one folder (what an agent's weights CID names). */
-export async function pinWeights(files: { model: Uint8Array; tokenizer: Uint8Array }): Promise<string> {
-  const car = await packFiles([
-    { path: "model.onnx", content: files.model },
-    { path: "tokenizer.json", content: files.tokenizer },
-  ]);
+/** The files of a model folder in the Hugging Face layout, as the Hub lists them. */
+export const HF_FILES = [
+  "config.json",
+  "generation_config.json",
+  "tokenizer.json",
+  "tokenizer_config.json",
+  "special_tokens_map.json",
+  "onnx/model.onnx",
+] as const;
+
+/** A demo model in the Hugging Face layout, path → bytes. */
+export async function hfModelFiles(name: "tiny-stories-char" | "tiny-verse-char"): Promise<Record<string, Uint8Array>> {
+  const files: Record<string, Uint8Array> = {};
+  for (const path of HF_FILES) files[path] = new Uint8Array(await readFile(new URL(`${name}/${path}`, HF_MODELS)));
+  return files;
+}
+
+/** Pins a folder of `path → bytes` (a weights folder in any layout); returns its CID. */
+export async function pinFolder(files: Record<string, Uint8Array>): Promise<string> {
+  const car = await packFiles(Object.entries(files).map(([path, content]) => ({ path, content })));
   return (await uploadCar(kuboAdapter({ url: e2eEnv().ipfsUrl }), car)).cid.toString();
+}
+
+/** Pins `model.onnx` + `tokenizer.json` as one folder, HEXS's first weights format. */
+export function pinWeights(files: { model: Uint8Array; tokenizer: Uint8Array }): Promise<string> {
+  return pinFolder({ "model.onnx": files.model, "tokenizer.json": files.tokenizer });
 }
 
 export async function demoModelFiles(name: "tiny-stories-char" | "tiny-verse-char") {
