@@ -52,7 +52,7 @@ describe("the OpenAI-compatible surface", () => {
     expect(model.hexs.agent).toBe(agent);
     expect(model.hexs.weightsCid).toBe(stack.weightsCid);
     // Weights in the Hugging Face layout run on transformers.js.
-    expect(model.hexs.runtime).toMatch(/^transformers\.js 4\.\d+\.\d+, onnxruntime-node/);
+    expect(model.hexs.runtime).toMatch(/^transformers\.js 4\.\d+\.\d+ \(onnxruntime [\d.]+ cpu\)$/);
     expect((await client(key).models.retrieve(agent.toLowerCase())).id).toBe(agent.toLowerCase());
     await expect(client(key).models.retrieve("gpt-4o")).rejects.toMatchObject({ status: 404, code: "model_not_found" });
   });
