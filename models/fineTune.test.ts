@@ -33,7 +33,7 @@ describe("fineTune", () => {
     expect(tokenizer.description.name).toBe("tiny-stories-char-ft");
     expect(tokenizer.description.training).toMatchObject({
       baseModel: "tiny-stories-char",
-      baseOnnxSha256: sha256(base.onnx),
+      baseWeightsSha256: sha256(base.onnx),
       corpus: "verse-excerpt",
       corpusSha256: sha256(verse),
       steps: 6,

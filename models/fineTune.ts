@@ -3,6 +3,7 @@ import { HexsError } from "../src/lib/errors.ts";
 import { createTokenizer, type ModelConfig, type TokenizerDescription } from "../src/lib/onnx/tokenizer.ts";
 import { exportOnnx, importOnnxParameters } from "./train/exportOnnx.ts";
 import { countParameters, type Parameters } from "./train/model.ts";
+import { tensor } from "./train/tensor.ts";
 import { train, type LossPoint } from "./train/train.ts";
 
 /**
@@ -11,8 +12,14 @@ import { train, type LossPoint } from "./train/train.ts";
  * the base comes from and where the result goes. Deterministic for a given seed and inputs.
  */
 export interface FineTuneParameters {
-  /** The base model's `model.onnx` bytes and parsed `tokenizer.json`. */
-  base: { onnxBytes: Uint8Array; tokenizerJson: unknown };
+  /**
+   * The base model: its parsed `hexs-char-tokenizer/1` description, and its weights as the
+   * `model.onnx` of HEXS's first format or as parameters read from a Hugging Face folder
+   * (`weightsBytes`: that folder's model.safetensors, hashed into the record).
+   */
+  base:
+    | { tokenizerJson: unknown; onnxBytes: Uint8Array }
+    | { tokenizerJson: unknown; params: Parameters; weightsBytes: Uint8Array };
   datasetText: string;
   /** Label of the dataset in the training record, e.g. its CID. */
   datasetName?: string;
@@ -30,7 +37,8 @@ export interface FineTuneParameters {
 export interface FineTuneMetrics {
   name: string;
   baseName: string;
-  baseOnnxSha256: string;
+  /** SHA-256 of the base's weights file: model.onnx, or model.safetensors in the Hugging Face layout. */
+  baseWeightsSha256: string;
   datasetName: string;
   datasetSha256: string;
   seed: number;
@@ -86,7 +94,11 @@ export function fineTune(p: FineTuneParameters): FineTuneResult {
   const trainIds = ids.subarray(0, ids.length - validationLength);
   const validationIds = ids.subarray(ids.length - validationLength);
 
-  const params = importOnnxParameters(config, p.base.onnxBytes);
+  // Trained in place: a copy, so the caller's base parameters stay as they were.
+  const params =
+    "params" in p.base
+      ? new Map([...p.base.params].map(([name, t]) => [name, tensor(t.shape, Float32Array.from(t.data))]))
+      : importOnnxParameters(config, p.base.onnxBytes);
   const started = performance.now();
   const result = train({
     config,
@@ -111,7 +123,7 @@ export function fineTune(p: FineTuneParameters): FineTuneResult {
   const metrics: FineTuneMetrics = {
     name,
     baseName: base.name,
-    baseOnnxSha256: sha(p.base.onnxBytes),
+    baseWeightsSha256: sha("params" in p.base ? p.base.weightsBytes : p.base.onnxBytes),
     datasetName,
     datasetSha256: sha(p.datasetText),
     seed: p.seed,
@@ -143,7 +155,7 @@ export function fineTune(p: FineTuneParameters): FineTuneResult {
       finalValidationLoss: metrics.validationLossAfter,
       parameterCount: metrics.parameterCount,
       baseModel: base.name,
-      baseOnnxSha256: metrics.baseOnnxSha256,
+      baseWeightsSha256: metrics.baseWeightsSha256,
       baseValidationLoss: metrics.validationLossBefore,
     },
   };

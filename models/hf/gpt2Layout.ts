@@ -10,7 +10,7 @@ import { LAYER_NORM_EPSILON, type Parameters } from "../train/model.ts";
 import { NORMALIZATION, UNK, VOCAB } from "../vocab.ts";
 
 /** HEXS parameter name → the `GPT2LMHeadModel` name, for every parameter but the output projection. */
-function gpt2Name(name: string): string {
+export function gpt2Name(name: string): string {
   const block = /^blocks\.(\d+)\.(.+)$/.exec(name);
   if (!block) {
     const top: Record<string, string> = {

@@ -8,7 +8,8 @@ import { generate, lastRowOf } from "../../src/lib/onnx/sampling.ts";
 import { createTokenizer } from "../../src/lib/onnx/tokenizer.ts";
 import { HF_OUT_DIR, OUT_DIR, readModelDir } from "../pipeline.ts";
 import { importOnnxParameters } from "../train/exportOnnx.ts";
-import { hfModelFiles } from "./writeFolder.ts";
+import { NotAHexsCharModelError, readHexsCharModel } from "./importHf.ts";
+import { HF_FOLDER_FILES, hfModelFiles } from "./writeFolder.ts";
 
 /**
  * The committed models in the Hugging Face layout (models/out-hf/<name>) must be the committed
@@ -39,9 +40,38 @@ describe.each(names)("%s in the Hugging Face layout", (name) => {
     const { config, params, file } = load(name);
     // The card and the ONNX file's metadata carry the name and description; the rest is the weights'.
     const written = hfModelFiles({ name, description: "", config, params });
+    expect([...written.keys()]).toEqual(HF_FOLDER_FILES);
     for (const path of written.keys()) expect(existsSync(join(HF_OUT_DIR, name, path)), path).toBe(true);
     for (const path of ["config.json", "tokenizer.json", "tokenizer_config.json", "model.safetensors"])
       expect(Buffer.from(file(path)).equals(Buffer.from(written.get(path)!)), path).toBe(true);
+  });
+
+  it("reads back into the HEXS model it came from: shape, vocabulary, rewrites and every weight", () => {
+    const { tokenizer, config, params, file } = load(name);
+    const files = new Map(
+      ["config.json", "tokenizer.json", "model.safetensors"].map((path) => [path, file(path)] as const),
+    );
+    const back = readHexsCharModel(files, name);
+    expect(back.config).toEqual(config);
+    expect(back.tokenizerJson.vocab).toEqual(tokenizer.description.vocab);
+    expect(back.tokenizerJson.normalization).toEqual(tokenizer.description.normalization);
+    expect([...back.params.keys()]).toEqual([...params.keys()]);
+    for (const [key, t] of params) expect(back.params.get(key)!.data, key).toEqual(t.data);
+
+    const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+    const hfConfig = JSON.parse(new TextDecoder().decode(file("config.json"))) as Record<string, unknown>;
+    const refused = (changes: Record<string, Uint8Array>) => () =>
+      readHexsCharModel(new Map([...files, ...Object.entries(changes)]), name);
+    expect(refused({ "config.json": json({ ...hfConfig, model_type: "llama" }) })).toThrow("its model_type is llama");
+    expect(refused({ "config.json": json({ ...hfConfig, tie_word_embeddings: true }) })).toThrow(
+      NotAHexsCharModelError,
+    );
+    const withMerges = JSON.parse(new TextDecoder().decode(file("tokenizer.json"))) as { model: { merges: string[] } };
+    withMerges.model.merges = ["a b"];
+    expect(refused({ "tokenizer.json": json(withMerges) })).toThrow("not a character vocabulary");
+    expect(() => readHexsCharModel(new Map([...files].filter(([path]) => path !== "model.safetensors")), name)).toThrow(
+      "the folder has no model.safetensors",
+    );
   });
 
   it("holds GPT2LMHeadModel's state dict: its names and shapes, the output projection transposed", () => {

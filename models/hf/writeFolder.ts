@@ -22,7 +22,19 @@ export interface HfFolderModel {
   baseModel?: string;
 }
 
-/** The files of a Hugging Face model repo, relative path → bytes. */
+/** Every file a HEXS model's Hugging Face folder holds. */
+export const HF_FOLDER_FILES = [
+  "README.md",
+  "config.json",
+  "generation_config.json",
+  "tokenizer.json",
+  "tokenizer_config.json",
+  "special_tokens_map.json",
+  "model.safetensors",
+  "onnx/model.onnx",
+] as const;
+
+/** The files of a Hugging Face model repo, relative path → bytes (in HF_FOLDER_FILES' order). */
 export function hfModelFiles(model: HfFolderModel): Map<string, Uint8Array> {
   const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value, null, 2) + "\n");
   const { name, description, config, params } = model;

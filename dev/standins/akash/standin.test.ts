@@ -23,6 +23,9 @@ import { followLogs, sendManifest } from "../../../src/lib/akash/provider.ts";
 import { providerJwt } from "../../../src/lib/akash/providerAuth.ts";
 import { DevCosmosKey, STANDIN_CHAIN_ID } from "../../../src/lib/akash/devKey.ts";
 import { akashChainInfo, connectCosmosWallet, type KeplrLike } from "../../../src/lib/akash/wallet.ts";
+import { readHexsCharModel } from "../../../models/hf/importHf.ts";
+import { HF_FOLDER_FILES } from "../../../models/hf/writeFolder.ts";
+import { importOnnxParameters } from "../../../models/train/exportOnnx.ts";
 import { readUnixfs } from "../../../trainer/local/ipfs.ts";
 import { demoJob, devKeyContext, pinDataset, pinDemoBase, proxiedEndpoint, startAkashTestStack } from "./testing.ts";
 import { providerAddress } from "./providers.ts";
@@ -72,12 +75,17 @@ describe("the lease lifecycle against the Akash stand-in", () => {
     expect(result, JSON.stringify(events.at(-1))).toBeDefined();
     expect(result!.metrics.validationLossAfter).toBeLessThan(result!.metrics.validationLossBefore);
 
-    // The result is on IPFS, verified, and differs from the base.
+    // The result is on IPFS, verified, in the Hugging Face layout, and differs from the base.
     const [base, tuned] = await Promise.all([
       readUnixfs(stack.ipfs.url, weightsCid),
       readUnixfs(stack.ipfs.url, result!.weightsCid),
     ]);
-    expect(Buffer.compare(Buffer.from(tuned.get("model.onnx")!), Buffer.from(base.get("model.onnx")!))).not.toBe(0);
+    expect([...tuned.keys()].sort()).toEqual([...HF_FOLDER_FILES, "metrics.json"].sort());
+    const tunedModel = readHexsCharModel(tuned, "tuned");
+    const baseParams = importOnnxParameters(tunedModel.config, base.get("model.onnx")!);
+    expect(tunedModel.params.get("blocks.0.attn.qkv.weight")!.data).not.toEqual(
+      baseParams.get("blocks.0.attn.qkv.weight")!.data,
+    );
     expect(JSON.parse(new TextDecoder().decode(tuned.get("metrics.json")!)).datasetName).toBe(datasetCid);
 
     const closed = await closeDeployment(ctx, dseq);

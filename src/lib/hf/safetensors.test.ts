@@ -34,6 +34,12 @@ describe("safetensors", () => {
     expect(bytes.length).toBe(header.dataStart + 36);
   });
 
+  it("reads tensors out of a Node Buffer that shares its memory with others", () => {
+    const file = encodeSafetensors(entries);
+    const pooled = Buffer.concat([Buffer.from("prefix"), Buffer.from(file)]).subarray(6);
+    expect([...decodeFloat32Safetensors(pooled).get("a.weight")!.data]).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
   it("checks a header read from the first bytes against the whole file's size", () => {
     const bytes = encodeSafetensors(entries);
     const { dataStart } = decodeSafetensorsHeader(bytes);

@@ -126,8 +126,9 @@ export function decodeFloat32Safetensors(bytes: Uint8Array): Map<string, Float32
   for (const [name, { dtype, shape, dataOffsets }] of tensors) {
     if (dtype !== "F32") throw new SafetensorsFormatError(`${name} is ${dtype}; only F32 tensors are read here`);
     // Copied out: the tensor's bytes need not be 4-byte aligned within the caller's buffer.
-    const slice = bytes.slice(dataStart + dataOffsets[0], dataStart + dataOffsets[1]);
-    out.set(name, { name, shape, data: new Float32Array(slice.buffer) });
+    // (`new Uint8Array(view)` copies; a Node Buffer's `slice` would not.)
+    const copy = new Uint8Array(bytes.subarray(dataStart + dataOffsets[0], dataStart + dataOffsets[1]));
+    out.set(name, { name, shape, data: new Float32Array(copy.buffer) });
   }
   return out;
 }

@@ -2,6 +2,7 @@
 // the test IPFS node, each behind a free agent created through the factory by a dev account.
 import { readFile } from "node:fs/promises";
 import type { Address } from "viem";
+import { HF_FOLDER_FILES } from "../../../models/hf/writeFolder.ts";
 import { packFiles } from "../../../src/lib/ipfs/car.ts";
 import { kuboAdapter } from "../../../src/lib/ipfs/kubo.ts";
 import { uploadCar } from "../../../src/lib/ipfs/upload.ts";
@@ -11,20 +12,11 @@ import { e2eEnv } from "./app.ts";
 const MODELS = new URL("../../../models/out/", import.meta.url);
 const HF_MODELS = new URL("../../../models/out-hf/", import.meta.url);
 
-/** The files of a model folder in the Hugging Face layout, as the Hub lists them. */
-export const HF_FILES = [
-  "config.json",
-  "generation_config.json",
-  "tokenizer.json",
-  "tokenizer_config.json",
-  "special_tokens_map.json",
-  "onnx/model.onnx",
-] as const;
-
 /** A demo model in the Hugging Face layout, path → bytes. */
 export async function hfModelFiles(name: "tiny-stories-char" | "tiny-verse-char"): Promise<Record<string, Uint8Array>> {
   const files: Record<string, Uint8Array> = {};
-  for (const path of HF_FILES) files[path] = new Uint8Array(await readFile(new URL(`${name}/${path}`, HF_MODELS)));
+  for (const path of HF_FOLDER_FILES)
+    files[path] = new Uint8Array(await readFile(new URL(`${name}/${path}`, HF_MODELS)));
   return files;
 }
 
