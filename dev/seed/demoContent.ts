@@ -1,7 +1,8 @@
 // The demo marketplace's content, pinned on an IPFS node: model cards, weights (the repo's tiny
-// ONNX models with their tokenizers), the training corpora and each model's metrics. Every CID
+// models in the Hugging Face layout, models/out-hf), the training corpora and each model's metrics. Every CID
 // the seed writes on chain comes from here, so the local marketplace points at real content.
 import { readFile } from "node:fs/promises";
+import { HF_FOLDER_FILES } from "../../models/hf/writeFolder.ts";
 import { packFiles, packJson, packFile, type PackedCar } from "../../src/lib/ipfs/car.ts";
 import { kuboAdapter } from "../../src/lib/ipfs/kubo.ts";
 import { uploadCar } from "../../src/lib/ipfs/upload.ts";
@@ -10,7 +11,7 @@ import type { SeedAgentContent, SeedContent } from "./content.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 
-/** A model the repo ships (models/out/<dir>) and the corpus it was trained on. */
+/** A model the repo ships (models/out-hf/<dir>, metrics in models/out/<dir>) and its corpus. */
 interface DemoModel {
   dir: string;
   corpus: string;
@@ -84,14 +85,15 @@ export function demoModelCard(agent: DemoAgent, metrics: { validationLoss?: numb
       datasets: [`hexs-demo/${agent.model.corpus.replace(".txt", "")}`],
       metrics: ["loss"],
       pipeline_tag: "text-generation",
-      library_name: "onnx",
+      library_name: "transformers.js",
     },
     readme: [
       `# ${agent.name}`,
       ``,
       agent.summary,
       ``,
-      `- Architecture: a character-level decoder-only transformer, exported to ONNX (opset 17).`,
+      `- Architecture: a character-level GPT-2 (\`GPT2LMHeadModel\`), in the Hugging Face layout:`,
+      `  \`model.safetensors\` for transformers, \`onnx/model.onnx\` with a KV cache for transformers.js.`,
       `- Weights: \`${agent.model.dir}\` from the HEXS repository (see models/README.md).`,
       `- Training data: the generated \`${agent.model.corpus}\` corpus.`,
       ...(loss === undefined ? [] : [`- Held-out loss: ${loss.toFixed(3)} nats per character.`]),
@@ -102,13 +104,12 @@ export function demoModelCard(agent: DemoAgent, metrics: { validationLoss?: numb
 }
 
 async function modelFiles(model: DemoModel) {
-  const dir = new URL(`models/out/${model.dir}/`, ROOT);
-  const [onnx, tokenizer, metrics] = await Promise.all([
-    readFile(new URL("model.onnx", dir)),
-    readFile(new URL("tokenizer.json", dir)),
-    readFile(new URL("metrics.json", dir), "utf8"),
-  ]);
-  return { onnx, tokenizer, metrics: JSON.parse(metrics) as Record<string, unknown> };
+  const folder = new URL(`models/out-hf/${model.dir}/`, ROOT);
+  const weights = await Promise.all(
+    HF_FOLDER_FILES.map(async (path) => ({ path, content: new Uint8Array(await readFile(new URL(path, folder))) })),
+  );
+  const metrics = await readFile(new URL(`models/out/${model.dir}/metrics.json`, ROOT), "utf8");
+  return { weights, metrics: JSON.parse(metrics) as Record<string, unknown> };
 }
 
 /** Packs and pins everything on the Kubo RPC at `ipfsApiUrl`; returns the seed's input. */
@@ -126,12 +127,7 @@ export async function pinDemoContent(ipfsApiUrl: string): Promise<SeedContent> {
       modelCardCid: await pin(await packJson(demoModelCard(agent, { validationLoss }))),
       baseModel: agent.model.hubId,
       baseModelRevision: "main",
-      weightsCid: await pin(
-        await packFiles([
-          { path: "model.onnx", content: new Uint8Array(files.onnx) },
-          { path: "tokenizer.json", content: new Uint8Array(files.tokenizer) },
-        ]),
-      ),
+      weightsCid: await pin(await packFiles(files.weights)),
       datasetCid: await pin(await packFile(new Uint8Array(corpus))),
       metricsCid: await pin(await packJson(files.metrics)),
     });
