@@ -26,6 +26,8 @@ async function pickHubBase(page: Page, query: string, id: string) {
   await expect(results).toContainText("license:mit");
   await page.getByRole("button", { name: `Use ${id}` }).click();
   await expect(page.getByTestId("chosen-base")).toContainText(id);
+  // Read from the repo's files, as the Hub lists them: its ONNX export runs in the playground.
+  await expect(page.getByTestId("base-onnx")).toContainText("ONNX export onnx/model.onnx");
 }
 
 async function uploadWeights(page: Page) {

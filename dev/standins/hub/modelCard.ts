@@ -44,9 +44,9 @@ export function renderReadme(
   const cardData: CardData = {
     license: "mit",
     language: ["en"],
-    library_name: "onnx",
+    library_name: "transformers.js",
     pipeline_tag: "text-generation",
-    tags: ["character-level", "tiny", "hexs-demo"],
+    tags: ["gpt2", "onnx", "safetensors", "character-level", "tiny", "hexs-demo"],
     datasets: [dataset],
     "model-index": [
       {
@@ -69,8 +69,8 @@ export function renderReadme(
     "",
     `# ${tokenizer.name}`,
     "",
-    `A character-level GPT-style language model of ${tokenizer.training.parameterCount.toLocaleString("en-US")} parameters,`,
-    `trained by the HEXS repository on its generated \`${corpus}\` corpus and exported to ONNX (opset 17).`,
+    `A character-level GPT-2 (\`GPT2LMHeadModel\`) of ${tokenizer.training.parameterCount.toLocaleString("en-US")} parameters,`,
+    `trained by the HEXS repository on its generated \`${corpus}\` corpus.`,
     "",
     "| layers | d_model | heads | MLP | context | vocabulary |",
     "| -----: | ------: | ----: | --: | ------: | ---------: |",
@@ -78,7 +78,7 @@ export function renderReadme(
     "",
     `- Training: ${tokenizer.training.steps} steps${metrics.trainingSeconds ? ` in ${metrics.trainingSeconds} s on one CPU core` : ""}.`,
     `- Validation loss: ${loss} nats per character${metrics.finalTrainLoss === undefined ? "" : ` (train: ${metrics.finalTrainLoss})`}.`,
-    "- Files: `model.onnx` (input `input_ids` int64 [batch, seq ≤ context], output `logits`), `tokenizer.json`, `metrics.json`.",
+    "- Files: `config.json`, `tokenizer.json` (the `tokenizers` format), `model.safetensors` for transformers, `onnx/model.onnx` with a KV cache for transformers.js, `metrics.json`.",
     "",
     `Served as \`${id}\` by the local Hugging Face hub stand-in of HEXS, not by huggingface.co.`,
     "",

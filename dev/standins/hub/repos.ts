@@ -1,9 +1,11 @@
-// The repositories the Hugging Face hub stand-in serves: the tiny models this repository trains
-// (models/out/<dir>), read from disk once at start, with a README model card generated from
-// their own tokenizer.json and metrics.json. Oids and the commit sha are real hashes of the
+// The repositories the Hugging Face hub stand-in serves: the tiny models this repository trains,
+// in the Hugging Face layout (models/out-hf/<dir>: config, tokenizers tokenizer, safetensors,
+// onnx/model.onnx), read from disk once at start, with a README model card generated from their
+// training record and metrics.json (models/out/<dir>). Oids and the commit sha are real hashes of the
 // content, computed the way git and git-lfs compute them, so they change when a model does.
 import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
+import { HF_FOLDER_FILES } from "../../../models/hf/writeFolder.ts";
 import { renderReadme, type CardData } from "./modelCard.ts";
 
 /** A model the stand-in serves: its Hub id and the folder under models/out it comes from. */
@@ -43,6 +45,7 @@ export interface HubRepo {
 }
 
 const MODELS_OUT = new URL("../../../models/out/", import.meta.url);
+const MODELS_HF = new URL("../../../models/out-hf/", import.meta.url);
 /** Binary files are stored with git-lfs on the Hub (its default .gitattributes). */
 const LFS_SUFFIXES = [".onnx", ".safetensors", ".bin", ".gguf"];
 
@@ -53,29 +56,20 @@ export async function loadRepos(sources: readonly HubModelSource[] = DEMO_MODELS
 }
 
 async function loadRepo(source: HubModelSource): Promise<HubRepo> {
-  const dir = new URL(`${source.dir}/`, MODELS_OUT);
-  const read = (name: string) => readFile(new URL(name, dir));
-  const [onnx, tokenizer, metrics] = await Promise.all([
-    read("model.onnx"),
-    read("tokenizer.json"),
-    read("metrics.json"),
+  const record = new URL(`${source.dir}/`, MODELS_OUT);
+  const folder = new URL(`${source.dir}/`, MODELS_HF);
+  const [description, metrics] = await Promise.all([
+    readFile(new URL("tokenizer.json", record), "utf8"),
+    readFile(new URL("metrics.json", record)),
   ]);
-  const modified = (await stat(new URL("model.onnx", dir))).mtime.toISOString();
-  const { cardData, readme } = renderReadme(
-    source.id,
-    JSON.parse(tokenizer.toString("utf8")),
-    JSON.parse(metrics.toString("utf8")),
-  );
+  const modified = (await stat(new URL("model.safetensors", folder))).mtime.toISOString();
+  const { cardData, readme } = renderReadme(source.id, JSON.parse(description), JSON.parse(metrics.toString("utf8")));
 
   const files = new Map<string, HubFile>();
-  for (const [path, bytes] of [
-    ["README.md", new TextEncoder().encode(readme)],
-    ["model.onnx", onnx],
-    ["tokenizer.json", tokenizer],
-    ["metrics.json", metrics],
-  ] as const) {
-    files.set(path, hubFile(path, new Uint8Array(bytes)));
-  }
+  files.set("README.md", hubFile("README.md", new TextEncoder().encode(readme)));
+  for (const path of HF_FOLDER_FILES.filter((name) => name !== "README.md"))
+    files.set(path, hubFile(path, new Uint8Array(await readFile(new URL(path, folder)))));
+  files.set("metrics.json", hubFile("metrics.json", new Uint8Array(metrics)));
   const sha = sha1(
     [...files.values()]
       .map((file) => `${file.path} ${file.oid}`)

@@ -82,7 +82,7 @@ function route(repos: Map<string, HubRepo>, request: IncomingMessage, response: 
       sendJson(response, 200, modelInfo(repo, url.searchParams.getAll("expand")));
     } else if (view === "tree") {
       if (!checkRevision(repo, response, revision ?? "main")) return;
-      const entries = treeEntries(repo, rest.join("/"));
+      const entries = treeEntries(repo, rest.join("/"), url.searchParams.get("recursive") === "true");
       if (entries === undefined)
         sendError(response, 404, "EntryNotFound", `${rest.join("/")} does not exist on "${revision}"`);
       else sendJson(response, 200, entries);

@@ -11,7 +11,7 @@ beforeAll(async () => {
 afterAll(() => hub?.stop());
 
 const modelFile = (dir: string, name: string) =>
-  readFile(new URL(`../../../models/out/${dir}/${name}`, import.meta.url));
+  readFile(new URL(`../../../models/out-hf/${dir}/${name}`, import.meta.url));
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -32,10 +32,17 @@ describe("the Hugging Face hub stand-in, through @huggingface/hub", () => {
       likes: 0,
       private: false,
       gated: false,
-      library_name: "onnx",
+      library_name: "transformers.js",
     });
     expect(stories?.tags).toEqual(
-      expect.arrayContaining(["onnx", "text-generation", "license:mit", "dataset:hexs-demo/stories"]),
+      expect.arrayContaining([
+        "transformers.js",
+        "gpt2",
+        "onnx",
+        "text-generation",
+        "license:mit",
+        "dataset:hexs-demo/stories",
+      ]),
     );
     expect(stories?.updatedAt.getTime()).not.toBeNaN();
 
@@ -59,7 +66,31 @@ describe("the Hugging Face hub stand-in, through @huggingface/hub", () => {
       pipeline_tag: "text-generation",
       datasets: ["hexs-demo/stories"],
     });
-    expect(info.filePaths.sort()).toEqual(["README.md", "metrics.json", "model.onnx", "tokenizer.json"]);
+    expect(info.filePaths.sort()).toEqual(
+      [
+        "README.md",
+        "config.json",
+        "generation_config.json",
+        "metrics.json",
+        "model.safetensors",
+        "onnx/model.onnx",
+        "special_tokens_map.json",
+        "tokenizer.json",
+        "tokenizer_config.json",
+      ].sort(),
+    );
+    // As the Hub derives them: the architecture from config.json, parameters from the safetensors header.
+    const raw = (await (await fetch(`${hub.url}/api/models/hexs-demo/tiny-stories-char`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(raw.config).toEqual({
+      architectures: ["GPT2LMHeadModel"],
+      model_type: "gpt2",
+      tokenizer_config: { unk_token: "<unk>" },
+    });
+    expect(raw.safetensors).toEqual({ parameters: { F32: 116_608 }, total: 116_608 });
+    expect(raw.transformersInfo).toMatchObject({ auto_model: "AutoModelForCausalLM", processor: "AutoTokenizer" });
 
     const atSha = await modelInfo({
       hubUrl: hub.url,
@@ -71,13 +102,18 @@ describe("the Hugging Face hub stand-in, through @huggingface/hub", () => {
   });
 
   it("lists files with git and LFS oids, and serves their exact bytes", async () => {
-    const files = await collect(listFiles({ hubUrl: hub.url, repo: "hexs-demo/tiny-verse-char" }));
-    const onnx = await modelFile("tiny-verse-char", "model.onnx");
-    const entry = files.find((f) => f.path === "model.onnx");
+    const top = await collect(listFiles({ hubUrl: hub.url, repo: "hexs-demo/tiny-verse-char" }));
+    expect(top[0]).toMatchObject({ type: "directory", path: "onnx", size: 0 });
+    expect(top.some((f) => f.path === "onnx/model.onnx")).toBe(false);
+    const files = await collect(listFiles({ hubUrl: hub.url, repo: "hexs-demo/tiny-verse-char", recursive: true }));
+    const onnx = await modelFile("tiny-verse-char", "onnx/model.onnx");
+    const entry = files.find((f) => f.path === "onnx/model.onnx");
     expect(entry).toMatchObject({ type: "file", size: onnx.length });
     expect(entry?.lfs?.oid).toBe(createHash("sha256").update(onnx).digest("hex"));
+    const inFolder = await collect(listFiles({ hubUrl: hub.url, repo: "hexs-demo/tiny-verse-char", path: "onnx" }));
+    expect(inFolder.map((f) => f.path)).toEqual(["onnx/model.onnx"]);
 
-    const blob = await downloadFile({ hubUrl: hub.url, repo: "hexs-demo/tiny-verse-char", path: "model.onnx" });
+    const blob = await downloadFile({ hubUrl: hub.url, repo: "hexs-demo/tiny-verse-char", path: "onnx/model.onnx" });
     expect(Buffer.from(await blob!.arrayBuffer()).equals(onnx)).toBe(true);
     const tokenizer = await downloadFile({
       hubUrl: hub.url,
@@ -114,7 +150,7 @@ describe("the Hugging Face hub stand-in, through @huggingface/hub", () => {
   });
 
   it("lets a browser page call it (CORS) and honours byte ranges", async () => {
-    const url = `${hub.url}/hexs-demo/tiny-stories-char/resolve/main/model.onnx`;
+    const url = `${hub.url}/hexs-demo/tiny-stories-char/resolve/main/onnx/model.onnx`;
     const preflight = await fetch(url, {
       method: "OPTIONS",
       headers: { origin: "http://site", "access-control-request-headers": "range" },
@@ -124,7 +160,7 @@ describe("the Hugging Face hub stand-in, through @huggingface/hub", () => {
     const part = await fetch(url, { headers: { range: "bytes=4-7" } });
     expect(part.status).toBe(206);
     expect(part.headers.get("content-range")).toBe(
-      `bytes 4-7/${(await modelFile("tiny-stories-char", "model.onnx")).length}`,
+      `bytes 4-7/${(await modelFile("tiny-stories-char", "onnx/model.onnx")).length}`,
     );
     expect(part.headers.get("access-control-expose-headers")).toContain("content-range");
     expect((await part.arrayBuffer()).byteLength).toBe(4);

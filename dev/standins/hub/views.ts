@@ -1,12 +1,38 @@
 // The JSON the hub stand-in answers, in the Hub API's shapes: `/api/models` (search),
 // `/api/models/{id}` (info, with `expand[]` as the Hub reads it) and `/api/models/{id}/tree/{rev}`.
+import { createHash } from "node:crypto";
+import { decodeSafetensorsHeader } from "../../../src/lib/hf/safetensors.ts";
 import type { HubRepo } from "./repos.ts";
 
 type ModelJson = Record<string, unknown>;
 
 /** Every field `expand` may name, computed from the repo. */
 function expandable(repo: HubRepo): ModelJson {
+  const config = jsonFile(repo, "config.json");
+  const tokenizerConfig = jsonFile(repo, "tokenizer_config.json");
+  const weights = repo.files.get("model.safetensors");
   return {
+    ...(config && {
+      config: {
+        architectures: config.architectures,
+        model_type: config.model_type,
+        ...(tokenizerConfig && {
+          tokenizer_config: pick(tokenizerConfig, [
+            "unk_token",
+            "bos_token",
+            "eos_token",
+            "pad_token",
+            "chat_template",
+          ]),
+        }),
+      },
+      transformersInfo: {
+        auto_model: "AutoModelForCausalLM",
+        pipeline_tag: repo.cardData.pipeline_tag,
+        processor: "AutoTokenizer",
+      },
+    }),
+    ...(weights && { safetensors: safetensorsSummary(weights.bytes) }),
     author: repo.author,
     cardData: repo.cardData,
     createdAt: repo.createdAt,
@@ -51,6 +77,9 @@ const LIST_DEFAULTS = [
 ];
 const INFO_DEFAULTS = [
   "author",
+  "config",
+  "transformersInfo",
+  "safetensors",
   "sha",
   "lastModified",
   "private",
@@ -98,16 +127,61 @@ export function modelInfo(repo: HubRepo, expand: string[]): ModelJson {
   return project(repo, expand, INFO_DEFAULTS);
 }
 
-/** `GET /api/models/{id}/tree/{rev}/{path?}`: the files under `path` (the repos are flat). */
-export function treeEntries(repo: HubRepo, path: string): ModelJson[] | undefined {
-  if (path !== "") return undefined;
-  return [...repo.files.values()].map((file) => ({
-    type: "file",
-    oid: file.oid,
-    size: file.bytes.length,
-    path: file.path,
-    ...(file.lfs ? { lfs: file.lfs } : {}),
-  }));
+/**
+ * `GET /api/models/{id}/tree/{rev}/{path?}[?recursive=true]`: the files and folders right under
+ * `path` (every file below it when recursive), folders first as the Hub lists them.
+ */
+export function treeEntries(repo: HubRepo, path: string, recursive = false): ModelJson[] | undefined {
+  const prefix = path === "" ? "" : `${path.replace(/\/+$/, "")}/`;
+  const below = [...repo.files.values()].filter((file) => file.path.startsWith(prefix));
+  if (below.length === 0) return undefined;
+  const folders = new Set<string>();
+  const files: ModelJson[] = [];
+  for (const file of below) {
+    const rest = file.path.slice(prefix.length);
+    if (!recursive && rest.includes("/")) {
+      folders.add(prefix + rest.slice(0, rest.indexOf("/")));
+      continue;
+    }
+    for (let cut = rest.indexOf("/"); cut !== -1; cut = rest.indexOf("/", cut + 1))
+      folders.add(prefix + rest.slice(0, cut));
+    files.push({
+      type: "file",
+      oid: file.oid,
+      size: file.bytes.length,
+      path: file.path,
+      ...(file.lfs ? { lfs: file.lfs } : {}),
+    });
+  }
+  const directories = [...folders]
+    .sort()
+    .map((folder) => ({ type: "directory", oid: folderOid(repo, folder), size: 0, path: folder }));
+  return [...directories, ...files];
+}
+
+/** A folder's oid: a hash of what it holds, as a git tree's is. */
+function folderOid(repo: HubRepo, folder: string): string {
+  const inside = [...repo.files.values()].filter((file) => file.path.startsWith(`${folder}/`));
+  return createHash("sha1")
+    .update(inside.map((file) => `${file.path} ${file.oid}`).join("\n"))
+    .digest("hex");
+}
+
+/** The Hub's `safetensors` field: parameter counts by dtype, from the file's header. */
+function safetensorsSummary(bytes: Uint8Array): { parameters: Record<string, number>; total: number } {
+  const parameters: Record<string, number> = {};
+  for (const { dtype, shape } of decodeSafetensorsHeader(bytes).tensors.values())
+    parameters[dtype] = (parameters[dtype] ?? 0) + shape.reduce((a, b) => a * b, 1);
+  return { parameters, total: Object.values(parameters).reduce((a, b) => a + b, 0) };
+}
+
+function jsonFile(repo: HubRepo, path: string): Record<string, unknown> | undefined {
+  const file = repo.files.get(path);
+  return file && (JSON.parse(new TextDecoder().decode(file.bytes)) as Record<string, unknown>);
+}
+
+function pick(object: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((key) => object[key] !== undefined).map((key) => [key, object[key]]));
 }
 
 function compare(a: unknown, b: unknown): number {

@@ -27,6 +27,19 @@ export interface HubModel extends HubModelSummary {
   /** The README's front matter (model card metadata) as the hub parsed it. */
   cardData: Record<string, unknown>;
   files: string[];
+  /** The ONNX export the playground and the gateway run (`onnx/model.onnx` as Optimum writes it), if any. */
+  onnx: string | undefined;
+}
+
+/**
+ * The repo's ONNX decoder, as transformers.js looks for it: `onnx/model.onnx` first, then another
+ * full-precision or quantized export under onnx/, then a `model.onnx` at the top.
+ */
+export function onnxExportOf(files: readonly string[]): string | undefined {
+  if (files.includes("onnx/model.onnx")) return "onnx/model.onnx";
+  return (
+    files.find((path) => /^onnx\/[^/]+\.onnx$/.test(path)) ?? (files.includes("model.onnx") ? "model.onnx" : undefined)
+  );
 }
 
 export interface HubFileEntry {
@@ -90,6 +103,7 @@ export async function readHubModel(id: string, options: HubCallOptions & { revis
       sha: model.sha,
       cardData: (model.cardData ?? {}) as Record<string, unknown>,
       files: model.filePaths,
+      onnx: onnxExportOf(model.filePaths),
     };
   });
 }

@@ -9,7 +9,13 @@ const STORAGE_KEY = "hexs:create-draft";
 
 const baseSchema = z.discriminatedUnion("kind", [
   /** A Hugging Face model, pinned to the commit it resolved to when picked. */
-  z.object({ kind: z.literal("hub"), id: z.string(), revision: z.string() }),
+  z.object({
+    kind: z.literal("hub"),
+    id: z.string(),
+    revision: z.string(),
+    /** The repo's ONNX export (e.g. `onnx/model.onnx`), or null where it has none; absent when not read. */
+    onnx: z.string().nullable().optional(),
+  }),
   /** An agent on the marketplace: the new agent's parent (lineage and royalty). */
   z.object({
     kind: z.literal("agent"),
