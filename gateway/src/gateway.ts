@@ -26,7 +26,12 @@ import {
   rateLimited,
   serverError,
 } from "./openai/errors.ts";
-import { parseChatRequest, parseCompletionRequest, type GenerationRequest } from "./openai/requests.ts";
+import {
+  chatTemplateFor,
+  parseChatRequest,
+  parseCompletionRequest,
+  type GenerationRequest,
+} from "./openai/requests.ts";
 import {
   chatCompletion,
   chunkWriter,
@@ -225,7 +230,10 @@ export async function startGateway(config: GatewayConfig, options: { runtime?: R
     }
     if (request.method === "POST" && (path === "/v1/chat/completions" || path === "/v1/completions")) {
       const body = await readJson(request);
-      const parsed = path === "/v1/chat/completions" ? parseChatRequest(body) : parseCompletionRequest(body);
+      const parsed =
+        path === "/v1/chat/completions"
+          ? parseChatRequest(body, chatTemplateFor(runtime.info?.chatTemplate))
+          : parseCompletionRequest(body);
       return complete(request, response, requestId, parsed, body as Record<string, unknown>);
     }
     throw notFound(`${request.method} ${path}`);

@@ -1,6 +1,7 @@
 // Request bodies of `POST /v1/chat/completions` and `POST /v1/completions`, checked the way
 // OpenAI's API checks them: every parameter this gateway cannot honour is refused with a 400
 // naming it, rather than silently ignored, so an application never gets output it did not ask for.
+import { ChatTemplateError, renderChatTemplate, type ChatTemplateSpec } from "../../../src/lib/onnx/chatTemplate.ts";
 import { badRequest, unsupportedParameter } from "./errors.ts";
 
 export interface GenerationRequest {
@@ -24,8 +25,15 @@ export interface ChatMessage {
   content: string;
 }
 
-/** The chat template a model without one of its own is given (role-prefixed turns). */
+/** How chat messages become the prompt the model continues. */
 export type ChatTemplate = (messages: readonly ChatMessage[]) => string;
+
+/** The model's own template where it has one, else role-prefixed turns. */
+export function chatTemplateFor(spec: ChatTemplateSpec | undefined): ChatTemplate {
+  return spec ? (messages) => renderChatTemplate(spec, messages) : plainChatTemplate;
+}
+
+/** The chat template a model without one of its own is given (role-prefixed turns). */
 
 export const plainChatTemplate: ChatTemplate = (messages) =>
   `${messages.map((m) => `${m.role === "assistant" ? "Assistant" : m.role === "user" ? "User" : "System"}: ${m.content}`).join("\n")}\nAssistant:`;
@@ -61,8 +69,21 @@ export function parseChatRequest(body: unknown, template: ChatTemplate = plainCh
         : tokens(maxTokens, b.max_completion_tokens === undefined ? "max_tokens" : "max_completion_tokens"),
     ),
     kind: "chat",
-    prompt: template(messages),
+    prompt: rendered(template, messages),
   };
+}
+
+/** The prompt, or a 400 naming the messages when the model's own template refuses them. */
+function rendered(template: ChatTemplate, messages: readonly ChatMessage[]): string {
+  try {
+    return template(messages);
+  } catch (error) {
+    if (!(error instanceof ChatTemplateError)) throw error;
+    throw badRequest(
+      `The model's chat template refused these messages: ${error.details ?? error.shortMessage}`,
+      "messages",
+    );
+  }
 }
 
 export function parseCompletionRequest(body: unknown): GenerationRequest {

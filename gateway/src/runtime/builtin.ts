@@ -114,7 +114,12 @@ export class BuiltinRuntime implements Runtime {
       throw error;
     }
     const previous = this.#current;
-    const info = { weightsCid, contextLength: model.contextLength, runtime: model.runtime };
+    const info = {
+      weightsCid,
+      contextLength: model.contextLength,
+      runtime: model.runtime,
+      ...(model.chatTemplate ? { chatTemplate: model.chatTemplate } : {}),
+    };
     this.#current = { worker, info };
     if (previous) void this.#retire(previous.worker);
     return info;

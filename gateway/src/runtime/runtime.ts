@@ -1,3 +1,5 @@
+import type { ChatTemplateSpec } from "../../../src/lib/onnx/chatTemplate.ts";
+
 // What the gateway needs of a model backend: the built-in one (onnxruntime-node in a worker
 // thread) or an OpenAI-compatible upstream (vLLM, llama.cpp's server, TGI) it meters in front of.
 
@@ -7,6 +9,8 @@ export interface RuntimeInfo {
   contextLength: number | undefined;
   /** "onnxruntime-node 1.30.0" or "upstream http://…". */
   runtime: string;
+  /** The model's own chat template, which chat requests are rendered with (built-in runtime). */
+  chatTemplate?: ChatTemplateSpec | undefined;
 }
 
 export interface GenerateInput {

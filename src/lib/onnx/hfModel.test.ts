@@ -86,6 +86,21 @@ describe("a model in the Hugging Face layout", () => {
     await Promise.all([layout.release(), first.release()]);
   });
 
+  it("carries the chat template of its tokenizer_config.json, which the gateway renders chat requests with", async () => {
+    const template = "{% for m in messages %}<|{{ m.role }}|>{{ m.content }}\n{% endfor %}<|assistant|>";
+    const tokenizerConfig = JSON.parse(
+      new TextDecoder().decode(await file("out-hf/tiny-stories-char/tokenizer_config.json")),
+    ) as Record<string, unknown>;
+    const withTemplate = await hfFolder({
+      "tokenizer_config.json": json({ ...tokenizerConfig, chat_template: template }),
+    });
+    const chat = await load("chat", { chat: withTemplate });
+    expect(chat.info.chatTemplate).toEqual({ template, bosToken: undefined, eosToken: undefined });
+    const plain = await load("out-hf/tiny-stories-char");
+    expect(plain.info.chatTemplate).toBeUndefined();
+    await Promise.all([chat.release(), plain.release()]);
+  });
+
   it.each([
     [
       "config.json that is not JSON",

@@ -4,6 +4,7 @@
 // `env.fetch` on a reserved host, so nothing is ever fetched from a hub. Sampling stays HEXS's own
 // (seeded, src/lib/onnx/sampling.ts); transformers.js runs the tokenizer and the decoder.
 import type * as Transformers from "@huggingface/transformers";
+import { chatTemplateOf } from "./chatTemplate.ts";
 import type { LoadedModel } from "./host.ts";
 import { ModelError, ModelInterfaceError, toModelError } from "./modelErrors.ts";
 import type { ForwardFunction, NextLogits } from "./sampling.ts";
@@ -141,7 +142,9 @@ export async function loadHfModel(weightsCid: string, config: HfConfig, options:
     throw toModelError(error, "load");
   }
   const fetchMs = sessionStart - fetchStart;
+  const tokenizerConfig = await reads.get("tokenizer_config.json")?.catch(() => undefined);
   reads.clear();
+  const chatTemplate = tokenizerConfig && chatTemplateOf(parseJsonOrUndefined(tokenizerConfig));
   try {
     checkDecoderInterface(model);
   } catch (error) {
@@ -177,6 +180,7 @@ export async function loadHfModel(weightsCid: string, config: HfConfig, options:
       fetchMs,
       sessionMs: now() - sessionStart,
       runtime: runtimeLabel(hf, options.device ?? "cpu"),
+      ...(chatTemplate ? { chatTemplate } : {}),
     },
   };
 }
@@ -270,6 +274,14 @@ function tokenizerOf(tokenizer: Transformers.PreTrainedTokenizer, vocabSize: num
     encode: (text) => tokenizer.encode(text, { add_special_tokens: false }),
     decode: (ids) => tokenizer.decode(Array.from(ids)),
   };
+}
+
+function parseJsonOrUndefined(bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return undefined;
+  }
 }
 
 function errorMessage(error: unknown): string {

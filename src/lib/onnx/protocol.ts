@@ -1,6 +1,7 @@
 // Messages between the page and a generation worker. One worker holds one model (one playground
 // column), so a model that runs out of memory or crashes takes down only its own column.
 import type { BenchmarkSet, TaskScore } from "./benchmark.ts";
+import type { ChatTemplateSpec } from "./chatTemplate.ts";
 import type { SerializedModelError } from "./modelErrors.ts";
 
 export interface GenerationSettings {
@@ -30,6 +31,8 @@ export interface ModelInfo {
   sessionMs: number;
   /** "onnxruntime-web 1.30.0 wasm, 1 thread". */
   runtime: string;
+  /** The chat template of its tokenizer_config.json, which chat requests are rendered with. */
+  chatTemplate?: ChatTemplateSpec | undefined;
 }
 
 export interface GenerationStats {
