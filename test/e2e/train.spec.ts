@@ -5,7 +5,16 @@ import { hardhat } from "viem/chains";
 import { agentAbi, agentLedgerAbi } from "../../src/lib/contracts/abis.ts";
 import type { AkashStandIn } from "../../dev/standins/akash/server.ts";
 import { e2eEnv } from "./support/app.ts";
-import { acceptCheapestBid, connectTrain, createDeployment, startStandIn, trainBase } from "./support/akash.ts";
+import {
+  acceptCheapestBid,
+  connectTrain,
+  createDeployment,
+  openTrain,
+  startStandIn,
+  trainBase,
+} from "./support/akash.ts";
+import { startHubStandIn } from "../../dev/standins/hub/server.ts";
+import { freePort } from "../../dev/stack/ports.ts";
 
 let standIn: AkashStandIn;
 test.beforeAll(async () => {
@@ -28,6 +37,23 @@ async function startRun(page: Page, datasetText: string, steps: number, account?
 
 test.describe("/train: fine-tuning on Akash (local stand-in)", () => {
   test.setTimeout(120_000);
+
+  test("a Hugging Face base is looked up on the hub: its ONNX export named, or a missing repo said", async ({
+    page,
+  }) => {
+    const hub = await startHubStandIn({ port: await freePort() });
+    try {
+      await openTrain(page, standIn, { hubUrl: hub.url });
+      await page.getByLabel("A Hugging Face model").check();
+      await page.getByLabel("Hugging Face id").fill("hexs-demo/tiny-verse-char");
+      await expect(page.getByTestId("hub-base")).toContainText("has an ONNX export (onnx/model.onnx)");
+      await page.getByLabel("Hugging Face id").fill("hexs-demo/no-such-model");
+      await expect(page.getByTestId("hub-base")).toContainText("hexs-demo/no-such-model");
+      await expect(page.getByTestId("hub-base")).toHaveAttribute("role", "alert");
+    } finally {
+      await hub.stop();
+    }
+  });
 
   test("from a marketplace agent to a published version with its lease record", async ({ page }) => {
     const verse = (await readFile(new URL("../../models/corpus/verse.txt", import.meta.url), "utf8")).slice(0, 6000);
