@@ -1,7 +1,9 @@
-// Playground benchmark section: generation speed of each demo model in headless Chromium
-// (onnxruntime-web WASM, the production worker of the built site) and in onnxruntime-node on
-// the same machine, prompt and settings, with their ratio; and time to first token including
-// loading the weights from a local IPFS node, with a cold and a warm browser cache.
+// Playground benchmark section: generation speed of each demo model, in both weight layouts —
+// HEXS's first format (onnxruntime directly, the whole window re-run per token) and the Hugging
+// Face layout (transformers.js, KV cache) — in headless Chromium (the production worker of the
+// built site, WASM) and in onnxruntime-node on the same machine, prompt and settings, with their
+// ratios; and time to first token including loading the weights from a local IPFS node, with a
+// cold and a warm browser cache.
 import { readdir, readFile } from "node:fs/promises";
 import { mkdtemp, rm } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
@@ -14,6 +16,7 @@ import { ROOT, runToCompletion } from "../stack/processes.ts";
 import { packFiles } from "../../src/lib/ipfs/car.ts";
 import { kuboAdapter } from "../../src/lib/ipfs/kubo.ts";
 import { uploadCar } from "../../src/lib/ipfs/upload.ts";
+import { HF_FOLDER_FILES } from "../../models/hf/writeFolder.ts";
 import { folderReader } from "../../src/lib/onnx/folderReader.ts";
 import { loadModel } from "../../src/lib/onnx/loadModel.ts";
 import { generate } from "../../src/lib/onnx/sampling.ts";
@@ -25,8 +28,22 @@ import { CHROMIUM_ARGS, chromiumExecutablePath } from "../chromium.ts";
 
 const MODELS = ["tiny-stories-char", "tiny-verse-char"] as const;
 const PROMPT = "Once upon a time";
-/** Greedy, so both runtimes do exactly the same work; 200 tokens keep the 64-token window full. */
+/** Greedy, so every runtime does exactly the same work; 200 tokens keep the 64-token window full. */
 const SETTINGS: GenerationSettings = { temperature: 0, maxNewTokens: 200, seed: 1 };
+/** New tokens within the 64-token context (the 16-character prompt included), and past it. */
+const LENGTHS = [40, 200] as const;
+
+/** A demo model's weights folder in each layout, path → bytes. */
+const LAYOUTS = {
+  "first format": async (name: string) => ({
+    "model.onnx": await readFile(join(ROOT, `models/out/${name}/model.onnx`)),
+    "tokenizer.json": await readFile(join(ROOT, `models/out/${name}/tokenizer.json`)),
+  }),
+  "Hugging Face layout": async (name: string): Promise<Record<string, Buffer>> =>
+    Object.fromEntries(
+      await Promise.all(HF_FOLDER_FILES.map(async (path) => [path, await readFile(join(ROOT, `models/out-hf/${name}/${path}`))])),
+    ),
+} satisfies Record<string, (name: string) => Promise<Record<string, Buffer>>>;
 const RUNS = 5;
 const PREFIX = "/ipfs/bafybeibenchplaygroundsite/";
 
@@ -44,35 +61,49 @@ export async function run(): Promise<BenchSection> {
     await page.goto(`${site.url}`);
     const workerUrl = new URL(`_app/immutable/workers/${workerFile}`, page.url()).href;
     for (const name of MODELS) {
-      const files = {
-        model: new Uint8Array(await readFile(join(ROOT, `models/out/${name}/model.onnx`))),
-        tokenizer: new Uint8Array(await readFile(join(ROOT, `models/out/${name}/tokenizer.json`))),
-      };
-      const car = await packFiles([
-        { path: "model.onnx", content: files.model },
-        { path: "tokenizer.json", content: files.tokenizer },
-      ]);
-      const cid = (await uploadCar(kuboAdapter({ url: ipfs.url }), car)).cid.toString();
-
-      const node = await nodeTokensPerSecond(name);
-      const cold: BrowserRun[] = [];
-      const warm: BrowserRun[] = [];
-      for (let i = 0; i < RUNS; i++) {
-        await page.evaluate(() => caches.delete("hexs-weights-v1"));
-        cold.push(await browserRun(page, workerUrl, cid, ipfs.url));
-        warm.push(await browserRun(page, workerUrl, cid, ipfs.url));
+      const texts = new Set<string>();
+      const speed: Record<string, { browser: number; node: Record<number, number> }> = {};
+      for (const [layout, filesOf] of Object.entries(LAYOUTS)) {
+        const files = await filesOf(name);
+        const car = await packFiles(Object.entries(files).map(([path, bytes]) => ({ path, content: new Uint8Array(bytes) })));
+        const cid = (await uploadCar(kuboAdapter({ url: ipfs.url }), car)).cid.toString();
+        const node: Record<number, number> = {};
+        for (const length of LENGTHS) node[length] = await nodeTokensPerSecond(layout === "first format" ? "out" : "out-hf", name, length);
+        const cold: BrowserRun[] = [];
+        const warm: BrowserRun[] = [];
+        for (let i = 0; i < RUNS; i++) {
+          await page.evaluate(() => caches.delete("hexs-weights-v1"));
+          cold.push(await browserRun(page, workerUrl, cid, ipfs.url));
+          warm.push(await browserRun(page, workerUrl, cid, ipfs.url));
+        }
+        if (cold.some((r) => r.cached) || warm.some((r) => !r.cached)) throw new Error("cache state is not what the run expects");
+        for (const r of [...cold, ...warm]) texts.add(r.text);
+        const browserTps = median(warm.map((r) => r.tokensPerSecond));
+        speed[layout] = { browser: browserTps, node };
+        metrics.push(
+          { name: `${name}, ${layout}: tokens/s, Chromium WASM (1 thread)`, value: round(browserTps), unit: "tokens/s" },
+          ...LENGTHS.map((length) => ({
+            name: `${name}, ${layout}: tokens/s, onnxruntime-node, ${length} new tokens`,
+            value: round(node[length]!),
+            unit: "tokens/s",
+          })),
+          { name: `${name}, ${layout}: Chromium / Node (200 tokens)`, value: round(browserTps / node[200]!, 3), unit: "ratio" },
+          { name: `${name}, ${layout}: first token incl. load, cold cache`, value: round(median(cold.map((r) => r.firstTokenMs))), unit: "ms" },
+          { name: `${name}, ${layout}: first token incl. load, warm cache`, value: round(median(warm.map((r) => r.firstTokenMs))), unit: "ms" },
+          { name: `${name}, ${layout}: of which weights read, cold (IPFS, verified)`, value: round(median(cold.map((r) => r.fetchMs))), unit: "ms" },
+          { name: `${name}, ${layout}: of which weights read, warm (Cache Storage)`, value: round(median(warm.map((r) => r.fetchMs))), unit: "ms" },
+        );
       }
-      if (cold.some((r) => r.cached) || warm.some((r) => !r.cached)) throw new Error("cache state is not what the run expects");
-      if (new Set([...cold, ...warm].map((r) => r.text)).size !== 1) throw new Error("runs produced different greedy text");
-      const browserTps = median(warm.map((r) => r.tokensPerSecond));
+      // Same weights, same greedy decoding: both layouts, every run, must write the same text.
+      if (texts.size !== 1) throw new Error(`${name}: the runs produced different greedy text`);
+      const [first, hf] = [speed["first format"]!, speed["Hugging Face layout"]!];
       metrics.push(
-        { name: `${name}: tokens/s, Chromium WASM (1 thread)`, value: round(browserTps), unit: "tokens/s" },
-        { name: `${name}: tokens/s, onnxruntime-node`, value: round(node), unit: "tokens/s" },
-        { name: `${name}: Chromium / Node`, value: round(browserTps / node, 3), unit: "ratio" },
-        { name: `${name}: first token incl. load, cold cache`, value: round(median(cold.map((r) => r.firstTokenMs))), unit: "ms" },
-        { name: `${name}: first token incl. load, warm cache`, value: round(median(warm.map((r) => r.firstTokenMs))), unit: "ms" },
-        { name: `${name}: of which weights read, cold (IPFS, verified)`, value: round(median(cold.map((r) => r.fetchMs))), unit: "ms" },
-        { name: `${name}: of which weights read, warm (Cache Storage)`, value: round(median(warm.map((r) => r.fetchMs))), unit: "ms" },
+        { name: `${name}: Hugging Face layout / first format, Chromium`, value: round(hf.browser / first.browser, 3), unit: "ratio" },
+        ...LENGTHS.map((length) => ({
+          name: `${name}: Hugging Face layout / first format, Node, ${length} new tokens`,
+          value: round(hf.node[length]! / first.node[length]!, 3),
+          unit: "ratio",
+        })),
       );
     }
   } finally {
@@ -84,7 +115,10 @@ export async function run(): Promise<BenchSection> {
   return {
     title: "Playground: in-browser inference",
     method:
-      `Prompt "${PROMPT}", greedy, ${SETTINGS.maxNewTokens} new tokens (the 64-token window re-run per token, no KV cache). ` +
+      `Prompt "${PROMPT}", greedy, ${SETTINGS.maxNewTokens} new tokens in Chromium, ${LENGTHS.join(" and ")} in Node. ` +
+      `Each model in both layouts: HEXS's first format (the 64-token window re-run per token, no cache) and the ` +
+      `Hugging Face layout (transformers.js; each token run once on the KV cache while the 64-position context ` +
+      `lasts, then the last 64 tokens re-run per token, as the first format does). ` +
       `Chromium: the built site's generation worker (onnxruntime-web WASM served by the site under a sub-path without ` +
       `COOP/COEP, so one thread), headless /usr/bin/chromium, weights from a local IPFS node (dev/ipfs) read through the ` +
       `verified reader; each run is a fresh worker, "first token incl. load" is from the load request to the first ` +
@@ -95,19 +129,20 @@ export async function run(): Promise<BenchSection> {
   };
 }
 
-async function nodeTokensPerSecond(name: string): Promise<number> {
+async function nodeTokensPerSecond(folder: "out" | "out-hf", name: string, newTokens: number): Promise<number> {
   const model = await loadModel(name, {
     ort: ortNode as unknown as OrtRuntime,
+    hf: () => import("@huggingface/transformers"),
     useCache: false,
     runtime: "onnxruntime-node",
-    read: folderReader(pathToFileURL(join(ROOT, "models/out/"))),
+    read: folderReader(pathToFileURL(join(ROOT, `models/${folder}/`))),
   });
   const speeds: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const start = performance.now();
     let tokens = 0;
     const ids = model.tokenizer.encode(PROMPT);
-    for await (const _ of generate(model.next, ids, SETTINGS)) tokens++;
+    for await (const _ of generate(model.next, ids, { ...SETTINGS, maxNewTokens: newTokens })) tokens++;
     speeds.push((tokens * 1000) / (performance.now() - start));
   }
   await model.release();

@@ -35,9 +35,10 @@ async function postCar(bytes: Uint8Array, url = node.url): Promise<Response> {
 }
 
 describe("local IPFS node", () => {
-  it("round-trips a 100 MB file while the node's memory stays far below the file size", async () => {
+  it("round-trips a 200 MB file while the node's memory stays far below the file size", async () => {
+    const size = 200 * MB;
     const path = join(dir.path, "big.bin");
-    const expected = await writeRandomFile(path, 100 * MB);
+    const expected = await writeRandomFile(path, size);
     // The node runs in its own process so its memory is measured apart from the client's.
     const child = await spawnNode(join(dir.path, "child"));
     try {
@@ -49,15 +50,16 @@ describe("local IPFS node", () => {
       const car = await packFile(await openAsBlob(path));
       await uploadCar(kuboAdapter({ url: child.url }), car);
       const response = await fetch(`${child.url}/ipfs/${car.root}`);
-      expect(response.headers.get("content-length")).toBe(String(100 * MB));
-      expect(await sha256OfStream(response.body!)).toEqual({ hex: expected, bytes: 100 * MB });
+      expect(response.headers.get("content-length")).toBe(String(size));
+      expect(await sha256OfStream(response.body!)).toEqual({ hex: expected, bytes: size });
       const after = await memoryOf(child.pid);
-      // Measured 13-39 MB over runs on 2 cores (blocks in flight, socket buffers, heap growth);
-      // it does not grow with the file: 400 MB measured +53 MB.
+      // A constant, not a share of the file (blocks in flight, socket buffers, heap growth): 13-53 MB
+      // over runs for 100 MB on 2 cores, up to 82 MB with the machine loaded, +53 MB for 400 MB. A node
+      // that held the file would grow by at least its 200 MB.
       console.log(
-        `ipfs node: peak RSS growth ${((after.peak - before.rss) / MB).toFixed(1)} MB for a 100 MB round trip`,
+        `ipfs node: peak RSS growth ${((after.peak - before.rss) / MB).toFixed(1)} MB for a 200 MB round trip`,
       );
-      expect(after.peak - before.rss).toBeLessThan(50 * MB);
+      expect(after.peak - before.rss).toBeLessThan(size / 2);
     } finally {
       await child.stop();
     }
