@@ -176,7 +176,7 @@ export async function loadHfModel(weightsCid: string, config: HfConfig, options:
       parameterCount: undefined,
       contextLength,
       vocabSize,
-      cached: false,
+      cached: false, // loadModel, which reads through the browser cache, says when it was
       fetchMs,
       sessionMs: now() - sessionStart,
       runtime: runtimeLabel(hf, options.device ?? "cpu"),

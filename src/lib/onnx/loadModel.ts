@@ -59,13 +59,20 @@ export async function loadModel(weightsCid: string, options: LoadModelOptions): 
       throw new ModelError("bad-config", "This runtime cannot run models in the Hugging Face layout", {
         details: weightsCid,
       });
-    return loadHfModel(weightsCid, config, {
+    // Cached when every file the model needed came from the browser cache, config.json included.
+    let cached = configFile.cached;
+    const model = await loadHfModel(weightsCid, config, {
       hf: await options.hf(),
-      readFile: (path) => readIfPresent(path).then((file) => file?.bytes),
+      readFile: async (path) => {
+        const file = await readIfPresent(path);
+        if (file && !file.cached) cached = false;
+        return file?.bytes;
+      },
       ...(options.hfDevice ? { device: options.hfDevice } : {}),
       ...(options.sessionOptions ? { sessionOptions: options.sessionOptions as Record<string, unknown> } : {}),
       ...(options.now ? { now: options.now } : {}),
     });
+    return { ...model, info: { ...model.info, cached } };
   }
   const modelFile = await readIfPresent(MODEL_FILE);
   if (!modelFile)
