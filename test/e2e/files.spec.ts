@@ -25,13 +25,16 @@ test.describe("an agent's files, as on the Hub", () => {
       );
     }
 
-    const [download] = await Promise.all([
-      page.waitForEvent("download"),
-      files.getByRole("button", { name: "Download tokenizer.json" }).click(),
-    ]);
-    expect(download.suggestedFilename()).toBe("tokenizer.json");
-    const saved = await readFile((await download.path())!);
-    expect(saved.equals(await readFile(new URL("tokenizer.json", folder)))).toBe(true);
+    // A one-block file and a file of several blocks, each streamed and checked, saved byte for byte.
+    for (const path of ["tokenizer.json", "onnx/model.onnx"]) {
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        files.getByRole("button", { name: `Download ${path}` }).click(),
+      ]);
+      expect(download.suggestedFilename()).toBe(path.split("/").at(-1));
+      const saved = await readFile((await download.path())!);
+      expect(saved.equals(await readFile(new URL(path, folder))), path).toBe(true);
+    }
 
     const { weightsCid } = await chainClient().readContract({
       address: agent.agent,
