@@ -6,12 +6,16 @@ import type { HubRepo } from "./repos.ts";
 
 type ModelJson = Record<string, unknown>;
 
-/** Every field `expand` may name, computed from the repo. */
-function expandable(repo: HubRepo): ModelJson {
+/** What the Hub derives from a repo's files (its config, parameter counts), read once per repo. */
+const fileFacts = new WeakMap<HubRepo, ModelJson>();
+
+function factsFromFiles(repo: HubRepo): ModelJson {
+  const known = fileFacts.get(repo);
+  if (known) return known;
   const config = jsonFile(repo, "config.json");
   const tokenizerConfig = jsonFile(repo, "tokenizer_config.json");
   const weights = repo.files.get("model.safetensors");
-  return {
+  const facts: ModelJson = {
     ...(config && {
       config: {
         architectures: config.architectures,
@@ -33,6 +37,15 @@ function expandable(repo: HubRepo): ModelJson {
       },
     }),
     ...(weights && { safetensors: safetensorsSummary(weights.bytes) }),
+  };
+  fileFacts.set(repo, facts);
+  return facts;
+}
+
+/** Every field `expand` may name, computed from the repo. */
+function expandable(repo: HubRepo): ModelJson {
+  return {
+    ...factsFromFiles(repo),
     author: repo.author,
     cardData: repo.cardData,
     createdAt: repo.createdAt,
