@@ -53,9 +53,9 @@ describe("local IPFS node", () => {
       expect(response.headers.get("content-length")).toBe(String(size));
       expect(await sha256OfStream(response.body!)).toEqual({ hex: expected, bytes: size });
       const after = await memoryOf(child.pid);
-      // A constant, not a share of the file (blocks in flight, socket buffers, heap growth): 13-53 MB
-      // over runs for 100 MB on 2 cores, up to 82 MB with the machine loaded, +53 MB for 400 MB. A node
-      // that held the file would grow by at least its 200 MB.
+      // A constant, not a share of the file (blocks in flight, socket buffers, dead buffers awaiting a
+      // collection: gc.ts): 21-46 MB over runs on 2 cores. A node that held the file would grow by at
+      // least its 200 MB.
       console.log(
         `ipfs node: peak RSS growth ${((after.peak - before.rss) / MB).toFixed(1)} MB for a 200 MB round trip`,
       );
