@@ -18,6 +18,7 @@ export default ts.config(
       "src/lib/contracts/",
       "types/",
       ".hexs/",
+      "**/.venv/",
     ],
   },
   js.configs.recommended,

@@ -1,4 +1,4 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 // Unit tests live beside the code they test. They run without the SvelteKit plugin, so they
 // import only plain TypeScript modules.
@@ -11,6 +11,8 @@ export default defineConfig({
       "trainer/**/*.test.ts",
       "gateway/**/*.test.ts",
     ],
+    // The GPU trainer's Python environment (trainer/gpu/setup.sh): thousands of files, no tests of ours.
+    exclude: [...configDefaults.exclude, "**/.venv/**"],
     environment: "node",
     testTimeout: 60_000,
   },

@@ -14,3 +14,10 @@ try {
   );
   process.exitCode = 1;
 }
+
+if (process.env.HEXS_HOLD_AFTER_EXIT === "1") {
+  // On Akash an exited container is restarted, which would run the job again: the image sets
+  // this so the container idles after its final line until the dApp closes the lease.
+  console.log("HEXS job finished; idle until the lease is closed");
+  setInterval(() => undefined, 3_600_000);
+}

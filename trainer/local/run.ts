@@ -47,7 +47,8 @@ export function inputsFromEnv(env: NodeJS.ProcessEnv): TrainerInputs {
     batchSize: number(JOB_ENV.batchSize, 8),
     kuboApiUrl: need(JOB_ENV.outputKuboApi),
     gatewayUrl: env[JOB_ENV.ipfsGateway] || need(JOB_ENV.outputKuboApi),
-    hfEndpoint: env.HEXS_HF_ENDPOINT || "https://huggingface.co",
+    // HF_ENDPOINT is what transformers and huggingface_hub read; HEXS_HF_ENDPOINT is its older name here.
+    hfEndpoint: env.HF_ENDPOINT || env.HEXS_HF_ENDPOINT || "https://huggingface.co",
   };
 }
 

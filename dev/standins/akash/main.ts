@@ -1,6 +1,6 @@
 // `npm run akash:standin`: runs the local Akash stand-in alone until interrupted.
 // Port: --port 8090 or HEXS_AKASH_PORT; IPFS: --ipfs http://127.0.0.1:5001 or HEXS_IPFS_API_URL;
-// Hugging Face hub (or its stand-in): --hf <url> or HEXS_HF_ENDPOINT.
+// Hugging Face hub (or its stand-in): --hf <url> or HF_ENDPOINT.
 import { parseArgs } from "node:util";
 import { startAkashStandIn } from "./server.ts";
 
@@ -8,7 +8,7 @@ const { values } = parseArgs({
   options: {
     port: { type: "string", default: process.env.HEXS_AKASH_PORT ?? "8090" },
     ipfs: { type: "string", default: process.env.HEXS_IPFS_API_URL ?? "http://127.0.0.1:5001" },
-    hf: { type: "string", default: process.env.HEXS_HF_ENDPOINT ?? "" },
+    hf: { type: "string", default: process.env.HF_ENDPOINT ?? process.env.HEXS_HF_ENDPOINT ?? "" },
   },
 });
 

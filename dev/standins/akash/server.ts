@@ -96,7 +96,7 @@ export async function startAkashStandIn(options: AkashStandInOptions = {}): Prom
   const extraEnv: Record<string, string> = {};
   if (options.ipfsApiUrl) extraEnv.HEXS_OUTPUT_KUBO_API = options.ipfsApiUrl;
   if (options.ipfsApiUrl) extraEnv.HEXS_IPFS_GATEWAY = options.ipfsApiUrl;
-  if (options.hfEndpoint) extraEnv.HEXS_HF_ENDPOINT = options.hfEndpoint;
+  if (options.hfEndpoint) extraEnv.HF_ENDPOINT = options.hfEndpoint;
   const provider = providerApi(chain, { extraEnv });
   events.onLeaseEnded = (lease) => provider.stopLease(lease.ref.owner, lease.ref.dseq, lease.ref.provider);
   const bidTimers = new Set<NodeJS.Timeout>();

@@ -1,6 +1,6 @@
 // `npm run hub:standin`: runs the local Hugging Face hub stand-in alone until interrupted.
 // Port: --port 8091 or HEXS_HUB_PORT. Point the dApp at it with VITE_HEXS_HUB_URL (or on
-// /settings), and the trainer with HEXS_HF_ENDPOINT.
+// /settings), and the trainers with HF_ENDPOINT.
 import { parseArgs } from "node:util";
 import { startHubStandIn } from "./server.ts";
 

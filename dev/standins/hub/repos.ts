@@ -12,6 +12,8 @@ import { renderReadme, type CardData } from "./modelCard.ts";
 export interface HubModelSource {
   id: string;
   dir: string;
+  /** A gated repo: its files (all but the card) only for a request bearing one of these tokens. */
+  gated?: { grantedTokens: readonly string[] };
 }
 
 export const DEMO_MODELS: readonly HubModelSource[] = [
@@ -40,6 +42,8 @@ export interface HubRepo {
   cardData: CardData;
   tags: string[];
   files: Map<string, HubFile>;
+  /** Tokens with access to a gated repo; undefined for a public one. */
+  grantedTokens?: readonly string[];
   downloads: number;
   likes: number;
 }
@@ -87,6 +91,7 @@ async function loadRepo(source: HubModelSource): Promise<HubRepo> {
     cardData,
     tags: hubTags(cardData),
     files,
+    ...(source.gated ? { grantedTokens: source.gated.grantedTokens } : {}),
     downloads: 0,
     likes: 0,
   };

@@ -115,7 +115,37 @@ function checkRevision(repo: HubRepo, response: ServerResponse, revision: string
   return false;
 }
 
+/** Files anyone may read from a gated repo: the card and the attributes, as on the Hub. */
+const UNGATED_FILES = new Set(["README.md", ".gitattributes"]);
+
+/**
+ * A gated repo's files need a token with access: none is 401, one
+ * without access 403, both with X-Error-Code GatedRepo, which huggingface_hub turns into
+ * GatedRepoError (utils/_http.py, hf_raise_for_status).
+ */
+function gateAllows(repo: HubRepo, filePath: string, request: IncomingMessage, response: ServerResponse): boolean {
+  if (!repo.grantedTokens || UNGATED_FILES.has(filePath)) return true;
+  const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1];
+  if (token && repo.grantedTokens.includes(token)) return true;
+  if (!token)
+    sendError(
+      response,
+      401,
+      "GatedRepo",
+      `Access to model ${repo.id} is restricted. You must have access to it and be authenticated to access it. Please log in.`,
+    );
+  else
+    sendError(
+      response,
+      403,
+      "GatedRepo",
+      `Access to model ${repo.id} is restricted and you are not in the authorized list. Visit https://huggingface.co/${repo.id} to ask for access.`,
+    );
+  return false;
+}
+
 function sendFile(repo: HubRepo, filePath: string, request: IncomingMessage, response: ServerResponse): void {
+  if (!gateAllows(repo, filePath, request, response)) return;
   const file = repo.files.get(filePath);
   if (!file) {
     sendError(response, 404, "EntryNotFound", `${filePath} does not exist on "main"`);

@@ -165,4 +165,34 @@ describe("the Hugging Face hub stand-in, through @huggingface/hub", () => {
     expect(part.headers.get("access-control-expose-headers")).toContain("content-range");
     expect((await part.arrayBuffer()).byteLength).toBe(4);
   });
+
+  it("serves a gated repo's card to anyone and its files only with a token that has access", async () => {
+    const gated = await startHubStandIn({
+      models: [{ id: "org/gated-verse", dir: "tiny-verse-char", gated: { grantedTokens: ["hf_granted"] } }],
+    });
+    try {
+      const info = await modelInfo({ hubUrl: gated.url, name: "org/gated-verse" });
+      expect(info.gated).toBe("manual");
+      expect(await downloadFile({ hubUrl: gated.url, repo: "org/gated-verse", path: "README.md" })).not.toBeNull();
+      const config = `${gated.url}/org/gated-verse/resolve/main/config.json`;
+      const anonymous = await fetch(config);
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.headers.get("x-error-code")).toBe("GatedRepo");
+      expect(anonymous.headers.get("x-error-message")).toContain("You must have access to it and be authenticated");
+      const refused = await fetch(config, { headers: { authorization: "Bearer hf_other" } });
+      expect(refused.status).toBe(403);
+      expect(refused.headers.get("x-error-message")).toContain("not in the authorized list");
+      const granted = await fetch(config, { headers: { authorization: "Bearer hf_granted" } });
+      expect(granted.status).toBe(200);
+      expect(new Uint8Array(await granted.arrayBuffer())).toEqual(
+        new Uint8Array(await modelFile("tiny-verse-char", "config.json")),
+      );
+      const viaClient = await downloadFile({ hubUrl: gated.url, repo: "org/gated-verse", path: "config.json" }).catch(
+        (e: unknown) => e,
+      );
+      expect((viaClient as HubApiError).statusCode).toBe(401);
+    } finally {
+      await gated.stop();
+    }
+  });
 });

@@ -52,7 +52,8 @@ function expandable(repo: HubRepo): ModelJson {
     disabled: false,
     downloads: repo.downloads,
     downloadsAllTime: repo.downloads,
-    gated: false,
+    // The Hub's values: false, "auto" (approved at once) or "manual" (the author approves).
+    gated: repo.grantedTokens ? "manual" : false,
     lastModified: repo.lastModified,
     library_name: repo.cardData.library_name,
     likes: repo.likes,

@@ -34,7 +34,7 @@ export interface TrainingJob {
   /** Highest price per block accepted from a provider, in `denom`'s smallest unit. */
   maxPricePerBlock: number;
   denom: string;
-  /** Extra environment, e.g. HEXS_HF_ENDPOINT or an upload token. Never put secrets you would not give the provider. */
+  /** Extra environment, e.g. HF_ENDPOINT or an upload token. Never put secrets you would not give the provider. */
   env?: Record<string, string>;
 }
 
