@@ -122,6 +122,66 @@ test.describe("/train: fine-tuning on Akash (local stand-in)", () => {
     await expect(page.getByTestId("lease")).toContainText(`provider ${lease.ref.provider}, dseq ${dseq}`);
   });
 
+  test("a Hugging Face base fine-tuned by the GPU trainer becomes a new agent that answers in the playground", async ({
+    page,
+  }) => {
+    test.setTimeout(240_000);
+    const hub = await startHubStandIn({ port: await freePort() });
+    // The stand-in provider runs an image of the GPU trainer as trainer/gpu on this machine's CPU.
+    const gpuStandIn = await startStandIn({ hfEndpoint: hub.url });
+    try {
+      await connectTrain(page, gpuStandIn, false, { hubUrl: hub.url }, 7);
+      await page.getByLabel("A Hugging Face model").check();
+      await page.getByLabel("Hugging Face id").fill("hexs-demo/tiny-stories-char");
+      await expect(page.getByLabel("Trainer")).toHaveValue("gpu");
+      await expect(page.getByTestId("trainer-image")).toHaveText("Image: ghcr.io/hexs/trainer-gpu:0.1.0");
+      const verse = (await readFile(new URL("../../models/corpus/verse.txt", import.meta.url), "utf8"))
+        .split("\n")
+        .filter((line) => line.trim())
+        .slice(0, 80);
+      const jsonl = verse.map((text) => JSON.stringify({ text })).join("\n");
+      await page
+        .getByLabel("Upload a text file")
+        .setInputFiles({ name: "verse.jsonl", mimeType: "application/jsonl", buffer: Buffer.from(jsonl) });
+      await expect(page.getByLabel("Dataset CID")).toHaveValue(/^baf/, { timeout: 15_000 });
+      await page.getByLabel("Steps").fill("30");
+      await page.getByRole("button", { name: "Check SDL" }).click();
+      await expect(page.getByTestId("sdl")).toContainText(`image: "ghcr.io/hexs/trainer-gpu:0.1.0"`, {
+        timeout: 15_000,
+      });
+      await expect(page.getByTestId("sdl")).toContainText("HEXS_METHOD=lora");
+      await expect(page.getByTestId("sdl")).toContainText("HEXS_BASE_HF_ID=hexs-demo/tiny-stories-char");
+      await page.getByRole("button", { name: "Create deployment" }).click();
+      const dseq = await acceptCheapestBid(page);
+
+      await expect(page.getByTestId("job-log")).toContainText("as the GPU trainer (trainer/gpu", { timeout: 30_000 });
+      await expect(page.getByTestId("outcome")).toContainText("Job finished", { timeout: 150_000 });
+      await expect(page.getByTestId("closed")).toContainText(`Deployment ${dseq} closed`);
+      await page.getByRole("button", { name: "Write the model card and publish" }).click();
+      await expect(page).toHaveURL(/#\/create$/);
+      await page.getByLabel("Agent name").fill("Verse LoRA from the Hub");
+      await page.getByRole("button", { name: "Create agent" }).click();
+      await expect(page.getByRole("heading", { level: 1, name: "Verse LoRA from the Hub" })).toBeVisible({
+        timeout: 20_000,
+      });
+      await expect(page.getByTestId("model-card-error")).toHaveCount(0);
+      const agent = /#\/agent\/(0x[0-9a-fA-F]{40})/.exec(page.url())![1]!;
+
+      // The playground runs the exported ONNX graph (transformers.js, KV cache) from IPFS.
+      await page.goto(`${e2eEnv().siteUrl}#/playground?agent=${agent}`);
+      const column = page.getByRole("article", { name: "Verse LoRA from the Hub" });
+      await expect(column.getByTestId("runtime")).toContainText("transformers.js", { timeout: 60_000 });
+      await page.getByLabel("Prompt").fill("The willow");
+      await page.getByRole("button", { name: "Generate", exact: true }).click();
+      await expect(column.getByTestId("token-count")).toContainText(/\d+/, { timeout: 60_000 });
+      await expect(column.getByTestId("column-output")).not.toBeEmpty();
+      await expect(column.getByTestId("column-error")).toHaveCount(0);
+    } finally {
+      await gpuStandIn.stop();
+      await hub.stop();
+    }
+  });
+
   test("a failed job closes the deployment and publishes nothing", async ({ page }) => {
     const { base, dseq } = await startRun(page, "far too little text", 20);
     const before = await versionCount(base.agent);

@@ -1,10 +1,31 @@
-// Runs a lease's workload on this machine: every image is run as the local trainer
-// (trainer/local), with the environment from the manifest — the same contract a GPU trainer
-// image implements on a real provider. Output lines are kept for the logs API.
+// Runs a lease's workload on this machine, with the environment from the manifest: an image of
+// HEXS's GPU trainer runs trainer/gpu (Python, on CPU, from its environment trainer/gpu/.venv);
+// every other image runs as the tiny trainer (trainer/local) — the contract any trainer image
+// implements on a real provider. Output lines are kept for the logs API.
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { trainerOfImage } from "../../../src/lib/akash/trainers.ts";
 
-const TRAINER = fileURLToPath(new URL("../../../trainer/local/main.ts", import.meta.url));
+const TINY_TRAINER = fileURLToPath(new URL("../../../trainer/local/main.ts", import.meta.url));
+const GPU_TRAINER_DIR = fileURLToPath(new URL("../../../trainer/gpu/", import.meta.url));
+const GPU_TRAINER_PYTHON = `${GPU_TRAINER_DIR}.venv/bin/python`;
+
+/** The command that stands in for `image`'s entry point here, and how to say so in the log. */
+function commandFor(image: string): { file: string; args: string[]; cwd?: string; says: string } {
+  if (trainerOfImage(image) === "gpu")
+    return {
+      file: GPU_TRAINER_PYTHON,
+      args: ["-m", "hexs_trainer"],
+      cwd: GPU_TRAINER_DIR,
+      says: `running image ${image} as the GPU trainer (trainer/gpu, on this machine's CPU)`,
+    };
+  return {
+    file: process.execPath,
+    args: [TINY_TRAINER],
+    says: `running image ${image} as the local trainer (trainer/local)`,
+  };
+}
 
 export interface LogEntry {
   name: string;
@@ -27,9 +48,11 @@ export function startJob(p: {
   extraEnv: Record<string, string>;
 }): Job {
   const pod = `${p.service}-${Math.random().toString(36).slice(2, 8)}`;
-  const child: ChildProcess = spawn(process.execPath, [TRAINER], {
+  const command = commandFor(p.image);
+  const child: ChildProcess = spawn(command.file, command.args, {
     env: { PATH: process.env.PATH ?? "", ...p.extraEnv, ...p.env },
     stdio: ["ignore", "pipe", "pipe"],
+    ...(command.cwd ? { cwd: command.cwd } : {}),
   });
   const job: Job = {
     lines: [],
@@ -45,7 +68,9 @@ export function startJob(p: {
     job.lines.push(line);
     for (const listener of job.listeners) listener(line);
   };
-  emit(`stand-in provider: running image ${p.image} as the local trainer (trainer/local)`);
+  emit(`stand-in provider: ${command.says}`);
+  if (!existsSync(command.file))
+    emit("stand-in provider: the GPU trainer's environment is missing; run trainer/gpu/setup.sh");
   const split = (stream: NodeJS.ReadableStream | null) => {
     let rest = "";
     stream?.on("data", (chunk: Buffer) => {
@@ -57,12 +82,18 @@ export function startJob(p: {
   };
   split(child.stdout);
   split(child.stderr);
-  child.once("exit", (code) => {
+  let ended = false;
+  const end = (code: number | null) => {
+    if (ended) return;
+    ended = true;
     // Let the last stdout chunks land before announcing the end.
     setTimeout(() => {
       job.exitCode = code;
       for (const listener of job.listeners) listener(undefined);
     }, 50);
-  });
+  };
+  child.once("exit", end);
+  // A command that cannot start (a missing environment) ends the pod as a crash would.
+  child.once("error", (error) => (emit(`stand-in provider: ${error.message}`), end(127)));
   return job;
 }
