@@ -11,6 +11,7 @@ const SECTIONS: Record<string, () => Promise<{ run: () => Promise<BenchSection> 
   akash: () => import("./akash.ts"),
   marketplace: () => import("./marketplace.ts"),
   gateway: () => import("./gateway.ts"),
+  trainer: () => import("./trainer.ts"),
 };
 
 const wanted = process.argv.slice(2);

@@ -1,8 +1,6 @@
 // The GPU trainer (Python: transformers + PEFT + Optimum) run as a job, on CPU, against the local
 // IPFS node and the hub stand-in: what a lease on Akash runs, end to end into the gateway's runtime.
 // Its environment is trainer/gpu/.venv, which `npm test` builds first (trainer/gpu/setup.sh).
-import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -15,7 +13,7 @@ import { startTamperingGateway } from "../../dev/ipfs/tamperingGateway.ts";
 import { DEMO_MODELS } from "../../dev/standins/hub/repos.ts";
 import { startHubStandIn, type HubStandIn } from "../../dev/standins/hub/server.ts";
 import { HF_FOLDER_FILES } from "../../models/hf/writeFolder.ts";
-import { parseProgress, type ProgressEvent, type ResultEvent } from "../../src/lib/akash/progress.ts";
+import type { ProgressEvent, ResultEvent } from "../../src/lib/akash/progress.ts";
 import { decodeFloat32Safetensors } from "../../src/lib/hf/safetensors.ts";
 import { packFile, packFiles } from "../../src/lib/ipfs/car.ts";
 import { verifiedRead } from "../../src/lib/ipfs/fetch.ts";
@@ -27,9 +25,8 @@ import { loadModel } from "../../src/lib/onnx/loadModel.ts";
 import { generate } from "../../src/lib/onnx/sampling.ts";
 import type { OrtRuntime } from "../../src/lib/onnx/session.ts";
 import { readUnixfs } from "../local/ipfs.ts";
+import { runGpuTrainer, type GpuTrainerRun } from "./runJob.ts";
 
-const HERE = new URL("./", import.meta.url).pathname;
-const PYTHON = join(HERE, ".venv/bin/python");
 const MODELS = new URL("../../models/", import.meta.url);
 const GRANTED = "hf_granted_for_the_test";
 
@@ -38,7 +35,6 @@ let node: IpfsNode;
 let hub: HubStandIn;
 
 beforeAll(async () => {
-  if (!existsSync(PYTHON)) throw new Error("trainer/gpu/.venv is missing: run trainer/gpu/setup.sh (npm test does)");
   dir = await mkdtemp(join(tmpdir(), "hexs-gpu-trainer-"));
   node = await startIpfsNode({ dataDir: dir, port: 0, host: "127.0.0.1" });
   hub = await startHubStandIn({
@@ -74,45 +70,23 @@ async function pinModelFolder(name: string): Promise<string> {
   return pin(await packFiles(files));
 }
 
-interface JobRun {
-  events: ProgressEvent[];
-  stdout: string;
-  code: number | null;
-}
-
-/** Runs `python -m hexs_trainer` with the job's variables only, as a container gets them. */
-function runJob(env: Record<string, string>): Promise<JobRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, ["-m", "hexs_trainer"], {
-      cwd: HERE,
-      env: { PATH: process.env.PATH ?? "", HOME: dir, HF_HUB_OFFLINE: "1", HEXS_OUTPUT_KUBO_API: node.url, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once("error", reject);
-    child.once("close", (code) => {
-      const events = stdout
-        .split("\n")
-        .map(parseProgress)
-        .filter((event): event is ProgressEvent => event !== undefined);
-      if (events.length === 0) reject(new Error(`the trainer printed no progress line (exit ${code}):\n${stderr}`));
-      else resolve({ events, stdout, code });
-    });
-  });
+/** A job with the test's IPFS node as its upload target, failing loudly if it printed no progress at all. */
+async function runJob(env: Record<string, string>): Promise<GpuTrainerRun> {
+  const run = await runGpuTrainer({ HOME: dir, HEXS_OUTPUT_KUBO_API: node.url, ...env });
+  if (run.events.length === 0)
+    throw new Error(`the trainer printed no progress line (exit ${run.code}):\n${run.stderr}`);
+  return run;
 }
 
 /** The one final line, which must be the last progress line and the only one of its kind. */
-function finalOf(run: JobRun): ProgressEvent {
+function finalOf(run: GpuTrainerRun): ProgressEvent {
   const finals = run.events.filter((event) => event.event === "result" || event.event === "failed");
   expect(finals).toHaveLength(1);
   expect(run.events.at(-1)).toBe(finals[0]);
   return finals[0]!;
 }
 
-function failureOf(run: JobRun): string {
+function failureOf(run: GpuTrainerRun): string {
   const final = finalOf(run);
   expect(run.code).toBe(1);
   if (final.event !== "failed") throw new Error(`expected a failed line, got ${JSON.stringify(final)}`);
@@ -193,6 +167,14 @@ describe("the GPU trainer (transformers + PEFT), run on CPU", () => {
     const tunedText = await sampleText(fineTuned);
     expect(tunedText.length).toBeGreaterThan(10);
     expect(tunedText).not.toBe(await sampleText(base));
+
+    // The result is itself a base: an agent publishing it can be fine-tuned again.
+    const again = await runJob({
+      HEXS_BASE_WEIGHTS_CID: result.weightsCid,
+      HEXS_DATASET_CID: datasetCid,
+      HEXS_STEPS: "2",
+    });
+    expect(finalOf(again)).toMatchObject({ event: "result", metrics: { base: `ipfs:${result.weightsCid}` } });
   }, 240_000);
 
   it("takes a base from the hub at HF_ENDPOINT and trains on a dataset of 3 lines", async () => {

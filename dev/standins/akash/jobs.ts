@@ -6,17 +6,16 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { trainerOfImage } from "../../../src/lib/akash/trainers.ts";
+import { GPU_TRAINER_ARGS, GPU_TRAINER_DIR, GPU_TRAINER_PYTHON } from "../../../trainer/gpu/runJob.ts";
 
 const TINY_TRAINER = fileURLToPath(new URL("../../../trainer/local/main.ts", import.meta.url));
-const GPU_TRAINER_DIR = fileURLToPath(new URL("../../../trainer/gpu/", import.meta.url));
-const GPU_TRAINER_PYTHON = `${GPU_TRAINER_DIR}.venv/bin/python`;
 
 /** The command that stands in for `image`'s entry point here, and how to say so in the log. */
 function commandFor(image: string): { file: string; args: string[]; cwd?: string; says: string } {
   if (trainerOfImage(image) === "gpu")
     return {
       file: GPU_TRAINER_PYTHON,
-      args: ["-m", "hexs_trainer"],
+      args: GPU_TRAINER_ARGS,
       cwd: GPU_TRAINER_DIR,
       says: `running image ${image} as the GPU trainer (trainer/gpu, on this machine's CPU)`,
     };
