@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 export const CORS_HEADERS = {
   "Access-Control-Allow-Origin": "*",
   "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
-  "Access-Control-Allow-Headers": "Content-Type, Range, User-Agent, X-Requested-With, Accept",
+  "Access-Control-Allow-Headers": "Authorization, Content-Type, Range, User-Agent, X-Requested-With, Accept",
   "Access-Control-Expose-Headers":
     "Content-Length, Content-Range, Etag, X-Ipfs-Path, X-Ipfs-Roots, X-Chunked-Output, X-Stream-Output, X-Stream-Error",
 } as const;

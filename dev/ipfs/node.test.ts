@@ -105,6 +105,41 @@ describe("local IPFS node", () => {
   });
 });
 
+describe("API.Authorizations, as Kubo has them", () => {
+  it("serves only a secret's allowed paths, and refuses anything else with Kubo's 403", async () => {
+    const guarded = await startIpfsNode({
+      dataDir: join(dir.path, "guarded"),
+      port: 0,
+      host: "127.0.0.1",
+      rpcAuthorizations: [{ authSecret: "bearer:job-upload-token", allowedPaths: ["/api/v0/dag/import"] }],
+    });
+    try {
+      const car = await packJson({ guarded: true });
+      const upload = (headers: Record<string, string>) => uploadCar(kuboAdapter({ url: guarded.url, headers }), car);
+      const wrong: Record<string, string>[] = [
+        {},
+        { authorization: "Bearer another-token" },
+        { authorization: "Basic job-upload-token" },
+      ];
+      for (const headers of wrong) {
+        const refused = await upload(headers).catch((error: unknown) => error);
+        expect(refused).toBeInstanceOf(IpfsUploadError);
+        expect(String((refused as IpfsUploadError).details)).toContain("Kubo RPC Access Denied");
+      }
+      await expect(upload({ authorization: "Bearer job-upload-token" })).resolves.toMatchObject({ cid: car.root });
+      // The same secret may not call what it was not given; the gateway stays open to reads.
+      const pins = await fetch(`${guarded.url}/api/v0/pin/ls`, {
+        method: "POST",
+        headers: { authorization: "Bearer job-upload-token" },
+      });
+      expect(pins.status).toBe(403);
+      expect(await (await fetch(`${guarded.gatewayUrl}/ipfs/${car.root}`)).json()).toEqual({ guarded: true });
+    } finally {
+      await guarded.stop();
+    }
+  });
+});
+
 describe("rejecting bad uploads", () => {
   it("rejects a CAR with a tampered block and stores nothing under its CID", async () => {
     const car = await packFile(new Uint8Array(3 * 1024 * 1024).fill(7).map((v, i) => (v + i) & 0xff));

@@ -13,6 +13,7 @@ import { CORS_HEADERS, discardBody, sendText } from "./http.ts";
 import { loadIdentity } from "./identity.ts";
 import { pinStore } from "./pins.ts";
 import { handleRpc } from "./rpc.ts";
+import { rpcGate, sendAccessDenied, type RpcAuthorization } from "./rpcAuth.ts";
 
 export interface IpfsNodeOptions {
   /** Folder for blocks, pins and the node identity; created if missing. */
@@ -22,6 +23,8 @@ export interface IpfsNodeOptions {
   host?: "127.0.0.1" | "localhost" | "::1";
   /** Largest accepted `dag/import` body; default 64 GiB. */
   maxUploadBytes?: number;
+  /** Kubo's API.Authorizations (rpcAuth.ts); none: the RPC is open, as Kubo's default. */
+  rpcAuthorizations?: readonly RpcAuthorization[];
 }
 
 export interface IpfsNode {
@@ -44,6 +47,7 @@ export async function startIpfsNode(options: IpfsNodeOptions): Promise<IpfsNode>
   const writer = await startBlockWriter();
   const rpc = { pins: pinStore(datastore), blockstore, writer, identity, maxUploadBytes };
   const gateway = { helia, blockstore };
+  const rpcAllows = rpcGate(options.rpcAuthorizations);
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://node");
@@ -51,7 +55,10 @@ export async function startIpfsNode(options: IpfsNodeOptions): Promise<IpfsNode>
       res.writeHead(204, { ...CORS_HEADERS, "Access-Control-Max-Age": "86400" });
       return void res.end();
     }
-    if (url.pathname.startsWith("/api/v0/")) return void handleRpc(rpc, req, res, url);
+    if (url.pathname.startsWith("/api/v0/")) {
+      if (!rpcAllows(req, url.pathname)) return void (discardBody(req, 0), sendAccessDenied(res));
+      return void handleRpc(rpc, req, res, url);
+    }
     if (url.pathname.startsWith("/ipfs/")) return void handleGateway(gateway, req, res, url);
     discardBody(req);
     sendText(res, 404, `not found: ${url.pathname} (this node serves /api/v0/{dag/import,id,pin/ls} and /ipfs/<cid>)`);

@@ -204,6 +204,34 @@ describe("the GPU trainer (transformers + PEFT), run on CPU", () => {
     expect(wrongToken.stdout).not.toContain("hf_not_granted_secret");
   }, 120_000);
 
+  it("uploads to a Kubo RPC guarded by API.Authorizations only with the job's token", async () => {
+    const guarded = await startIpfsNode({
+      dataDir: join(dir, "guarded"),
+      port: 0,
+      host: "127.0.0.1",
+      rpcAuthorizations: [{ authSecret: "bearer:job-upload-token", allowedPaths: ["/api/v0/dag/import"] }],
+    });
+    try {
+      const job = {
+        HEXS_BASE_WEIGHTS_CID: await pinModelFolder("tiny-stories-char"),
+        HEXS_DATASET_CID: await pin(await packFile(await verseJsonl(3))),
+        HEXS_STEPS: "2",
+        HEXS_IPFS_GATEWAY: node.gatewayUrl,
+        HEXS_OUTPUT_KUBO_API: guarded.url,
+      };
+      expect(failureOf(await runJob(job))).toMatch(
+        /^IpfsError: the IPFS node refused the upload: HTTP 403 Kubo RPC Access Denied/,
+      );
+      const run = await runJob({ ...job, HEXS_OUTPUT_KUBO_TOKEN: "job-upload-token" });
+      const final = finalOf(run);
+      if (final.event !== "result") throw new Error(JSON.stringify(final));
+      expect(run.stdout).not.toContain("job-upload-token");
+      expect((await readUnixfs(guarded.gatewayUrl, final.weightsCid)).has("onnx/model.onnx")).toBe(true);
+    } finally {
+      await guarded.stop();
+    }
+  }, 120_000);
+
   it("refuses a dataset CAR that a gateway substituted or altered", async () => {
     const baseCid = await pinModelFolder("tiny-stories-char");
     const datasetCid = await pin(await packFile(await verseJsonl(3)));

@@ -10,7 +10,7 @@ import { packFile, packFiles } from "../../src/lib/ipfs/car.ts";
 import { kuboAdapter } from "../../src/lib/ipfs/kubo.ts";
 import { uploadCar } from "../../src/lib/ipfs/upload.ts";
 import { readUnixfs } from "./ipfs.ts";
-import { runTrainer } from "./run.ts";
+import { inputsFromEnv, runTrainer } from "./run.ts";
 
 const MODELS = new URL("../../models/", import.meta.url);
 let dir: string;
@@ -63,5 +63,19 @@ describe("the local trainer", () => {
     const after = readHexsCharModel(tuned, "tuned");
     expect(after.config).toEqual(base.config);
     expect(after.params.get("lm_head.weight")!.data).not.toEqual(base.params.get("lm_head.weight")!.data);
+  });
+
+  it("reads the hub from HF_ENDPOINT (its older name too) and the upload token from the job's variables", () => {
+    const env = {
+      HEXS_BASE_HF_ID: "org/model",
+      HEXS_DATASET_CID: "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku",
+      HEXS_OUTPUT_KUBO_API: "http://127.0.0.1:5001",
+    };
+    expect(inputsFromEnv({ ...env, HF_ENDPOINT: "http://hub", HEXS_OUTPUT_KUBO_TOKEN: "t" })).toMatchObject({
+      hfEndpoint: "http://hub",
+      kuboApiToken: "t",
+    });
+    expect(inputsFromEnv({ ...env, HEXS_HF_ENDPOINT: "http://old" }).hfEndpoint).toBe("http://old");
+    expect(inputsFromEnv(env)).not.toHaveProperty("kuboApiToken");
   });
 });

@@ -20,6 +20,8 @@ export interface TrainerInputs {
   seed: number;
   batchSize: number;
   kuboApiUrl: string;
+  /** Bearer token for a Kubo RPC guarded by API.Authorizations. */
+  kuboApiToken?: string;
   gatewayUrl: string;
   hfEndpoint: string;
 }
@@ -46,6 +48,7 @@ export function inputsFromEnv(env: NodeJS.ProcessEnv): TrainerInputs {
     seed: number(JOB_ENV.seed, 1),
     batchSize: number(JOB_ENV.batchSize, 8),
     kuboApiUrl: need(JOB_ENV.outputKuboApi),
+    ...(env[JOB_ENV.outputKuboToken] ? { kuboApiToken: env[JOB_ENV.outputKuboToken] } : {}),
     gatewayUrl: env[JOB_ENV.ipfsGateway] || need(JOB_ENV.outputKuboApi),
     // HF_ENDPOINT is what transformers and huggingface_hub read; HEXS_HF_ENDPOINT is its older name here.
     hfEndpoint: env.HF_ENDPOINT || env.HEXS_HF_ENDPOINT || "https://huggingface.co",
@@ -119,7 +122,10 @@ export async function runTrainer(inputs: TrainerInputs, emit: (event: ProgressEv
       }),
   });
   const metrics = { ...result.metrics, base: base.label };
-  const adapter = kuboAdapter({ url: inputs.kuboApiUrl });
+  const adapter = kuboAdapter({
+    url: inputs.kuboApiUrl,
+    ...(inputs.kuboApiToken ? { headers: { Authorization: `Bearer ${inputs.kuboApiToken}` } } : {}),
+  });
   // The result in the Hugging Face layout, whatever the base's: runnable by the playground and
   // the gateway, loadable by transformers, and the base of the next fine-tune.
   const folder = hfModelFiles({

@@ -5,7 +5,7 @@ import { AkashSdlInvalidError } from "./errors.ts";
 import { JOB_ENV, type TrainingJob } from "./job.ts";
 
 const job: TrainingJob = {
-  image: "ghcr.io/hexs/trainer-hf:0.1.0",
+  image: "ghcr.io/hexs/trainer-gpu:0.1.0",
   base: { kind: "huggingface", id: "Qwen/Qwen2.5-0.5B", revision: "main" },
   datasetCid: "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku",
   hyperparameters: { steps: 500, learningRate: 2e-5, seed: 7, batchSize: 16 },
@@ -21,6 +21,9 @@ describe("prepareDeployment", () => {
     const env = prepared.sdl.services.trainer.env;
     expect(env).toContain(`${JOB_ENV.baseHfId}=Qwen/Qwen2.5-0.5B`);
     expect(env).toContain(`${JOB_ENV.datasetCid}=${job.datasetCid}`);
+    expect(env.some((line) => line.startsWith(JOB_ENV.outputKuboToken))).toBe(false);
+    const withToken = await prepareDeployment({ ...job, output: { ...job.output, kuboApiToken: "job-only" } });
+    expect(withToken.sdl.services.trainer.env).toContain(`${JOB_ENV.outputKuboToken}=job-only`);
     const unit = prepared.groupSpecs[0]!.resources[0]!;
     expect(unit.resource?.gpu?.attributes).toEqual([{ key: "vendor/nvidia/model/a100", value: "true" }]);
     expect(unit.price).toEqual({ denom: "uakt", amount: "10000" });

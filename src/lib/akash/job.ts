@@ -28,8 +28,12 @@ export interface TrainingJob {
   base: JobBase;
   datasetCid: string;
   hyperparameters: JobHyperparameters;
-  /** Kubo RPC endpoint the job uploads its result CAR to, and the gateway it reads inputs from. */
-  output: { kuboApiUrl: string; gatewayUrl: string };
+  /**
+   * Kubo RPC endpoint the job uploads its result CAR to (with a bearer token where the node is
+   * guarded by API.Authorizations: the provider can read it, so scope it to dag/import), and the
+   * gateway it reads inputs from.
+   */
+  output: { kuboApiUrl: string; kuboApiToken?: string; gatewayUrl: string };
   resources: JobResources;
   /** Highest price per block accepted from a provider, in `denom`'s smallest unit. */
   maxPricePerBlock: number;
@@ -49,6 +53,7 @@ export const JOB_ENV = {
   seed: "HEXS_SEED",
   batchSize: "HEXS_BATCH_SIZE",
   outputKuboApi: "HEXS_OUTPUT_KUBO_API",
+  outputKuboToken: "HEXS_OUTPUT_KUBO_TOKEN",
   ipfsGateway: "HEXS_IPFS_GATEWAY",
 } as const;
 
@@ -69,6 +74,7 @@ export function jobEnvironment(job: TrainingJob): Record<string, string> {
   env[JOB_ENV.seed] = String(job.hyperparameters.seed);
   env[JOB_ENV.batchSize] = String(job.hyperparameters.batchSize);
   env[JOB_ENV.outputKuboApi] = job.output.kuboApiUrl;
+  if (job.output.kuboApiToken) env[JOB_ENV.outputKuboToken] = job.output.kuboApiToken;
   env[JOB_ENV.ipfsGateway] = job.output.gatewayUrl;
   return { ...env, ...job.env };
 }

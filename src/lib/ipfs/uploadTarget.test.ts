@@ -38,6 +38,7 @@ afterAll(async () => {
 const storachaSettings = (email: string, space = ""): UploadTargetSettings => ({
   ipfsUploadTarget: "storacha",
   ipfsApiUrl: "http://127.0.0.1:1",
+  ipfsApiToken: "",
   storachaEmail: email,
   storachaSpace: space,
   storachaServiceUrl: standIn.url,
@@ -68,6 +69,24 @@ describe("uploadAdapterFor", () => {
     const pins = await fetch(`${node.url}/api/v0/pin/ls?arg=${car.root}`, { method: "POST" });
     expect(pins.status).toBe(200);
     expect(await pins.text()).toContain(car.root.toString());
+  });
+
+  it("sends the settings' token to a node guarded by API.Authorizations", async () => {
+    const guarded = await startIpfsNode({
+      dataDir: join(dir.path, "guarded"),
+      port: 0,
+      host: "127.0.0.1",
+      rpcAuthorizations: [{ authSecret: "bearer:site-token", allowedPaths: ["/api/v0/dag/import"] }],
+    });
+    try {
+      const settings = { ...storachaSettings(""), ipfsUploadTarget: "kubo" as const, ipfsApiUrl: guarded.url };
+      const car = await packJson({ target: "guarded kubo" });
+      await expect(uploadCar(await uploadAdapterFor(settings), car)).rejects.toThrow(/HTTP 403/);
+      const result = await uploadCar(await uploadAdapterFor({ ...settings, ipfsApiToken: "site-token" }), car);
+      expect(result.cid).toEqual(car.root);
+    } finally {
+      await guarded.stop();
+    }
   });
 
   it("refuses Storacha without an account email, before loading the client", async () => {

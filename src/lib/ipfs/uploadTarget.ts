@@ -17,6 +17,7 @@ export type UploadTargetSettings = Pick<
   Settings,
   | "ipfsUploadTarget"
   | "ipfsApiUrl"
+  | "ipfsApiToken"
   | "storachaEmail"
   | "storachaSpace"
   | "storachaServiceUrl"
@@ -70,7 +71,11 @@ export async function uploadAdapterFor(
   settings: UploadTargetSettings,
   options: UploadAdapterForOptions = {},
 ): Promise<UploadAdapter> {
-  if (settings.ipfsUploadTarget === "kubo") return kuboAdapter({ url: settings.ipfsApiUrl });
+  if (settings.ipfsUploadTarget === "kubo")
+    return kuboAdapter({
+      url: settings.ipfsApiUrl,
+      ...(settings.ipfsApiToken ? { headers: { Authorization: `Bearer ${settings.ipfsApiToken}` } } : {}),
+    });
   const email = settings.storachaEmail.trim();
   if (email === "")
     throw new UploadTargetSettingError("storacha", "storachaEmail", email, "set your account email in Settings");

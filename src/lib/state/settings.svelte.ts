@@ -14,6 +14,8 @@ const settingsSchema = z.object({
   ipfsUploadTarget: z.enum(["kubo", "storacha"]),
   /** Kubo RPC base URL uploads go to (without `/api/v0`). */
   ipfsApiUrl: z.string().url(),
+  /** Bearer token for a Kubo RPC guarded by API.Authorizations; empty: none sent. */
+  ipfsApiToken: z.string(),
   /** Storacha account email the login link is sent to; empty until Storacha is chosen. */
   storachaEmail: z.union([z.string().email(), z.literal("")]),
   /** Storacha space DID or name; empty: the account's first space, or a new "hexs" one. */
@@ -51,6 +53,7 @@ export const defaultSettings: Settings = settingsSchema.parse({
   rpcUrl: import.meta.env.VITE_HEXS_RPC_URL ?? "http://127.0.0.1:8545",
   ipfsUploadTarget: import.meta.env.VITE_HEXS_IPFS_UPLOAD_TARGET ?? "kubo",
   ipfsApiUrl: import.meta.env.VITE_HEXS_IPFS_API_URL ?? "http://127.0.0.1:5001",
+  ipfsApiToken: "",
   storachaEmail: "",
   storachaSpace: "",
   // The real Storacha network unless the build names another service (`npm start`: its stand-in).

@@ -34,6 +34,12 @@ export const SETTING_GROUPS: { legend: string; fields: SettingField[] }[] = [
         ],
       },
       { key: "ipfsApiUrl", label: "Kubo RPC URL", kind: "text" },
+      {
+        key: "ipfsApiToken",
+        label: "Kubo RPC token (for a node guarded by API.Authorizations; empty: none)",
+        kind: "text",
+        optional: true,
+      },
       { key: "storachaEmail", label: "Storacha account email", kind: "text", optional: true },
       {
         key: "storachaSpace",
