@@ -57,7 +57,13 @@ try {
   running.push({ name: "ipfs", url: ipfs.url, stop: ipfs.stop });
   const hub = await startHubStandIn({ port: ports.hub, host: "127.0.0.1" });
   running.push({ name: "hub", url: hub.url, stop: hub.stop });
-  const akash = await startAkashStandIn({ port: ports.akash, ipfsApiUrl: ipfs.url, hfEndpoint: hub.url });
+  // Jobs idle after their final line as the trainer images do, until /train closes the lease.
+  const akash = await startAkashStandIn({
+    port: ports.akash,
+    ipfsApiUrl: ipfs.url,
+    hfEndpoint: hub.url,
+    holdAfterExit: true,
+  });
   running.push({ name: "akash", url: akash.nodeUrl, stop: akash.stop });
   const storacha = await startStorachaStandIn({ port: ports.storacha });
   running.push({ name: "storacha", url: storacha.url, stop: storacha.stop });

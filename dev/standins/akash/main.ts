@@ -16,6 +16,7 @@ const standIn = await startAkashStandIn({
   port: Number(values.port),
   ipfsApiUrl: values.ipfs,
   ...(values.hf ? { hfEndpoint: values.hf } : {}),
+  holdAfterExit: true,
 });
 console.log(`akash stand-in: node REST ${standIn.nodeUrl} · chain id ${standIn.chainId}`);
 for (const { name, auth = "jwt" } of standIn.chain.providers)

@@ -29,6 +29,12 @@ export interface AkashStandInOptions {
   ipfsApiUrl?: string;
   /** Hugging Face hub (or its stand-in) the trainer reads base models from. */
   hfEndpoint?: string;
+  /**
+   * Run jobs as HEXS's trainer images run them (HEXS_HOLD_AFTER_EXIT=1): after its final line the
+   * container idles, its log stream stays open, until the lease is closed. Off: the stream ends
+   * when the trainer exits.
+   */
+  holdAfterExit?: boolean;
   providers?: StandInProvider[];
   /** Accounts funded at start, in uakt; the dev key's account always gets `devKeyFunds`. */
   funded?: Record<string, bigint>;
@@ -97,6 +103,7 @@ export async function startAkashStandIn(options: AkashStandInOptions = {}): Prom
   if (options.ipfsApiUrl) extraEnv.HEXS_OUTPUT_KUBO_API = options.ipfsApiUrl;
   if (options.ipfsApiUrl) extraEnv.HEXS_IPFS_GATEWAY = options.ipfsApiUrl;
   if (options.hfEndpoint) extraEnv.HF_ENDPOINT = options.hfEndpoint;
+  if (options.holdAfterExit) extraEnv.HEXS_HOLD_AFTER_EXIT = "1";
   const provider = providerApi(chain, { extraEnv });
   events.onLeaseEnded = (lease) => provider.stopLease(lease.ref.owner, lease.ref.dseq, lease.ref.provider);
   const bidTimers = new Set<NodeJS.Timeout>();

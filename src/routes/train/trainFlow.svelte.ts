@@ -282,20 +282,29 @@ export class TrainFlow {
     this.logs = [];
     this.losses = [];
     this.#pollLeaseStatus();
-    this.#stream = await a.followLogs(endpoint, this.#credentials(), inflight.lease!, (line) =>
-      this.#onLine(line.message, a.parseProgress(line.message)),
-    );
-    const cut = await this.#stream.closed.then(
-      () => undefined,
-      (error: unknown) => error,
-    );
+    // The job's final line ends the run: a trainer image then idles with its log stream open (or
+    // a real provider drops the stream without a close frame), so the stream's end is not awaited.
+    let sawFinalLine = () => {};
+    const finalLine = new Promise<void>((resolve) => (sawFinalLine = resolve));
+    this.#stream = await a.followLogs(endpoint, this.#credentials(), inflight.lease!, (line) => {
+      const event = a.parseProgress(line.message);
+      this.#onLine(line.message, event);
+      if (event?.event === "result" || event?.event === "failed") sawFinalLine();
+    });
+    const cut = await Promise.race([
+      finalLine,
+      this.#stream.closed.then(
+        () => undefined,
+        (error: unknown) => error,
+      ),
+    ]);
     // The user closed the deployment while the job ran: close() already settles the run.
     if (this.phase !== "running") return;
-    // The connection dropped, not the job: the lease runs on, so the run is not over.
-    if (cut) throw cut;
     const current = this.#current();
-    if (!current.result && !current.failure)
-      this.#save({ ...current, failure: "The job ended without a result line." });
+    const ended = current.result !== undefined || current.failure !== undefined;
+    // The connection dropped before the job ended: the lease runs on, so the run is not over.
+    if (cut && !ended) throw cut;
+    if (!ended) this.#save({ ...current, failure: "The job ended without a result line." });
     // Stop paying as soon as the job has ended, whatever its outcome.
     await this.close();
   }

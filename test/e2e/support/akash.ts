@@ -3,9 +3,18 @@ import { startAkashStandIn, type AkashStandIn, type AkashStandInOptions } from "
 import { devAccountIndexOf } from "./agents.ts";
 import { e2eEnv, seededAgents, testSettings } from "./app.ts";
 
-/** The Akash stand-in for one spec, on a free port, uploading to the e2e IPFS node. */
+/**
+ * The Akash stand-in for one spec, on a free port, uploading to the e2e IPFS node. Its jobs run as
+ * the trainer images do: idle after their final line, the log stream open, until the lease closes.
+ */
 export function startStandIn(options: AkashStandInOptions = {}): Promise<AkashStandIn> {
-  return startAkashStandIn({ ipfsApiUrl: e2eEnv().ipfsUrl, blockMs: 300, bidDelayMs: 500, ...options });
+  return startAkashStandIn({
+    ipfsApiUrl: e2eEnv().ipfsUrl,
+    blockMs: 300,
+    bidDelayMs: 500,
+    holdAfterExit: true,
+    ...options,
+  });
 }
 
 /** The seeded agent the /train tests fine-tune; its owner is a dev wallet account. */
