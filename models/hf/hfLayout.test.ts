@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { AutoModelForCausalLM, AutoTokenizer, env, type Tensor as HfTensor } from "@huggingface/transformers";
@@ -10,6 +11,7 @@ import { HF_OUT_DIR, OUT_DIR, readModelDir } from "../pipeline.ts";
 import { importOnnxParameters } from "../train/exportOnnx.ts";
 import { NotAHexsCharModelError, readHexsCharModel } from "./importHf.ts";
 import { HF_FOLDER_FILES, hfModelFiles } from "./writeFolder.ts";
+import { GPU_TRAINER_PYTHON } from "../../trainer/gpu/runJob.ts";
 
 /**
  * The committed models in the Hugging Face layout (models/out-hf/<name>) must be the committed
@@ -34,6 +36,41 @@ function load(name: string) {
 
 const int64 = (rows: readonly number[][]) =>
   new ort.Tensor("int64", BigInt64Array.from(rows.flat(), BigInt), [rows.length, rows[0]!.length]);
+
+/** Accents, typographic punctuation, emoji (a ZWJ sequence too), CJK, control whitespace, symbols. */
+const MIXED_TEXTS = [
+  "Once upon a time, there was a shy cat named Sam.\nThe end.",
+  "Tabs\tand  runs   of spaces\r\n and \u00a0no-break",
+  "\u201cQuoted,\u201d she said \u2014 \u2018twice\u2019\u2026 \u2013 yes",
+  "Caf\u00e9 na\u00efve \u00fcber \u00c5ngstr\u00f6m",
+  "emoji \u{1F600}\u{1F680} and \u{1F469}\u200D\u{1F4BB}",
+  "\u4E2D\u6587\u5B57 \u65E5\u672C\u8A9E \uD55C\uAD6D\uC5B4",
+  "{json: [1, 2, 3]} <tags> ~`^|\\",
+];
+
+/** Ids from the `tokenizers` library (Rust, through its Python binding) for each text. */
+function rustTokenizerIds(tokenizerPath: string, texts: string[]): Promise<number[][]> {
+  const script = [
+    "import json, sys",
+    "from tokenizers import Tokenizer",
+    "t = Tokenizer.from_file(sys.argv[1])",
+    "print(json.dumps([t.encode(x, add_special_tokens=False).ids for x in json.load(sys.stdin)]))",
+  ].join("\n");
+  return new Promise((resolve, reject) => {
+    const child = spawn(GPU_TRAINER_PYTHON, ["-c", script, tokenizerPath], { stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
+    child.once("error", (error) =>
+      reject(new Error(`${error.message}: the GPU trainer's environment is missing (run trainer/gpu/setup.sh)`)),
+    );
+    child.once("close", (code) =>
+      code === 0 ? resolve(JSON.parse(out) as number[][]) : reject(new Error(`tokenizers failed: ${err}`)),
+    );
+    child.stdin.end(JSON.stringify(texts));
+  });
+}
 
 describe.each(names)("%s in the Hugging Face layout", (name) => {
   it("is what the exporter writes from the HEXS model's weights, file for file", () => {
@@ -190,21 +227,27 @@ describe.each(names)("%s in the Hugging Face layout", (name) => {
   it("tokenizes in transformers.js as the HEXS tokenizer does, accents, emoji and CJK included", async () => {
     const { tokenizer } = load(name);
     const hf = await AutoTokenizer.from_pretrained(name);
-    const texts = [
-      "Once upon a time, there was a shy cat named Sam.\nThe end.",
-      "Tabs\tand  runs   of spaces\r\n and \u00a0no-break",
-      "\u201cQuoted,\u201d she said \u2014 \u2018twice\u2019\u2026 \u2013 yes",
-      "Caf\u00e9 na\u00efve \u00fcber \u00c5ngstr\u00f6m",
-      "emoji \u{1F600}\u{1F680} and \u{1F469}\u200D\u{1F4BB}",
-      "\u4E2D\u6587\u5B57 \u65E5\u672C\u8A9E \uD55C\uAD6D\uC5B4",
-      "{json: [1, 2, 3]} <tags> ~`^|\\",
-    ];
-    for (const text of texts) {
+    for (const text of MIXED_TEXTS) {
       const ids = hf.encode(text, { add_special_tokens: false });
       expect(ids, text).toEqual(tokenizer.encode(text));
     }
-    const ascii = texts[0]!;
+    const ascii = MIXED_TEXTS[0]!;
     expect(hf.decode(hf.encode(ascii, { add_special_tokens: false }))).toBe(ascii);
+  });
+
+  it("tokenizes as Hugging Face's Rust tokenizers library does (Python `tokenizers`, the GPU trainer's environment)", async () => {
+    const { tokenizer } = load(name);
+    const hf = await AutoTokenizer.from_pretrained(name);
+    // The runtime's tokenizer (transformers.js) agrees with Rust everywhere, reading the literal
+    // text of a special token as that token, as both libraries do.
+    const texts = [...MIXED_TEXTS, "a literal <unk> in the text", ""];
+    const fromRust = await rustTokenizerIds(join(HF_OUT_DIR, name, "tokenizer.json"), texts);
+    expect(fromRust).toEqual(texts.map((text) => hf.encode(text, { add_special_tokens: false })));
+    // HEXS's own character tokenizer (training, the first format) agrees except there: it never
+    // reads text as a special token (tokenizer.test.ts).
+    expect(fromRust.slice(0, MIXED_TEXTS.length)).toEqual(MIXED_TEXTS.map((text) => tokenizer.encode(text)));
+    expect(fromRust[MIXED_TEXTS.length]).toContain(0);
+    expect(tokenizer.encode("a literal <unk> in the text")).not.toContain(0);
   });
 
   it("loads in transformers.js from its folder and generates the HEXS model's greedy text", async () => {
