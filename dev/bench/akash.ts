@@ -32,7 +32,7 @@ async function leaseAndFollow(
   credentials: ProviderCredentials,
 ): Promise<LeaseRun> {
   const prepared = await prepareDeployment(job);
-  const { dseq } = await createDeployment(ctx, prepared, { denom: "uakt", amount: "5000000" });
+  const { dseq } = await createDeployment(ctx, prepared, { denom: "uact", amount: "5000000" });
   const [bid] = await waitForBids(ctx, owner, dseq, { settleMs: 0, intervalMs: 100 });
   if (!bid) throw new Error("no bid from the stand-in");
   const endpoint = proxiedEndpoint(stack.standIn, bid);

@@ -31,7 +31,7 @@ const versionCount = async (agent: Address) =>
 async function startRun(page: Page, datasetText: string, steps: number, account?: number) {
   await connectTrain(page, standIn, false, {}, account);
   await createDeployment(page, { datasetText, steps });
-  await expect(page.getByTestId("bids")).toContainText("5 uakt", { timeout: 15_000 });
+  await expect(page.getByTestId("bids")).toContainText("5 uact", { timeout: 15_000 });
   return { base: trainBase(), dseq: await acceptCheapestBid(page) };
 }
 
@@ -67,7 +67,7 @@ test.describe("/train: fine-tuning on Akash (local stand-in)", () => {
     await expect(page.getByTestId("job-log")).not.toContainText("HEXS_PROGRESS");
     await expect(page.getByTestId("outcome")).toContainText("Job finished", { timeout: 60_000 });
     await expect(page.getByTestId("closed")).toContainText(`Deployment ${dseq} closed`);
-    const cost = BigInt((await page.getByTestId("closed").textContent())!.match(/\((\d+) uakt\)/)?.[1] ?? "0");
+    const cost = BigInt((await page.getByTestId("closed").textContent())!.match(/\((\d+) uact,/)?.[1] ?? "0");
 
     await page.getByRole("button", { name: "Publish version" }).click();
     await expect(page.getByTestId("tx-status")).toHaveAttribute("data-step", "confirmed", { timeout: 20_000 });

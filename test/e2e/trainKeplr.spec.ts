@@ -20,10 +20,14 @@ test.afterAll(async () => {
   await standIn?.stop();
 });
 
-/** A fresh Keplr holding a funded account, with no chain added: what a new Akash user has. */
-async function openWithKeplr(page: Page): Promise<KeplrTestWallet> {
+/**
+ * A fresh Keplr holding an account with AKT, with no chain added: what a new Akash user has (with
+ * `minted`, also ACT as if minted before).
+ */
+async function openWithKeplr(page: Page, minted = true): Promise<KeplrTestWallet> {
   const keplr = await KeplrTestWallet.create();
   standIn.testControls.fund(keplr.address(), FUNDS);
+  if (minted) standIn.testControls.fund(keplr.address(), FUNDS, "uact");
   await keplr.install(page);
   await openTrain(page, standIn);
   return keplr;
@@ -45,10 +49,10 @@ test.describe("/train with Keplr (Keplr-protocol test wallet, local Akash stand-
     await expect(page.getByTestId("cosmos-account")).toHaveText(`Keplr: ${keplr.address()}`);
   });
 
-  test("adds the chain to Keplr, then runs a deployment signed in Keplr from bids to logs to close", async ({
+  test("adds the chain to Keplr with AKT and ACT, mints ACT in Keplr, then runs a deployment from bids to logs to close", async ({
     page,
   }) => {
-    const keplr = await openWithKeplr(page);
+    const keplr = await openWithKeplr(page, false);
     // The user keeps Keplr's "high" fee: the transaction must carry the fee Keplr set, not HEXS's.
     keplr.feeTier = "high";
     expect(keplr.knows(standIn.chainId)).toBe(false);
@@ -61,6 +65,20 @@ test.describe("/train with Keplr (Keplr-protocol test wallet, local Akash stand-
       chainInfo: { chainId: standIn.chainId, rest: standIn.nodeUrl, rpc: standIn.nodeUrl },
     });
     expect(keplr.knows(standIn.chainId)).toBe(true);
+    expect(keplr.prompts[0]).toMatchObject({
+      chainInfo: { currencies: [{ coinMinimalDenom: "uakt" }, { coinMinimalDenom: "uact" }] },
+    });
+
+    // No ACT yet: the deposit (5 ACT) needs a mint, at least the chain's 10 ACT minimum.
+    const funds = page.getByTestId("funds");
+    await expect(funds.getByTestId("act-balance")).toHaveText("0 ACT");
+    await expect(funds.getByTestId("act-shortfall")).toContainText("mint at least 5 ACT more");
+    // The suggestion: the chain's minimum mint (10 ACT at AKT = $1.25 is 8 AKT), less the 0.25 % spread.
+    await expect(funds.getByLabel("AKT to burn for ACT")).toHaveAttribute("placeholder", "8");
+    await expect(funds.getByTestId("mint-gives")).toHaveText("Gives ≈ 9.975 ACT.");
+    await funds.getByRole("button", { name: "Mint ACT" }).click();
+    await expect(funds.getByTestId("act-balance")).toHaveText("9.975 ACT", { timeout: 20_000 });
+    await expect(funds.getByTestId("act-shortfall")).toHaveCount(0);
 
     const verse = (await readFile(new URL("../../models/corpus/verse.txt", import.meta.url), "utf8")).slice(0, 6000);
     await createDeployment(page, { datasetText: verse, steps: 2000 });
@@ -70,6 +88,7 @@ test.describe("/train with Keplr (Keplr-protocol test wallet, local Akash stand-
     await expect(page.getByTestId("closed")).toContainText(`Deployment ${dseq} closed`, { timeout: 20_000 });
 
     expect(keplr.signedTxs.map((tx) => tx.typeUrls)).toEqual([
+      [TYPE_URL.mintAct],
       [TYPE_URL.createDeployment],
       [TYPE_URL.createLease],
       [TYPE_URL.closeDeployment],
@@ -81,9 +100,11 @@ test.describe("/train with Keplr (Keplr-protocol test wallet, local Akash stand-
     expect(deployment).toMatchObject({ dseq: BigInt(dseq), state: "closed", escrow: 0n });
     const lease = standIn.chain.leases.find((l) => l.ref.owner === keplr.address())!;
     expect(lease.state).toBe("closed");
-    // The deposit came back whole but for what the lease paid; the fees are the ones Keplr set.
+    // The deposit came back whole but for what the lease paid (ACT); the fees are the ones Keplr set (AKT).
     const fees = keplr.signedTxs.reduce((sum, tx) => sum + tx.fee, 0n);
-    expect(standIn.chain.account(keplr.address()).balance).toBe(FUNDS - lease.paid - fees);
+    const burned = FUNDS - fees - standIn.chain.account(keplr.address()).balances.uakt;
+    expect(burned).toBe(8_000_000n);
+    expect(standIn.chain.account(keplr.address()).balances.uact).toBe(9_975_000n - lease.paid);
   });
 
   test("a MsgCreateDeployment the user rejects in Keplr escrows nothing and keeps the form as typed", async ({
@@ -108,7 +129,10 @@ test.describe("/train with Keplr (Keplr-protocol test wallet, local Akash stand-
 
     expect(ownerOf(keplr)).toEqual([]);
     expect(standIn.testControls.pendingTxs()).toBe(0);
-    expect(standIn.chain.account(keplr.address())).toMatchObject({ balance: FUNDS, sequence: 0 });
+    expect(standIn.chain.account(keplr.address())).toMatchObject({
+      balances: { uakt: FUNDS, uact: FUNDS },
+      sequence: 0,
+    });
     expect(await page.evaluate((k) => localStorage.getItem(k), INFLIGHT_KEY)).toBeNull();
   });
 

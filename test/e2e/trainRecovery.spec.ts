@@ -32,20 +32,21 @@ async function cosmosOwner(page: Page): Promise<string> {
   return (await page.getByTestId("cosmos-account").locator("code").textContent())!;
 }
 
-/** The stand-in's record of `dseq`, and the owner's balance there. */
+/** The stand-in's record of `dseq`, and the owner's ACT there (deposits and refunds; fees are in AKT). */
 function onChain(s: AkashStandIn, owner: string, dseq: string) {
   return {
     deployment: s.chain.deployments.get(key(owner, dseq)),
     leases: s.chain.leases.filter((l) => l.ref.owner === owner && l.ref.dseq === dseq),
-    balance: s.chain.accounts.get(owner)?.balance ?? 0n,
+    act: s.chain.accounts.get(owner)?.balances.uact ?? 0n,
   };
 }
 
-/** The owner's balance as the node's bank module reports it (GET /cosmos/bank/v1beta1/balances). */
-async function bankBalance(s: AkashStandIn, owner: string): Promise<bigint> {
+/** The owner's AKT and ACT as the node's bank module reports them (GET /cosmos/bank/v1beta1/balances). */
+async function bankBalances(s: AkashStandIn, owner: string): Promise<{ uakt: bigint; uact: bigint }> {
   const response = await fetch(`${s.nodeUrl}/cosmos/bank/v1beta1/balances/${owner}`);
   const { balances } = (await response.json()) as { balances: { denom: string; amount: string }[] };
-  return BigInt(balances.find((b) => b.denom === "uakt")?.amount ?? "0");
+  const of = (denom: string) => BigInt(balances.find((b) => b.denom === denom)?.amount ?? "0");
+  return { uakt: of("uakt"), uact: of("uact") };
 }
 
 /** What the page recorded in this browser about its deployment in flight. */
@@ -61,7 +62,7 @@ async function inflightRecord(page: Page) {
 async function closeTabWhileDeploymentIsSent(page: Page, s: AkashStandIn) {
   await connectTrain(page, s);
   const owner = await cosmosOwner(page);
-  const funds = await bankBalance(s, owner);
+  const funds = await bankBalances(s, owner);
   s.testControls.holdTxs();
   await createDeployment(page, { datasetText: "never trained", steps: 5 });
   await expect.poll(() => s.testControls.pendingTxs(), { timeout: 15_000 }).toBe(1);
@@ -122,16 +123,14 @@ test.describe("/train: recovering from failures (local Akash stand-in)", () => {
 
     await again.getByTestId("inflight").getByRole("button", { name: "Close deployment" }).click();
     await expect(again.getByTestId("outcome")).toContainText("Deployment closed");
-    const shown = BigInt((await again.getByTestId("closed").textContent())!.match(/\((\d+) uakt\)/)?.[1] ?? "-1");
+    const shown = BigInt((await again.getByTestId("closed").textContent())!.match(/\((\d+) uact,/)?.[1] ?? "-1");
 
     const after = onChain(s, owner, dseq);
     expect(after.deployment).toMatchObject({ state: "closed", escrow: 0n });
     expect(after.leases).toHaveLength(1);
     expect(after.leases[0]).toMatchObject({ state: "closed", paid: shown });
-    // The deposit came back less what the provider was paid and the closing transaction's fee.
-    const refund = after.balance - before.balance;
-    expect(refund).toBeLessThanOrEqual(DEPOSIT - shown);
-    expect(refund).toBeGreaterThan(DEPOSIT - shown - FEES);
+    // The deposit came back less what the provider was paid; the closing fee was paid in AKT.
+    expect(after.act - before.act).toBe(DEPOSIT - shown);
 
     await again.getByRole("button", { name: "Start another run" }).click();
     expect(await again.evaluate((k) => localStorage.getItem(k), INFLIGHT_KEY)).toBeNull();
@@ -181,18 +180,16 @@ test.describe("/train: recovering from failures (local Akash stand-in)", () => {
     await expect(page.getByTestId("train-error")).toContainText("No provider bid on the deployment");
     await page.getByRole("button", { name: "Close deployment" }).click();
     await expect(page.getByTestId("outcome")).toContainText("Deployment closed");
-    await expect(page.getByTestId("lease-cost")).toHaveText("0 AKT");
+    await expect(page.getByTestId("lease-cost")).toHaveText("0 ACT");
 
     const after = onChain(s, owner, dseq);
     expect(after.deployment).toMatchObject({ state: "closed", escrow: 0n });
     expect(after.leases).toHaveLength(0);
-    const refund = after.balance - before.balance;
-    expect(refund).toBeLessThanOrEqual(DEPOSIT);
-    expect(refund).toBeGreaterThan(DEPOSIT - FEES);
+    expect(after.act - before.act).toBe(DEPOSIT);
   });
 
   test("an account without the deposit gets a clear error and no deployment", async ({ page }) => {
-    const s = await useStandIn({ devKeyFunds: 1_000_000n });
+    const s = await useStandIn({ devKeyActFunds: 1_000_000n });
     await connectTrain(page, s);
     await createDeployment(page, { datasetText: "never trained", steps: 5 });
     await expect(page.getByTestId("train-error")).toContainText(
@@ -201,7 +198,7 @@ test.describe("/train: recovering from failures (local Akash stand-in)", () => {
         timeout: 15_000,
       },
     );
-    await expect(page.getByTestId("train-error")).toContainText("is smaller than 5000000uakt");
+    await expect(page.getByTestId("train-error")).toContainText("is smaller than 5000000uact");
     await expect(page.getByRole("button", { name: "Create deployment" })).toBeEnabled();
     expect(s.chain.deployments.size).toBe(0);
     expect(await page.evaluate((k) => localStorage.getItem(k), INFLIGHT_KEY)).toBeNull();
@@ -230,7 +227,7 @@ test.describe("/train: recovering from failures (local Akash stand-in)", () => {
 
     await page.getByRole("button", { name: "Close deployment" }).click();
     await expect(page.getByTestId("outcome")).toContainText("Deployment closed");
-    const shown = BigInt((await page.getByTestId("closed").textContent())!.match(/\((\d+) uakt\)/)?.[1] ?? "-1");
+    const shown = BigInt((await page.getByTestId("closed").textContent())!.match(/\((\d+) uact,/)?.[1] ?? "-1");
     const after = onChain(s, owner, dseq);
     expect(after.deployment).toMatchObject({ state: "closed", escrow: 0n });
     expect(after.leases[0]).toMatchObject({ state: "closed", paid: shown });
@@ -291,22 +288,23 @@ test.describe("/train: a tab closed while the deployment's transaction was on it
     await expect(again.getByRole("button", { name: "Check SDL" })).toHaveCount(0);
 
     s.testControls.releaseTxs();
-    await expect(creation).toContainText(`Deployment ${dseq} was created on chain and holds your deposit of 5 AKT`, {
+    await expect(creation).toContainText(`Deployment ${dseq} was created on chain and holds your deposit of 5 ACT`, {
       timeout: 15_000,
     });
-    expect(await bankBalance(s, owner)).toBeLessThanOrEqual(funds - DEPOSIT);
+    expect((await bankBalances(s, owner)).uact).toBe(funds.uact - DEPOSIT);
     const inflight = again.getByTestId("inflight");
     await expect(inflight).toContainText("may still hold your deposit");
     expect((await inflightRecord(again))?.sending).toBeUndefined();
 
     await inflight.getByRole("button", { name: "Close deployment" }).click();
     await expect(again.getByTestId("outcome")).toContainText("Deployment closed");
-    await expect(again.getByTestId("lease-cost")).toHaveText("0 AKT");
+    await expect(again.getByTestId("lease-cost")).toHaveText("0 ACT");
     expect(onChain(s, owner, dseq).deployment).toMatchObject({ state: "closed", escrow: 0n });
-    // The whole deposit is back: only the two transactions' fees are gone.
-    const spent = funds - (await bankBalance(s, owner));
-    expect(spent).toBeGreaterThan(0n);
-    expect(spent).toBeLessThan(FEES);
+    // The whole deposit is back; the two transactions' fees were paid in AKT.
+    const after = await bankBalances(s, owner);
+    expect(after.uact).toBe(funds.uact);
+    expect(funds.uakt - after.uakt).toBeGreaterThan(0n);
+    expect(funds.uakt - after.uakt).toBeLessThan(FEES);
   });
 
   test("on return after its timeout height the page says nothing was escrowed and forgets the run", async ({
@@ -322,10 +320,10 @@ test.describe("/train: a tab closed while the deployment's transaction was on it
     await expect(creation).toContainText(
       `Deployment ${dseq} was not created: its transaction was not included by block ${sending.timeoutHeight}`,
     );
-    await expect(creation).toContainText("Nothing was escrowed; the deposit of 5 AKT never left your account.");
+    await expect(creation).toContainText("Nothing was escrowed; the deposit of 5 ACT never left your account.");
     expect(await inflightRecord(again)).toBeNull();
     expect(onChain(s, owner, dseq).deployment).toBeUndefined();
-    expect(await bankBalance(s, owner)).toBe(funds);
+    expect(await bankBalances(s, owner)).toEqual(funds);
 
     await creation.getByRole("button", { name: "OK" }).click();
     await expect(creation).toHaveCount(0);
@@ -351,7 +349,7 @@ test.describe("/train: a tab closed while the deployment's transaction was on it
 
     s.testControls.setNodeReachable(true);
     await creation.getByRole("button", { name: "Retry" }).click();
-    await expect(creation).toContainText(`Deployment ${dseq} was created on chain and holds your deposit of 5 AKT`, {
+    await expect(creation).toContainText(`Deployment ${dseq} was created on chain and holds your deposit of 5 ACT`, {
       timeout: 15_000,
     });
     await expect(again.getByTestId("inflight")).toContainText("may still hold your deposit");

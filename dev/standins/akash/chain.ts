@@ -1,19 +1,24 @@
-// The stand-in's chain state and the Akash messages it executes: accounts and balances,
-// deployments with their escrowed deposit, orders answered by bids, leases paid per block from
-// the escrow, and closing (provider paid, rest refunded), and the certificates owners publish
-// for mTLS with providers (certificates.ts). One block per `blockMs`.
+// The stand-in's chain state and the Akash messages it executes, under the rules since the BME
+// upgrade (node v2): accounts with AKT and ACT balances, ACT minted from AKT (bme.ts) and not
+// transferable, deployments whose deposit and prices are in ACT (x/deployment/handler/server.go
+// CreateDeployment), orders answered by bids, leases paid per block from the escrow, closing
+// (provider paid, rest refunded), and the certificates owners publish for mTLS with providers
+// (certificates.ts). Fees stay in AKT. One block per `blockMs`.
 import type { GroupSpec } from "@akashnetwork/chain-sdk/private-types/akash.v1beta4";
 import { leaseCost, parseDec } from "../../../src/lib/akash/cost.ts";
 import { TYPE_URL, type LeaseRef } from "../../../src/lib/akash/messages.ts";
+import { executeMint, type PendingMint } from "./bme.ts";
 import { validateCertificate, type CertificateRecord } from "./certificates.ts";
 import { providerAddress, type StandInProvider } from "./providers.ts";
 import { TxRejected, type DecodedTx } from "./txVerify.ts";
+
+export type Denom = "uakt" | "uact";
 
 export interface Account {
   accountNumber: number;
   sequence: number;
   pubkey: Uint8Array | undefined;
-  balance: bigint;
+  balances: Record<Denom, bigint>;
 }
 
 export interface DeploymentRecord {
@@ -23,6 +28,7 @@ export interface DeploymentRecord {
   hash: Uint8Array;
   createdAt: bigint;
   groups: GroupSpec[];
+  /** The deposit left in escrow, in uact. */
   escrow: bigint;
 }
 
@@ -39,7 +45,7 @@ export interface LeaseRecord {
   price: string;
   createdAt: bigint;
   closedOn: bigint;
-  /** uakt paid to the provider when the lease ended. */
+  /** uact paid to the provider when the lease ended. */
   paid: bigint;
 }
 
@@ -59,32 +65,49 @@ export class StandInChain {
   /** Keyed by `owner/serial`. */
   readonly certificates = new Map<string, CertificateRecord>();
   readonly providers: StandInProvider[];
+  /** x/deployment's `min_deposits`, per denom (mainnet: 500000 of each). */
   readonly minDeposit: bigint;
+  /** AKT's price from the oracle, in micro-USD (ACT is $1). */
+  aktPriceMicroUsd: bigint;
+  readonly pendingMints: PendingMint[] = [];
   #nextAccountNumber = 0;
   readonly #events: ChainEvents;
 
-  constructor(p: { providers: StandInProvider[]; minDeposit: bigint; events?: ChainEvents }) {
+  constructor(p: { providers: StandInProvider[]; minDeposit: bigint; aktPriceMicroUsd: bigint; events?: ChainEvents }) {
     this.providers = p.providers;
     this.minDeposit = p.minDeposit;
+    this.aktPriceMicroUsd = p.aktPriceMicroUsd;
     this.#events = p.events ?? {};
   }
 
   account(address: string): Account {
     let account = this.accounts.get(address);
     if (!account) {
-      account = { accountNumber: this.#nextAccountNumber++, sequence: 0, pubkey: undefined, balance: 0n };
+      account = {
+        accountNumber: this.#nextAccountNumber++,
+        sequence: 0,
+        pubkey: undefined,
+        balances: { uakt: 0n, uact: 0n },
+      };
       this.accounts.set(address, account);
     }
     return account;
   }
 
-  fund(address: string, uakt: bigint): void {
-    this.account(address).balance += uakt;
+  fund(address: string, amount: bigint, denom: Denom = "uakt"): void {
+    this.account(address).balances[denom] += amount;
   }
 
-  /** Advances one block: escrow pays leases, and a lease whose deposit is spent ends. */
+  /** Advances one block: queued mints execute, escrow pays leases, a lease whose deposit is spent ends. */
   tick(): void {
     this.height += 1n;
+    for (const mint of this.pendingMints.splice(0)) {
+      const outcome = executeMint(mint.uakt, this.aktPriceMicroUsd);
+      const account = this.account(mint.owner);
+      // A cancelled mint gives the AKT back (keeper.go cancelBurnMint).
+      if ("canceled" in outcome) account.balances.uakt += mint.uakt;
+      else account.balances.uact += outcome.minted;
+    }
     for (const lease of this.leases) {
       if (lease.state !== "active") continue;
       const deployment = this.deployments.get(key(lease.ref.owner, lease.ref.dseq));
@@ -96,13 +119,69 @@ export class StandInChain {
 
   /** Executes a verified transaction's messages; throws TxRejected with the failing code. */
   execute(tx: DecodedTx): void {
-    for (const { typeUrl, value } of tx.messages) {
-      if (typeUrl === TYPE_URL.createDeployment) this.#createDeployment(tx.signer, value as CreateDeployment);
-      else if (typeUrl === TYPE_URL.createLease) this.#createLease(tx.signer, value as CreateLease);
-      else if (typeUrl === TYPE_URL.closeDeployment) this.#closeDeployment(tx.signer, value as CloseDeployment);
-      else if (typeUrl === TYPE_URL.createCertificate) this.#createCertificate(tx.signer, value as CreateCertificate);
-      else if (typeUrl === TYPE_URL.revokeCertificate) this.#revokeCertificate(tx.signer, value as RevokeCertificate);
-      else throw new TxRejected(2, `the stand-in does not execute ${typeUrl}`);
+    tx.messages.forEach(({ typeUrl, value }, index) => {
+      try {
+        this.#executeOne(tx.signer, typeUrl, value);
+      } catch (error) {
+        // The node's DeliverTx log for a failing message.
+        if (error instanceof TxRejected)
+          throw new TxRejected(
+            error.code,
+            `failed to execute message; message index: ${index}: ${error.message}`,
+            error.codespace,
+          );
+        throw error;
+      }
+    });
+  }
+
+  #executeOne(signer: string, typeUrl: string, value: unknown): void {
+    if (typeUrl === TYPE_URL.createDeployment) this.#createDeployment(signer, value as CreateDeployment);
+    else if (typeUrl === TYPE_URL.createLease) this.#createLease(signer, value as CreateLease);
+    else if (typeUrl === TYPE_URL.closeDeployment) this.#closeDeployment(signer, value as CloseDeployment);
+    else if (typeUrl === TYPE_URL.createCertificate) this.#createCertificate(signer, value as CreateCertificate);
+    else if (typeUrl === TYPE_URL.revokeCertificate) this.#revokeCertificate(signer, value as RevokeCertificate);
+    else if (typeUrl === TYPE_URL.mintAct) this.#mintAct(signer, value as MintAct);
+    else if (typeUrl === TYPE_URL.send) this.#send(signer, value as Send);
+    else throw new TxRejected(2, `the stand-in does not execute ${typeUrl}`);
+  }
+
+  /** bme MintACT: ValidateBasic, then RequestBurnMint (the AKT is taken now, the ACT comes at the next block). */
+  #mintAct(signer: string, msg: MintAct): void {
+    if (msg.owner !== signer) throw new TxRejected(4, `signer ${signer} is not the owner ${msg.owner}`);
+    if (msg.owner !== msg.to) throw new TxRejected(3, "owner and to addresses must match: unauthorized", "bme");
+    const coin = msg.coinsToBurn;
+    const amount = BigInt(coin?.amount || "0");
+    if (amount === 0n) throw new TxRejected(8, "amount must not be 0: invalid amount", "bme");
+    if (coin?.denom !== "uakt")
+      throw new TxRejected(9, `invalid swap route ${coin?.denom} -> uact: invalid denomination`, "bme");
+    const account = this.account(msg.owner);
+    if (account.balances.uakt < amount)
+      throw new TxRejected(
+        5,
+        `spendable balance ${account.balances.uakt}uakt is smaller than ${amount}uakt: insufficient funds`,
+      );
+    account.balances.uakt -= amount;
+    this.pendingMints.push({ owner: msg.owner, uakt: amount, height: this.height });
+  }
+
+  /** bank Send: AKT moves; ACT is not transferable (send disabled for uact, x/bank IsSendEnabledCoins). */
+  #send(signer: string, msg: Send): void {
+    if (msg.fromAddress !== signer) throw new TxRejected(4, `signer ${signer} is not the sender ${msg.fromAddress}`);
+    for (const coin of msg.amount) {
+      if (coin.denom === "uact")
+        throw new TxRejected(5, "uact transfers are currently disabled: send transactions are disabled", "bank");
+      if (coin.denom !== "uakt")
+        throw new TxRejected(5, `0${coin.denom} is smaller than ${coin.amount}${coin.denom}: insufficient funds`);
+      const amount = BigInt(coin.amount);
+      const from = this.account(msg.fromAddress);
+      if (from.balances.uakt < amount)
+        throw new TxRejected(
+          5,
+          `spendable balance ${from.balances.uakt}uakt is smaller than ${amount}uakt: insufficient funds`,
+        );
+      from.balances.uakt -= amount;
+      this.account(msg.toAddress).balances.uakt += amount;
     }
   }
 
@@ -114,15 +193,33 @@ export class StandInChain {
     if (this.deployments.has(key(owner, dseq))) throw new TxRejected(18, `deployment ${dseq} exists`);
     if (msg.hash.length !== 32) throw new TxRejected(18, "invalid manifest version hash");
     if (msg.groups.length === 0) throw new TxRejected(18, "no groups");
+    // In the node's order (CreateDeployment): the minimum per denom, then AKT refused outright,
+    // then the groups' price denom, then the deposit taken from its sources.
     const deposit = msg.deposit?.amount;
-    if (deposit?.denom !== "uakt") throw new TxRejected(18, "deposit must be in uakt");
-    const amount = BigInt(deposit.amount);
+    const amount = BigInt(deposit?.amount || "0");
+    if (deposit?.denom !== "uact" && deposit?.denom !== "uakt")
+      throw new TxRejected(20, `Invalid deposit denomination ${deposit?.denom}: Deposit invalid`, "deployment");
     if (amount < this.minDeposit)
-      throw new TxRejected(18, `deposit ${amount}uakt is below the minimum ${this.minDeposit}uakt`);
+      throw new TxRejected(
+        20,
+        `Deposit too low - ${amount} < ${this.minDeposit}${deposit.denom}: Deposit invalid`,
+        "deployment",
+      );
+    // "AKT deposits are only allowed via AccountDeposit (existing deployment)"
+    if (deposit.denom === "uakt") throw new TxRejected(20, "Deposit invalid", "deployment");
+    const priceDenom = msg.groups[0]?.resources[0]?.price?.denom;
+    if (priceDenom !== "uact")
+      throw new TxRejected(24, `unsupported denomination ${priceDenom}: invalid price`, "deployment");
+    // Sources: the owner's balance (1); this chain holds no deposit grants (2) to draw on.
+    if (!msg.deposit?.sources.includes(1))
+      throw new TxRejected(5, `no deposit source with ${amount}uact available: insufficient funds`);
     const account = this.account(owner);
-    if (account.balance < amount)
-      throw new TxRejected(5, `insufficient funds: ${account.balance}uakt is smaller than ${amount}uakt`);
-    account.balance -= amount;
+    if (account.balances.uact < amount)
+      throw new TxRejected(
+        5,
+        `spendable balance ${account.balances.uact}uact is smaller than ${amount}uact: insufficient funds`,
+      );
+    account.balances.uact -= amount;
     this.deployments.set(key(owner, dseq), {
       owner,
       dseq,
@@ -199,7 +296,7 @@ export class StandInChain {
         bid.state = "closed";
     }
     deployment.state = "closed";
-    this.account(owner).balance += deployment.escrow;
+    this.account(owner).balances.uact += deployment.escrow;
     deployment.escrow = 0n;
   }
 
@@ -249,12 +346,14 @@ export class StandInChain {
     certificate.state = "revoked";
   }
 
-  fundProvider(address: string, uakt: bigint): void {
-    this.account(address).balance += uakt;
+  fundProvider(address: string, uact: bigint): void {
+    this.account(address).balances.uact += uact;
   }
 }
 
 type CreateDeployment = import("@akashnetwork/chain-sdk/private-types/akash.v1beta4").MsgCreateDeployment;
+type MintAct = import("@akashnetwork/chain-sdk/private-types/akash.v1").MsgMintACT;
+type Send = import("cosmjs-types/cosmos/bank/v1beta1/tx").MsgSend;
 type CreateLease = import("@akashnetwork/chain-sdk/private-types/akash.v1beta5").MsgCreateLease;
 type CloseDeployment = import("@akashnetwork/chain-sdk/private-types/akash.v1beta4").MsgCloseDeployment;
 type CreateCertificate = import("@akashnetwork/chain-sdk/private-types/akash.v1").MsgCreateCertificate;

@@ -17,6 +17,7 @@ export const gasUsed = (tx: DecodedTx): number => GAS_PER_MESSAGE * tx.messages.
 export interface IncludedTx {
   height: bigint;
   code: number;
+  codespace: string;
   log: string;
   /** TxMsgData, hex. */
   data: string;
@@ -54,7 +55,7 @@ export class StandInMempool {
     if (tx.sequence !== expected)
       throw new TxRejected(32, `account sequence mismatch, expected ${expected}, got ${tx.sequence}`);
     if (tx.gasLimit < gasUsed(tx)) throw new TxRejected(11, `out of gas: limit ${tx.gasLimit}, needed ${gasUsed(tx)}`);
-    if (account.balance < tx.fee) throw new TxRejected(5, `insufficient funds to pay the fee of ${tx.fee}uakt`);
+    if (account.balances.uakt < tx.fee) throw new TxRejected(5, `insufficient funds to pay the fee of ${tx.fee}uakt`);
     if (this.#expired(tx, this.#chain.height + 1n))
       throw new TxRejected(
         30,
@@ -76,14 +77,21 @@ export class StandInMempool {
   #deliverTx(tx: DecodedTx, height: bigint): IncludedTx {
     const account = this.#chain.account(tx.signer);
     // Past the ante handler: the fee is paid and the sequence used, whatever the messages do.
-    account.balance -= tx.fee;
+    account.balances.uakt -= tx.fee;
     account.sequence += 1;
     account.pubkey ??= tx.pubkey;
     try {
       this.#chain.execute(tx);
     } catch (error) {
       const rejected = error instanceof TxRejected ? error : new TxRejected(1, String(error));
-      return { height, code: rejected.code, log: rejected.message, data: "", gasWanted: tx.gasLimit };
+      return {
+        height,
+        code: rejected.code,
+        codespace: rejected.codespace,
+        log: rejected.message,
+        data: "",
+        gasWanted: tx.gasLimit,
+      };
     }
     this.#onDelivered(tx);
     const data = TxMsgData.encode(
@@ -91,7 +99,7 @@ export class StandInMempool {
         msgResponses: tx.messages.map((m) => ({ typeUrl: `${m.typeUrl}Response`, value: new Uint8Array() })),
       }),
     ).finish();
-    return { height, code: 0, log: "", data: toHex(data).toUpperCase(), gasWanted: tx.gasLimit };
+    return { height, code: 0, codespace: "", log: "", data: toHex(data).toUpperCase(), gasWanted: tx.gasLimit };
   }
 
   #expired(tx: DecodedTx, height: bigint): boolean {

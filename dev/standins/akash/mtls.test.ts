@@ -47,7 +47,7 @@ async function leaseOnProviderD(steps: number) {
     ...job,
     resources: { cpu: 1, memory: "2Gi", storage: "4Gi", gpu: { vendor: "nvidia", model: "rtx3090", count: 1 } },
   });
-  const { dseq } = await createDeployment(ctx, prepared, { denom: "uakt", amount: "5000000" });
+  const { dseq } = await createDeployment(ctx, prepared, { denom: "uact", amount: "5000000" });
   const bids = await waitForBids(ctx, account.address, dseq, { settleMs: 0, intervalMs: 100 });
   expect(bids.map((b) => b.ref.provider)).toEqual([PROVIDER_D]);
   await acceptBid(ctx, bids[0]!.ref);

@@ -35,7 +35,7 @@ afterAll(() => stack?.stop());
 /** A deployment with an accepted lease (manifest not sent yet); `steps` sets how long the job runs. */
 async function lease(steps: number): Promise<{ dseq: string; bid: BidView; manifestJson: string }> {
   const prepared = await prepareDeployment(demoJob({ weightsCid, datasetCid, ipfsUrl: stack.ipfs.url, steps }));
-  const { dseq } = await createDeployment(ctx, prepared, { denom: "uakt", amount: "5000000" });
+  const { dseq } = await createDeployment(ctx, prepared, { denom: "uact", amount: "5000000" });
   const [bid] = await waitForBids(ctx, account.address, dseq, { settleMs: 0, intervalMs: 100 });
   await acceptBid(ctx, bid!.ref);
   return { dseq, bid: bid!, manifestJson: prepared.manifestJson };

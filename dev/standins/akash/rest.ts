@@ -1,6 +1,10 @@
 // The node API subset the HEXS client uses, over REST (gRPC-gateway JSON, snake_case), encoded
 // with the same SDK types the client decodes with.
-import { QueryCertificatesResponse } from "@akashnetwork/chain-sdk/private-types/akash.v1";
+import {
+  QueryAggregatedPriceResponse,
+  QueryCertificatesResponse,
+  QueryParamsResponse as BmeQueryParamsResponse,
+} from "@akashnetwork/chain-sdk/private-types/akash.v1";
 import { QueryDeploymentResponse } from "@akashnetwork/chain-sdk/private-types/akash.v1beta4";
 import { QueryProviderResponse } from "@akashnetwork/chain-sdk/private-types/akash.v1beta4";
 import {
@@ -20,6 +24,7 @@ import {
 } from "@akashnetwork/chain-sdk/private-types/cosmos.v1beta1";
 import { toHex } from "@cosmjs/encoding";
 import { sha256 } from "@cosmjs/crypto";
+import { ACT_PRICE_MICRO_USD, BME_PARAMS } from "./bme.ts";
 import { key, sameRef, type BidRecord, type LeaseRecord, type StandInChain } from "./chain.ts";
 import { gasUsed, type StandInMempool } from "./mempool.ts";
 import { providerAddress, type StandInProvider } from "./providers.ts";
@@ -80,7 +85,7 @@ export function nodeApi(
     return ok(
       BroadcastTxResponse.toJSON(
         BroadcastTxResponse.fromPartial({
-          txResponse: { txhash, code: rejected.code, rawLog: rejected.message, codespace: "sdk" },
+          txResponse: { txhash, code: rejected.code, rawLog: rejected.message, codespace: rejected.codespace },
         }),
       ),
     );
@@ -90,7 +95,7 @@ export function nodeApi(
     bid: {
       id: { ...bid.ref, dseq: bid.ref.dseq as never },
       state: ["", "open", "active", "lost", "closed"].indexOf(bid.state),
-      price: { denom: "uakt", amount: decimal(bid.price) },
+      price: { denom: "uact", amount: decimal(bid.price) },
       createdAt: String(bid.createdAt) as never,
       resourcesOffer: [],
     },
@@ -99,7 +104,7 @@ export function nodeApi(
     lease: {
       id: { ...lease.ref, dseq: lease.ref.dseq as never },
       state: ["", "active", "insufficient_funds", "closed"].indexOf(lease.state),
-      price: { denom: "uakt", amount: decimal(lease.price) },
+      price: { denom: "uact", amount: decimal(lease.price) },
       createdAt: String(lease.createdAt) as never,
       closedOn: String(lease.closedOn) as never,
     },
@@ -129,6 +134,7 @@ export function nodeApi(
                 txhash: match[1]!.toUpperCase(),
                 height: String(stored.height) as never,
                 code: stored.code,
+                codespace: stored.codespace,
                 rawLog: stored.log,
                 data: stored.data,
                 gasWanted: String(stored.gasWanted) as never,
@@ -162,14 +168,48 @@ export function nodeApi(
         );
       }
       if ((match = /^\/cosmos\/bank\/v1beta1\/balances\/([a-z0-9]+)$/.exec(path))) {
-        const balance = chain.accounts.get(match[1]!)?.balance ?? 0n;
+        const balances = chain.accounts.get(match[1]!)?.balances ?? { uakt: 0n, uact: 0n };
         return ok(
           QueryAllBalancesResponse.toJSON(
             QueryAllBalancesResponse.fromPartial({
-              balances: balance > 0n ? [{ denom: "uakt", amount: String(balance) }] : [],
+              // Sorted by denom, zero balances left out, as x/bank answers.
+              balances: (["uact", "uakt"] as const)
+                .filter((denom) => balances[denom] > 0n)
+                .map((denom) => ({ denom, amount: String(balances[denom]) })),
             }),
           ),
         );
+      }
+      if ((match = /^\/akash\/oracle\/v1\/aggregated_price\/([a-z]+)$/.exec(path))) {
+        const micro = match[1] === "uakt" ? chain.aktPriceMicroUsd : match[1] === "uact" ? ACT_PRICE_MICRO_USD : 0n;
+        if (micro === 0n) return notFound(`price of ${match[1]}`);
+        const price = legacyDec(micro);
+        return ok(
+          QueryAggregatedPriceResponse.toJSON(
+            QueryAggregatedPriceResponse.fromPartial({
+              aggregatedPrice: {
+                denom: match[1],
+                twap: price,
+                medianPrice: price,
+                minPrice: price,
+                maxPrice: price,
+                timestamp: new Date(),
+                numSources: 1,
+              },
+              priceHealth: { denom: match[1], isHealthy: true, hasMinSources: true, deviationOk: true },
+            }),
+          ),
+        );
+      }
+      if (path === "/akash/bme/v1/params") {
+        const params = BmeQueryParamsResponse.toJSON(
+          BmeQueryParamsResponse.fromPartial({
+            params: { mintSpreadBps: Number(BME_PARAMS.mintSpreadBps), settleSpreadBps: 0 },
+          }),
+        ) as { params: Record<string, unknown> };
+        // min_mint is newer than this SDK's Params (node v2.1); the live chain answers with it.
+        params.params.min_mint = [{ denom: "uact", amount: String(BME_PARAMS.minMintUact) }];
+        return ok(params);
       }
       if (path === "/akash/deployment/v1beta4/deployments/info") {
         const deployment = chain.deployments.get(key(q(url, "id.owner"), q(url, "id.dseq")));
@@ -255,4 +295,9 @@ export function nodeApi(
 function decimal(amount: string): string {
   const [whole = "0", fraction = ""] = amount.split(".");
   return `${whole}.${fraction.padEnd(18, "0")}`;
+}
+
+/** A micro-unit amount as a cosmos LegacyDec string (18 decimals), as prices are written in JSON. */
+function legacyDec(micro: bigint): string {
+  return `${micro / 1_000_000n}.${(micro % 1_000_000n).toString().padStart(6, "0")}000000000000`;
 }

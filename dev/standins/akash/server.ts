@@ -11,7 +11,7 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
 import { DEV_MNEMONIC, STANDIN_CHAIN_ID } from "../../../src/lib/akash/devKey.ts";
-import { StandInChain, type ChainEvents } from "./chain.ts";
+import { StandInChain, type ChainEvents, type Denom } from "./chain.ts";
 import { StandInMempool } from "./mempool.ts";
 import { providerApi } from "./providerApi.ts";
 import { providerHosts } from "./providerHosts.ts";
@@ -39,11 +39,15 @@ export interface AkashStandInOptions {
   /** Accounts funded at start, in uakt; the dev key's account always gets `devKeyFunds`. */
   funded?: Record<string, bigint>;
   devKeyFunds?: bigint;
+  /** ACT (uact) the dev key holds at start, as if minted before (default none). */
+  devKeyActFunds?: bigint;
+  /** AKT's oracle price in micro-USD (default 1250000: $1.25); ACT is $1. */
+  aktPriceMicroUsd?: bigint;
   /** Milliseconds per block (mainnet: about 6000). */
   blockMs?: number;
   /** Delay between a deployment's creation and the providers' bids. */
   bidDelayMs?: number;
-  /** Smallest accepted deployment deposit in uakt (mainnet: 500000). */
+  /** Smallest accepted deployment deposit per denom, x/deployment's min_deposits (mainnet: 500000). */
   minDeposit?: bigint;
 }
 
@@ -81,10 +85,11 @@ export interface StandInTestControls {
   /** Takes the node's REST API off the network, or brings it back; blocks go on meanwhile. */
   setNodeReachable(reachable: boolean): void;
   /**
-   * Credits `uakt` to `address`, as a faucet or a transfer would: for a wallet whose key is
+   * Credits `amount` of `denom` (default uakt) to `address`, as a faucet or a transfer would (for
+   * uact: as a mint executed earlier would): for a wallet whose key is
    * made after the stand-in started (genesis funds only the accounts it names up front).
    */
-  fund(address: string, uakt: bigint): void;
+  fund(address: string, amount: bigint, denom?: Denom): void;
 }
 
 export async function startAkashStandIn(options: AkashStandInOptions = {}): Promise<AkashStandIn> {
@@ -94,9 +99,12 @@ export async function startAkashStandIn(options: AkashStandInOptions = {}): Prom
   const chain = new StandInChain({
     providers: options.providers ?? DEFAULT_PROVIDERS,
     minDeposit: options.minDeposit ?? 500_000n,
+    aktPriceMicroUsd: options.aktPriceMicroUsd ?? 1_250_000n,
     events,
   });
-  chain.fund(await devKeyAddress(DEV_MNEMONIC), options.devKeyFunds ?? 1_000_000_000n);
+  const devKey = await devKeyAddress(DEV_MNEMONIC);
+  chain.fund(devKey, options.devKeyFunds ?? 1_000_000_000n);
+  if (options.devKeyActFunds) chain.fund(devKey, options.devKeyActFunds, "uact");
   for (const [address, amount] of Object.entries(options.funded ?? {})) chain.fund(address, amount);
 
   const extraEnv: Record<string, string> = {};
@@ -186,7 +194,7 @@ export async function startAkashStandIn(options: AkashStandInOptions = {}): Prom
       setNodeReachable(reachable) {
         nodeReachable = reachable;
       },
-      fund: (address, uakt) => chain.fund(address, uakt),
+      fund: (address, amount, denom) => chain.fund(address, amount, denom),
     },
     async stop() {
       clearInterval(blocks);

@@ -41,17 +41,17 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
-const deposit = { denom: "uakt", amount: "5000000" };
+const deposit = { denom: "uact", amount: "5000000" };
 
 describe("the lease lifecycle against the Akash stand-in", () => {
   it("deploys, leases, trains, reports the result and closes with the provider paid and the rest refunded", async () => {
     const { account, ctx } = await devKeyContext(stack.standIn.nodeUrl);
-    const before = stack.standIn.chain.account(account.address).balance;
+    const before = { ...stack.standIn.chain.account(account.address).balances };
     const prepared = await prepareDeployment(demoJob({ weightsCid, datasetCid, ipfsUrl: stack.ipfs.url }));
     const { dseq } = await createDeployment(ctx, prepared, deposit);
     expect(await readDeploymentState(ctx, account.address, dseq)).toBe("active");
 
-    // CPU job, at most 10 uakt/block: provider-c (5) and provider-a (8) bid; provider-b (12.5) is too dear.
+    // CPU job, at most 10 uact/block: provider-c (5) and provider-a (8) bid; provider-b (12.5) is too dear.
     const bids = await waitForBids(ctx, account.address, dseq, { settleMs: 300, intervalMs: 150 });
     expect(bids.map((b) => [b.ref.provider, Number(b.price.amount)])).toEqual([
       [providerAddress("provider-c"), 5],
@@ -94,11 +94,13 @@ describe("the lease lifecycle against the Akash stand-in", () => {
     expect(await readDeploymentState(ctx, account.address, dseq)).toBe("closed");
     const cost = leaseCost(lease!.price.amount, lease!.closedOn - lease!.createdAt);
     expect(cost).toBeGreaterThan(0n);
-    expect(stack.standIn.chain.account(bid.ref.provider).balance).toBe(cost);
+    expect(stack.standIn.chain.account(bid.ref.provider).balances.uact).toBe(cost);
     expect(closed.height).toBeGreaterThan(0);
-    const fees = before - stack.standIn.chain.account(account.address).balance - cost;
-    expect(fees).toBeGreaterThan(0n); // three transactions' gas fees, nothing else kept
-    expect(fees).toBeLessThan(50_000n);
+    const after = stack.standIn.chain.account(account.address).balances;
+    // The deposit came back less the lease's cost, in ACT; three transactions' fees went in AKT.
+    expect(before.uact - after.uact).toBe(cost);
+    expect(before.uakt - after.uakt).toBeGreaterThan(0n);
+    expect(before.uakt - after.uakt).toBeLessThan(50_000n);
   });
 
   it("bids only from providers with the GPU model the job asks for", async () => {
@@ -181,7 +183,8 @@ describe("what the stand-in refuses", () => {
     const account = await connectCosmosWallet(declining, "Keplr", info);
     const { createTxClient } = await import("../../../src/lib/akash/txClient.ts");
     const tx = createTxClient({ ...ctx, chainId: STANDIN_CHAIN_ID, address: account.address, signer: account.signer });
-    const before = { ...stack.standIn.chain.account(account.address) };
+    const held = stack.standIn.chain.account(account.address);
+    const before = { ...held, balances: { ...held.balances } };
     const deployments = stack.standIn.chain.deployments.size;
     const prepared = await prepareDeployment(demoJob({ weightsCid, datasetCid, ipfsUrl: stack.ipfs.url }));
 
@@ -194,7 +197,7 @@ describe("what the stand-in refuses", () => {
     expect(stack.standIn.testControls.pendingTxs()).toBe(0);
     expect(stack.standIn.chain.deployments.size).toBe(deployments);
     expect(stack.standIn.chain.account(account.address)).toMatchObject({
-      balance: before.balance,
+      balances: before.balances,
       sequence: before.sequence,
     });
   });
@@ -202,7 +205,7 @@ describe("what the stand-in refuses", () => {
   it("fails a deployment whose deposit exceeds the balance, charging only the fee", async () => {
     const { ctx } = await devKeyContext(stack.standIn.nodeUrl);
     const prepared = await prepareDeployment(demoJob({ weightsCid, datasetCid, ipfsUrl: stack.ipfs.url }));
-    const error = await createDeployment(ctx, prepared, { denom: "uakt", amount: "999999999999" }).catch(
+    const error = await createDeployment(ctx, prepared, { denom: "uact", amount: "999999999999" }).catch(
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(AkashTxError);

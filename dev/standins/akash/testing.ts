@@ -40,7 +40,14 @@ export async function pinDataset(kuboApiUrl: string, bytes = 6000): Promise<stri
 export async function startAkashTestStack(options: AkashStandInOptions = {}) {
   const dir = await tempDir("hexs-akash-");
   const ipfs = await startIpfsNode({ dataDir: dir.path });
-  const standIn = await startAkashStandIn({ ipfsApiUrl: ipfs.url, blockMs: 200, bidDelayMs: 300, ...options });
+  // The dev key holds ACT already, as if minted before: deployments are funded in ACT only.
+  const standIn = await startAkashStandIn({
+    ipfsApiUrl: ipfs.url,
+    blockMs: 200,
+    bidDelayMs: 300,
+    devKeyActFunds: 1_000_000_000n,
+    ...options,
+  });
   return {
     ipfs,
     standIn,
@@ -84,7 +91,7 @@ export function demoJob(p: { weightsCid: string; datasetCid: string; ipfsUrl: st
     output: { kuboApiUrl: p.ipfsUrl, gatewayUrl: p.ipfsUrl },
     resources: { cpu: 1, memory: "2Gi", storage: "4Gi" },
     maxPricePerBlock: 10,
-    denom: "uakt",
+    denom: "uact",
   };
 }
 

@@ -25,9 +25,12 @@ export interface DecodedTx {
 /** Thrown for a transaction that is malformed; `code` follows the Cosmos SDK error codes. */
 export class TxRejected extends Error {
   readonly code: number;
-  constructor(code: number, message: string) {
+  /** The module whose error `code` is (the SDK's own: "sdk"). */
+  readonly codespace: string;
+  constructor(code: number, message: string, codespace = "sdk") {
     super(message);
     this.code = code;
+    this.codespace = codespace;
   }
 }
 

@@ -12,7 +12,7 @@ export function parseDec(amount: string): bigint {
   return BigInt(whole) * SCALE + BigInt(fraction.padEnd(Number(DECIMALS), "0"));
 }
 
-/** Cost in the smallest unit (e.g. uakt), rounded up: what the escrow pays for `blocks` blocks. */
+/** Cost in the smallest unit (uact), rounded up: what the escrow pays for `blocks` blocks. */
 export function leaseCost(pricePerBlock: string, blocks: bigint | number): bigint {
   const total = parseDec(pricePerBlock) * BigInt(blocks);
   return (total + SCALE - 1n) / SCALE;
@@ -22,13 +22,6 @@ export function leaseCost(pricePerBlock: string, blocks: bigint | number): bigin
 export function leaseBlocks(createdAt: bigint | number, endedAt: bigint | number): bigint {
   const blocks = BigInt(endedAt) - BigInt(createdAt);
   return blocks > 0n ? blocks : 0n;
-}
-
-/** "1.234567 AKT" from uakt. */
-export function formatAkt(uakt: bigint): string {
-  const whole = uakt / 1_000_000n;
-  const fraction = (uakt % 1_000_000n).toString().padStart(6, "0").replace(/0+$/, "");
-  return `${whole}${fraction ? `.${fraction}` : ""} AKT`;
 }
 
 /** Estimated cost for a duration, from the average block time (about 6 s on mainnet). */

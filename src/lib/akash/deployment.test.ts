@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { generateManifest, generateManifestVersion, yaml } from "@akashnetwork/chain-sdk/web";
-import { manifestVersionOf, prepareDeployment } from "./deployment.ts";
+import { readFile } from "node:fs/promises";
+import { generateManifest, generateManifestVersion, validateSDL, yaml } from "@akashnetwork/chain-sdk/web";
+import { depositProblem, manifestVersionOf, postBmeProblems, prepareDeployment } from "./deployment.ts";
 import { AkashSdlInvalidError } from "./errors.ts";
 import { JOB_ENV, type TrainingJob } from "./job.ts";
 
@@ -11,8 +12,8 @@ const job: TrainingJob = {
   hyperparameters: { steps: 500, learningRate: 2e-5, seed: 7, batchSize: 16 },
   output: { kuboApiUrl: "https://ipfs.example.org:5001", gatewayUrl: "https://ipfs.example.org" },
   resources: { cpu: 8, memory: "32Gi", storage: "100Gi", gpu: { vendor: "nvidia", model: "a100", count: 1 } },
-  maxPricePerBlock: 10_000,
-  denom: "uakt",
+  maxPricePerBlock: 2_000,
+  denom: "uact",
 };
 
 describe("prepareDeployment", () => {
@@ -26,7 +27,7 @@ describe("prepareDeployment", () => {
     expect(withToken.sdl.services.trainer.env).toContain(`${JOB_ENV.outputKuboToken}=job-only`);
     const unit = prepared.groupSpecs[0]!.resources[0]!;
     expect(unit.resource?.gpu?.attributes).toEqual([{ key: "vendor/nvidia/model/a100", value: "true" }]);
-    expect(unit.price).toEqual({ denom: "uakt", amount: "10000" });
+    expect(unit.price).toEqual({ denom: "uact", amount: "2000" });
     expect(prepared.hash).toHaveLength(32);
   });
 
@@ -53,5 +54,28 @@ describe("prepareDeployment", () => {
     );
     expect(error).toBeInstanceOf(AkashSdlInvalidError);
     expect((error as AkashSdlInvalidError).problems.join()).toMatch(/lots/);
+  });
+
+  it("refuses what Akash refuses since its BME upgrade, which the SDK's validator lets through", async () => {
+    const error = await prepareDeployment({ ...job, denom: "uakt" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AkashSdlInvalidError);
+    expect((error as AkashSdlInvalidError).problems).toEqual([
+      "placement akash: the price of trainer is in uakt; Akash takes prices in uact only since its BME upgrade",
+    ]);
+    expect(depositProblem({ denom: "uakt", amount: 5_000_000n })).toMatch(/funded in ACT \(uact\) only/);
+    expect(depositProblem({ denom: "uact", amount: 400_000n })).toBe(
+      "the deposit is below the chain's minimum of 0.5 ACT",
+    );
+    expect(depositProblem({ denom: "uact", amount: 500_000n })).toBeUndefined();
+  });
+
+  it("passes the GPU trainer's SDL template, filled in, through the SDK and the post-BME rules", async () => {
+    const template = await readFile(new URL("../../../trainer/gpu/sdl.template.yaml", import.meta.url), "utf8");
+    const filled = template.replace(/\$\{(\w+)\}/g, (_, name: string) => (name.endsWith("CID") ? job.datasetCid : "x"));
+    const sdl = yaml(Object.assign([filled], { raw: [filled] }) as TemplateStringsArray) as Parameters<
+      typeof postBmeProblems
+    >[0];
+    expect(validateSDL(sdl as never, "mainnet") ?? []).toEqual([]);
+    expect(postBmeProblems(sdl)).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import {
   manifestToSortedJSON,
   validateSDL,
 } from "@akashnetwork/chain-sdk/web";
+import { formatMicro, MIN_DEPOSIT_UACT } from "./act.ts";
 import { AkashSdlInvalidError } from "./errors.ts";
 import { buildSdl, type Sdl, type TrainingJob } from "./job.ts";
 import { toYaml } from "./yaml.ts";
@@ -40,8 +41,8 @@ export async function prepareDeployment(
   const sdl = buildSdl(job);
   let result: ReturnType<typeof generateManifest>;
   try {
-    const problems = validateSDL(sdl as never, network);
-    if (problems?.length) throw new AkashSdlInvalidError(problems.map(describeProblem));
+    const problems = [...(validateSDL(sdl as never, network) ?? []).map(describeProblem), ...postBmeProblems(sdl)];
+    if (problems.length) throw new AkashSdlInvalidError(problems);
     result = generateManifest(sdl as never, network);
   } catch (error) {
     // The SDK also throws plain errors, e.g. "Invalid size string: lots".
@@ -57,6 +58,33 @@ export async function prepareDeployment(
     manifestJson: manifestToSortedJSON(groups),
     hash: await generateManifestVersion(groups),
   };
+}
+
+/**
+ * What Akash refuses since its BME upgrade and the SDK's SDL validator does not check: a price in
+ * anything but uact (x/deployment/handler/server.go CreateDeployment: ErrInvalidPrice,
+ * "unsupported denomination").
+ */
+export function postBmeProblems(sdl: { profiles?: { placement?: Record<string, unknown> } }): string[] {
+  const problems: string[] = [];
+  for (const [name, placement] of Object.entries(sdl.profiles?.placement ?? {})) {
+    const pricing = (placement as { pricing?: Record<string, { denom?: string }> }).pricing ?? {};
+    for (const [service, price] of Object.entries(pricing))
+      if (price.denom !== "uact")
+        problems.push(
+          `placement ${name}: the price of ${service} is in ${price.denom}; Akash takes prices in uact only since its BME upgrade`,
+        );
+  }
+  return problems;
+}
+
+/** Why the chain would refuse `deposit` for a new deployment, if it would (CreateDeployment's checks). */
+export function depositProblem(deposit: { denom: string; amount: bigint }): string | undefined {
+  if (deposit.denom !== "uact")
+    return `a deposit in ${deposit.denom}: new deployments are funded in ACT (uact) only since Akash's BME upgrade`;
+  if (deposit.amount < MIN_DEPOSIT_UACT)
+    return `the deposit is below the chain's minimum of ${formatMicro(MIN_DEPOSIT_UACT, "ACT")}`;
+  return undefined;
 }
 
 /** The manifest version of a manifest as JSON (what a provider computes from what it received). */

@@ -35,7 +35,7 @@ const inflightSchema = z.object({
   /** The job's result line, kept until the version is published or dismissed. */
   result: z.object({ weightsCid: z.string(), metricsCid: z.string(), metrics: z.record(z.unknown()) }).optional(),
   failure: z.string().optional(),
-  /** Set once the deployment is closed: what the lease cost, in uakt. */
+  /** Set once the deployment is closed: what the lease cost, in uact. */
   closed: z.object({ cost: z.string(), height: z.number() }).optional(),
 });
 

@@ -1,7 +1,7 @@
 // The lease lifecycle, step by step, from the developer's wallet: create the deployment with
 // its deposit → list bids → accept one (lease) → close. Each step is one function so the page
 // can show where it is and resume after a reload.
-import { closeDeploymentMsg, createDeploymentMsg, createLeaseMsg, type LeaseRef } from "./messages.ts";
+import { closeDeploymentMsg, createDeploymentMsg, createLeaseMsg, mintActMsg, type LeaseRef } from "./messages.ts";
 import { AkashNoBidsError } from "./errors.ts";
 import { query, type AkashSdk } from "./node.ts";
 import type { PreparedDeployment } from "./deployment.ts";
@@ -194,6 +194,11 @@ export async function readDeploymentState(
 }
 
 /** Closes the deployment: its leases end, the provider is paid, the rest of the deposit returns. */
+/** Burns `uakt` of the account's AKT for ACT (x/bme); the ACT is credited at the next block. */
+export async function mintAct(ctx: AkashContext, uakt: bigint): Promise<TxResult> {
+  return ctx.tx.signAndBroadcast("Minting ACT", [mintActMsg(ctx.tx.address, uakt)]);
+}
+
 export async function closeDeployment(ctx: AkashContext, dseq: string): Promise<TxResult> {
   return ctx.tx.signAndBroadcast("Closing the deployment", [closeDeploymentMsg({ owner: ctx.tx.address, dseq })]);
 }

@@ -14,7 +14,7 @@ const job: TrainingJob = {
   output: { kuboApiUrl: "http://127.0.0.1:5001", gatewayUrl: "http://127.0.0.1:5001" },
   resources: { cpu: 1, memory: "2Gi", storage: "4Gi" },
   maxPricePerBlock: 10,
-  denom: "uakt",
+  denom: "uact",
 };
 const owner = "akash15yk64u7zc9g9k2yr2wmzeva5qgwxps6ytfzgqy";
 
@@ -27,7 +27,7 @@ describe("Akash messages through protobuf", () => {
       dseq: 1234n,
       groupSpecs: prepared.groupSpecs,
       hash: prepared.hash,
-      deposit: { denom: "uakt", amount: "5000000" },
+      deposit: { denom: "uact", amount: "5000000" },
     });
     const body = TxBody.decode(registry.encodeTxBody({ messages: [msg], memo: "hexs" }));
     expect(body.messages[0]!.typeUrl).toBe("/akash.deployment.v1beta4.MsgCreateDeployment");
@@ -35,7 +35,7 @@ describe("Akash messages through protobuf", () => {
     expect(decoded.id?.owner).toBe(owner);
     expect(String(decoded.id?.dseq)).toBe("1234");
     expect(decoded.hash).toEqual(prepared.hash);
-    expect(decoded.deposit).toEqual({ amount: { denom: "uakt", amount: "5000000" }, sources: [1] });
+    expect(decoded.deposit).toEqual({ amount: { denom: "uact", amount: "5000000" }, sources: [1] });
     expect(MsgCreateDeployment.toJSON(decoded)).toEqual(MsgCreateDeployment.toJSON(msg.value as never));
   });
 

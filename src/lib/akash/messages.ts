@@ -10,9 +10,12 @@ import { MsgCreateLease, MsgCreateLeaseResponse } from "@akashnetwork/chain-sdk/
 import {
   MsgCreateCertificate,
   MsgCreateCertificateResponse,
+  MsgMintACT,
+  MsgMintACTResponse,
   MsgRevokeCertificate,
   MsgRevokeCertificateResponse,
 } from "@akashnetwork/chain-sdk/private-types/akash.v1";
+import { MsgSend, MsgSendResponse } from "@akashnetwork/chain-sdk/private-types/cosmos.v1beta1";
 import { Registry, type EncodeObject, type GeneratedType } from "@cosmjs/proto-signing";
 import type { GroupSpecs } from "./deployment.ts";
 
@@ -30,6 +33,10 @@ const TYPES = [
   MsgCreateCertificateResponse,
   MsgRevokeCertificate,
   MsgRevokeCertificateResponse,
+  MsgMintACT,
+  MsgMintACTResponse,
+  MsgSend,
+  MsgSendResponse,
 ] as const;
 
 export const TYPE_URL = {
@@ -38,6 +45,8 @@ export const TYPE_URL = {
   createLease: `/${MsgCreateLease.$type}`,
   createCertificate: `/${MsgCreateCertificate.$type}`,
   revokeCertificate: `/${MsgRevokeCertificate.$type}`,
+  mintAct: `/${MsgMintACT.$type}`,
+  send: `/${MsgSend.$type}`,
 } as const;
 
 /** A CosmJS registry that knows the messages above (and CosmJS's defaults). */
@@ -107,5 +116,13 @@ export function revokeCertificateMsg(p: { owner: string; serial: string }): Enco
   return {
     typeUrl: TYPE_URL.revokeCertificate,
     value: MsgRevokeCertificate.fromPartial({ id: { owner: p.owner, serial: p.serial } }),
+  };
+}
+
+/** Burns `uakt` of the owner's AKT for ACT at the oracle's price; the ACT arrives at the next block. */
+export function mintActMsg(owner: string, uakt: bigint): EncodeObject {
+  return {
+    typeUrl: TYPE_URL.mintAct,
+    value: MsgMintACT.fromPartial({ owner, to: owner, coinsToBurn: { denom: "uakt", amount: uakt.toString() } }),
   };
 }

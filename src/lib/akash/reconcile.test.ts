@@ -11,7 +11,7 @@ import { createTxClient } from "./txClient.ts";
 import { akashChainInfo, connectCosmosWallet, type CosmosAccount } from "./wallet.ts";
 
 const FUNDS = 100_000_000n;
-const deposit = { denom: "uakt", amount: "5000000" };
+const deposit = { denom: "uact", amount: "5000000" };
 
 let standIn: AkashStandIn;
 let account: CosmosAccount;
@@ -19,7 +19,7 @@ let ctx: AkashContext;
 let prepared: PreparedDeployment;
 
 beforeAll(async () => {
-  standIn = await startAkashStandIn({ blockMs: 50, bidDelayMs: 60_000, devKeyFunds: FUNDS });
+  standIn = await startAkashStandIn({ blockMs: 50, bidDelayMs: 60_000, devKeyFunds: FUNDS, devKeyActFunds: FUNDS });
   account = await connectCosmosWallet(
     new DevCosmosKey(),
     "dev key",
@@ -71,7 +71,11 @@ async function until(condition: () => boolean, what: string, timeoutMs = 10_000)
   }
 }
 
-const balance = () => standIn.chain.account(account.address).balance;
+/** Both balances: a failed or missing deployment leaves the ACT untouched and costs AKT fees at most. */
+const balance = () => {
+  const { uakt, uact } = standIn.chain.account(account.address).balances;
+  return uakt + uact;
+};
 
 describe("reconcileCreation", () => {
   it("says pending while the transaction waits in the mempool, and finds the deployment once a block holds it", async () => {

@@ -52,6 +52,8 @@ export function akashChainInfo(p: {
   restUrl: string;
 }): AkashChainInfo {
   const akt = { coinDenom: "AKT", coinMinimalDenom: "uakt", coinDecimals: 6 };
+  // Deployments are priced and funded in ACT since the BME upgrade; fees and staking stay AKT.
+  const act = { coinDenom: "ACT", coinMinimalDenom: "uact", coinDecimals: 6 };
   return {
     chainId: p.chainId,
     chainName: p.chainName.length <= KEPLR_MAX_CHAIN_NAME ? p.chainName : p.chainId,
@@ -66,7 +68,7 @@ export function akashChainInfo(p: {
       bech32PrefixConsAddr: "akashvalcons",
       bech32PrefixConsPub: "akashvalconspub",
     },
-    currencies: [akt],
+    currencies: [akt, act],
     feeCurrencies: [{ ...akt, gasPriceStep: { low: 0.025, average: 0.025, high: 0.04 } }],
     stakeCurrency: akt,
   };

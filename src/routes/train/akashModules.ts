@@ -9,7 +9,8 @@ export const akash = () =>
     import("#lib/akash/node.ts"),
     import("#lib/akash/txClient.ts"),
     import("#lib/akash/certificate.ts"),
-  ]).then(([lease, provider, auth, progress, node, tx, certificate]) => ({
+    import("#lib/akash/act.ts"),
+  ]).then(([lease, provider, auth, progress, node, tx, certificate, act]) => ({
     ...lease,
     ...provider,
     ...auth,
@@ -17,4 +18,5 @@ export const akash = () =>
     ...node,
     ...tx,
     ...certificate,
+    ...act,
   }));

@@ -14,6 +14,7 @@ import {
 import { clearInflight, loadInflight, saveInflight, type InflightDeployment } from "#lib/akash/inflight.ts";
 import type { BidView } from "#lib/akash/lease.ts";
 import type { ProgressEvent } from "#lib/akash/progress.ts";
+import type { Balances, MintTerms } from "#lib/akash/act.ts";
 import type { CertificateStatus } from "#lib/akash/certificate.ts";
 import type { LeaseStatus, LogStream, ProviderCredentials, ProviderEndpoint } from "#lib/akash/provider.ts";
 import { consoleNetwork } from "#lib/akash/providerProxy.ts";
@@ -27,6 +28,9 @@ import { CreationCheck } from "./creationCheck.svelte.ts";
 import { errorText } from "./errorText.ts";
 
 const LEASE_STATUS_INTERVAL_MS = 5_000;
+/** How long a mint is waited for: x/bme executes it at the next block (about 6 s on mainnet). */
+const MINT_POLLS = 20;
+const MINT_POLL_MS = 1_500;
 
 export type Phase = "setup" | "deploying" | "bidding" | "leasing" | "running" | "closing" | "ended";
 
@@ -43,6 +47,10 @@ export class TrainFlow {
   busy = $state(false);
   error = $state<string>();
   account = $state.raw<CosmosAccount>();
+  /** The account's AKT and ACT, and what minting ACT costs now; read on connection and after each mint. */
+  funds = $state.raw<{ balances: Balances; terms: MintTerms }>();
+  /** A mint sent and not yet credited: x/bme executes it at the next block. */
+  minting = $state(false);
   inflight = $state<InflightDeployment | undefined>(loadInflightSafe());
   bids = $state.raw<BidView[]>([]);
   logs = $state<string[]>([]);
@@ -88,7 +96,9 @@ export class TrainFlow {
       const { providerJwt } = await akash();
       this.#jwt = providerJwt(this.account);
       this.certificate = undefined;
+      this.funds = undefined;
       if (this.authMode === "mtls") await this.#readCertificate();
+      await this.readFunds();
     });
   }
 
@@ -149,8 +159,42 @@ export class TrainFlow {
     this.account = undefined;
     this.#jwt = undefined;
     this.certificate = undefined;
+    this.funds = undefined;
     this.#walletKind = undefined;
     this.error = `Keplr switched away from ${previous}: connect Keplr again`;
+  }
+
+  /** Reads the account's balances and the chain's mint terms. */
+  async readFunds(): Promise<void> {
+    const { a, ctx, account } = await this.#context();
+    const [balances, terms] = await Promise.all([
+      a.readBalances(ctx.restUrl, account.address),
+      a.readMintTerms(ctx.restUrl),
+    ]);
+    this.funds = { balances, terms };
+  }
+
+  /** Burns `uakt` for ACT, then waits (a few blocks at most) for the mint to be credited. */
+  async mintAct(uakt: bigint): Promise<void> {
+    await this.#run(async () => {
+      const { a, ctx, account } = await this.#context();
+      const before = (await a.readBalances(ctx.restUrl, account.address)).uact;
+      await a.mintAct(ctx, uakt);
+      this.minting = true;
+      try {
+        for (let tries = 0; tries < MINT_POLLS; tries++) {
+          await this.readFunds();
+          if (this.funds!.balances.uact > before) return;
+          await new Promise((resolve) => setTimeout(resolve, MINT_POLL_MS));
+        }
+        // Below the chain's minimum, or refused at execution: x/bme cancels it and gives the AKT back.
+        throw new HexsError("The mint was not credited: the chain cancelled it and returned the AKT", {
+          details: `no ACT arrived within ${(MINT_POLLS * MINT_POLL_MS) / 1000} s`,
+        });
+      } finally {
+        this.minting = false;
+      }
+    });
   }
 
   async #context() {
@@ -195,7 +239,7 @@ export class TrainFlow {
           manifestSent: false,
           sending: { timeoutHeight: plan.timeoutHeight },
         });
-        await a.createDeployment(ctx, prepared, { denom: "uakt", amount: deposit.toString() }, plan, (txHash) =>
+        await a.createDeployment(ctx, prepared, { denom: a.UACT, amount: deposit.toString() }, plan, (txHash) =>
           this.#save({ ...this.#current(), sending: { timeoutHeight: plan.timeoutHeight, txHash } }),
         );
       } catch (error) {

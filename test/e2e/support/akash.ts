@@ -13,6 +13,8 @@ export function startStandIn(options: AkashStandInOptions = {}): Promise<AkashSt
     blockMs: 300,
     bidDelayMs: 500,
     holdAfterExit: true,
+    // 1 000 ACT, as if minted earlier (the mint itself: train.spec).
+    devKeyActFunds: 1_000_000_000n,
     ...options,
   });
 }
@@ -47,7 +49,7 @@ export interface JobInput {
   steps: number;
   /** GPU model to ask for (empty: CPU only). */
   gpuModel?: string;
-  /** Max price per block in uakt (the form's default otherwise). */
+  /** Max price per block in uact (the form's default otherwise). */
   maxPrice?: number;
 }
 
@@ -60,11 +62,11 @@ export async function createDeployment(page: Page, job: JobInput): Promise<void>
   await expect(page.getByLabel("Dataset CID")).toHaveValue(/^baf/, { timeout: 15_000 });
   await page.getByLabel("Steps").fill(String(job.steps));
   if (job.gpuModel) await page.getByLabel("GPU model (empty: CPU only)").fill(job.gpuModel);
-  if (job.maxPrice) await page.getByLabel("Max price (uakt per block)").fill(String(job.maxPrice));
+  if (job.maxPrice) await page.getByLabel("Max price (uact per block)").fill(String(job.maxPrice));
   await page.getByRole("button", { name: "Check SDL" }).click();
   // The Akash SDK loads on first use (a large lazy chunk).
   await expect(page.getByTestId("sdl")).toContainText(`HEXS_STEPS=${job.steps}`, { timeout: 15_000 });
-  await expect(page.getByTestId("deposit")).toHaveText("5 AKT");
+  await expect(page.getByTestId("deposit")).toHaveText("5 ACT");
   await page.getByRole("button", { name: "Create deployment" }).click();
 }
 

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { actForAkt, aktForAct, formatMicro, formatUsd, type MintTerms } from "./act.ts";
+
+const terms: MintTerms = { aktPriceMicroUsd: 1_250_000n, mintSpreadBps: 25n, minMintUact: 10_000_000n };
+
+describe("minting ACT from AKT", () => {
+  it("gives the mint at the oracle's price less the spread, nothing below the minimum", () => {
+    // 20 AKT at $1.25 mint 25 ACT; 0.25 % stays in the vault.
+    expect(actForAkt(20_000_000n, terms)).toBe(25_000_000n - 62_500n);
+    expect(actForAkt(7_000_000n, terms)).toBe(0n); // 8.75 ACT < 10 ACT
+  });
+
+  it("suggests the least AKT whose mint covers the ACT asked for, and at least the minimum", () => {
+    for (const uact of [1n, 500_000n, 9_999_999n, 10_000_000n, 123_456_789n]) {
+      const uakt = aktForAct(uact, terms);
+      expect(actForAkt(uakt, terms)).toBeGreaterThanOrEqual(uact);
+      expect(actForAkt(uakt, terms)).toBeGreaterThanOrEqual(terms.minMintUact - terms.minMintUact / 400n);
+      if (uact > terms.minMintUact) expect(actForAkt(uakt - 1n, terms)).toBeLessThan(uact);
+    }
+    expect(() => aktForAct(1n, { ...terms, aktPriceMicroUsd: 0n })).toThrow(/no price/);
+  });
+
+  it("writes amounts as people read them", () => {
+    expect(formatMicro(24_937_500n, "ACT")).toBe("24.9375 ACT");
+    expect(formatMicro(5_000_000n, "AKT")).toBe("5 AKT");
+    expect(formatUsd(1_234_567n)).toBe("$1.23");
+    expect(formatUsd(5_000n)).toBe("$0.01");
+  });
+});
+
+describe("default maximum prices", () => {
+  it("are per GPU class, and high enough for providers of that class to bid", async () => {
+    const { defaultMaxPriceUact } = await import("./act.ts");
+    expect(defaultMaxPriceUact("")).toBe(10);
+    expect(defaultMaxPriceUact("rtx3090")).toBe(500);
+    expect(defaultMaxPriceUact("A100")).toBe(2_000);
+    expect(defaultMaxPriceUact("h100")).toBe(4_000);
+    // ~600 blocks an hour at ACT = $1: an H100 may cost up to $2.40/h.
+    expect((defaultMaxPriceUact("h100") * 600) / 1e6).toBeCloseTo(2.4);
+  });
+});
