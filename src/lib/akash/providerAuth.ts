@@ -12,28 +12,38 @@ export interface JwtSource {
   token(): Promise<string>;
 }
 
-/** Tokens for `account`, cached until a minute before they expire (one wallet prompt each). */
-export function providerJwt(account: CosmosAccount): JwtSource {
+/**
+ * Tokens for `account`, cached until a minute before they expire (one wallet prompt each). Calls
+ * made while a token is being signed wait for that one: the lease status poll, the log stream and
+ * a manifest retry asking at once after expiry cost one prompt, not three.
+ */
+export function providerJwt(account: CosmosAccount, now: () => number = () => Date.now()): JwtSource {
   const manager = new JwtTokenManager({
     algorithm: "ES256KADR36",
     signArbitrary: (_signer, data) => account.signArbitrary(data),
   });
   let cached: { token: string; exp: number } | undefined;
+  let signing: Promise<string> | undefined;
+  const sign = async () => {
+    const iat = Math.floor(now() / 1000);
+    const exp = iat + LIFETIME_S;
+    const token = await manager.generateToken({
+      version: "v1",
+      iss: account.address,
+      iat,
+      nbf: iat,
+      exp,
+      leases: { access: "scoped", scope: [...SCOPE] },
+    });
+    cached = { token, exp };
+    return token;
+  };
   return {
-    async token() {
-      const now = Math.floor(Date.now() / 1000);
-      if (cached && cached.exp - 60 > now) return cached.token;
-      const exp = now + LIFETIME_S;
-      const token = await manager.generateToken({
-        version: "v1",
-        iss: account.address,
-        iat: now,
-        nbf: now,
-        exp,
-        leases: { access: "scoped", scope: [...SCOPE] },
-      });
-      cached = { token, exp };
-      return token;
+    token() {
+      if (cached && cached.exp - 60 > Math.floor(now() / 1000)) return Promise.resolve(cached.token);
+      // A refused prompt is not remembered: the next call asks again.
+      signing ??= sign().finally(() => (signing = undefined));
+      return signing;
     },
   };
 }
