@@ -22,6 +22,14 @@ interface ManifestService {
   env: string[] | null;
 }
 
+/**
+ * Blocks after a lease's own before its provider knows of it: a real provider learns of leases
+ * from the chain's events once their block is committed, and until then answers the manifest
+ * with 404 "no lease for deployment" (manifest/manager.go ErrNoLeaseForDeployment, turned into a
+ * plain-text 404 by gateway/rest/router.go).
+ */
+export const LEASE_SEEN_AFTER_BLOCKS = 1n;
+
 export function providerApi(chain: StandInChain, options: { extraEnv: Record<string, string> }) {
   const jobs = new Map<string, Job>();
 
@@ -69,7 +77,8 @@ export function providerApi(chain: StandInChain, options: { extraEnv: Record<str
           const owner = await authenticate(req, name, "send-manifest");
           const dseq = match[1]!;
           const lease = activeLease(owner, dseq, provider);
-          if (!lease) return fail(404, `no active lease of ${owner} for deployment ${dseq} with this provider`);
+          if (!lease || chain.height < lease.createdAt + LEASE_SEEN_AFTER_BLOCKS)
+            return { status: 404, body: "no lease for deployment\n" };
           const deployment = chain.deployments.get(key(owner, dseq))!;
           const version = await manifestVersionOf(body).catch(() => undefined);
           if (!version || Buffer.compare(Buffer.from(version), Buffer.from(deployment.hash)) !== 0) {

@@ -97,9 +97,14 @@ export class AkashProviderError extends HexsError {
     this.status = status;
   }
 
-  /** Unreachable, or failing on its side: the same request may succeed later. */
+  /** The provider has not yet seen the lease on chain (404 "no lease for deployment"). */
+  get leaseNotSeen(): boolean {
+    return this.status === 404 && /no lease for deployment/.test(String(this.details));
+  }
+
+  /** Unreachable, failing on its side, or not yet aware of the lease: the same request may succeed later. */
   get retryable(): boolean {
-    return this.status === undefined || this.status >= 500;
+    return this.status === undefined || this.status >= 500 || this.leaseNotSeen;
   }
 }
 

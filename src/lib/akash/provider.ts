@@ -114,16 +114,36 @@ function readableBody(text: string): string {
 }
 
 /** PUT /deployment/{dseq}/manifest: the provider checks it against the deployment's hash and starts the job. */
+/**
+ * Waits between tries while the provider answers 404 "no lease for deployment": it learns of a
+ * lease from the chain's events, a block or more after the lease exists (akash-network/provider
+ * manifest/manager.go ErrNoLeaseForDeployment, a 404 from gateway/rest/router.go). Console waits
+ * 6 s and tries three times; this backs off over ~25 s.
+ */
+export const MANIFEST_RETRY_DELAYS_MS = [1_000, 2_000, 4_000, 6_000, 6_000, 6_000];
+
 export async function sendManifest(
   endpoint: ProviderEndpoint,
   credentials: ProviderCredentials,
   dseq: string,
   manifestJson: string,
+  options: { retryDelaysMs?: readonly number[]; onWait?: (attempt: number, ms: number) => void } = {},
 ): Promise<void> {
-  await call("send the manifest", endpoint, credentials, `/deployment/${dseq}/manifest`, {
-    method: "PUT",
-    body: manifestJson,
-  });
+  const delays = options.retryDelaysMs ?? MANIFEST_RETRY_DELAYS_MS;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await call("send the manifest", endpoint, credentials, `/deployment/${dseq}/manifest`, {
+        method: "PUT",
+        body: manifestJson,
+      });
+      return;
+    } catch (error) {
+      const wait = delays[attempt];
+      if (!(error instanceof AkashProviderError && error.leaseNotSeen) || wait === undefined) throw error;
+      options.onWait?.(attempt + 1, wait);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
 }
 
 export async function leaseStatus(

@@ -49,6 +49,8 @@ export class TrainFlow {
   account = $state.raw<CosmosAccount>();
   /** The account's AKT and ACT, and what minting ACT costs now; read on connection and after each mint. */
   funds = $state.raw<{ balances: Balances; terms: MintTerms }>();
+  /** Why the manifest is being sent again, while a provider has not yet seen the lease. */
+  manifestWait = $state<string>();
   /** A mint sent and not yet credited: x/bme executes it at the next block. */
   minting = $state(false);
   inflight = $state<InflightDeployment | undefined>(loadInflightSafe());
@@ -319,7 +321,14 @@ export class TrainFlow {
     const inflight = this.#current();
     const endpoint = this.#endpoint();
     if (!inflight.manifestSent) {
-      await a.sendManifest(endpoint, this.#credentials(), inflight.dseq, inflight.manifestJson);
+      try {
+        await a.sendManifest(endpoint, this.#credentials(), inflight.dseq, inflight.manifestJson, {
+          onWait: (attempt, ms) =>
+            (this.manifestWait = `The provider has not seen the lease on chain yet; sending the manifest again in ${ms / 1000} s (try ${attempt + 1})`),
+        });
+      } finally {
+        this.manifestWait = undefined;
+      }
       this.#save({ ...inflight, manifestSent: true });
     }
     this.phase = "running";
