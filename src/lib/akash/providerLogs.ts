@@ -33,6 +33,12 @@ const NO_STATUS = 1005;
 const ABNORMAL_CLOSURE = 1006;
 /** Console's proxy closes with this when the provider's certificate is not the one the chain holds. */
 const POLICY_VIOLATION = 1008;
+/**
+ * How long a proxy error is given to be followed by its close. Console's proxy reports a refused
+ * upgrade (a provider answering 401/404 instead of switching protocols) with an error message and
+ * no close, so without this the page would wait forever.
+ */
+export const PROXY_ERROR_GRACE_MS = 2_000;
 
 export async function followProxiedLogs(
   proxy: ProviderProxy,
@@ -58,7 +64,10 @@ export async function followProxiedLogs(
   const closed = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
   // A socket that never opened rejects `opened`; nobody waits on `closed` then.
   closed.catch(() => undefined);
+  let ended = false;
   const end = (error?: AkashProviderError) => {
+    if (ended) return;
+    ended = true;
     if (error) settle.reject(error);
     else settle.resolve();
     closedByUs = true;
@@ -72,8 +81,10 @@ export async function followProxiedLogs(
     if (received.kind === "tokenExpired")
       return end(new AkashProviderError(what, shownUrl, 401, "the provider proxy refused the JWT: it has expired"));
     if (received.kind === "error") {
-      // The proxy reports a failed provider socket, then its close: keep the reason for then.
+      // The proxy reports a failed provider socket, then (usually) its close: keep the reason for then.
       proxyError = received.text;
+      const reason = received.text;
+      setTimeout(() => end(new AkashProviderError(what, shownUrl, undefined, reason)), PROXY_ERROR_GRACE_MS);
       return;
     }
     if (proxyError) return end(new AkashProviderError(what, shownUrl, undefined, proxyError));
