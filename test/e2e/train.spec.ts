@@ -18,7 +18,8 @@ import { freePort } from "../../dev/stack/ports.ts";
 
 let standIn: AkashStandIn;
 test.beforeAll(async () => {
-  standIn = await startStandIn();
+  // A pod takes a moment to start, as an image pull does: until then the logs close with 4000.
+  standIn = await startStandIn({ podStartDelayMs: 2_500 });
 });
 test.afterAll(async () => {
   await standIn?.stop();
@@ -60,7 +61,10 @@ test.describe("/train: fine-tuning on Akash (local stand-in)", () => {
     const { base, dseq } = await startRun(page, verse, 20);
     const before = await versionCount(base.agent);
 
+    // The provider answers the logs with 4000 "no running pods" while the pod starts; the page waits and follows again.
+    await expect(page.getByTestId("pod-wait")).toContainText("The container is not running yet", { timeout: 15_000 });
     await expect(page.getByTestId("logs")).toContainText('"event":"started"', { timeout: 30_000 });
+    await expect(page.getByTestId("pod-wait")).toHaveCount(0);
     // Progress lines become a bar, a percentage and a loss curve, not JSON on screen.
     await expect(page.getByTestId("job-progress")).toContainText(/Step \d+ of 20 \(\d+%\)/, { timeout: 30_000 });
     await expect(page.getByTestId("loss-chart").getByRole("img")).toHaveAttribute("aria-label", /Training loss from/);

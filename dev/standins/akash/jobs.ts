@@ -32,6 +32,8 @@ export interface LogEntry {
 }
 
 export interface Job {
+  /** False while the pod is being scheduled and its image pulled (`startDelayMs`). */
+  readonly running: boolean;
   readonly lines: LogEntry[];
   readonly startedAt: number;
   exitCode: number | null | undefined;
@@ -45,23 +47,44 @@ export function startJob(p: {
   image: string;
   env: Record<string, string>;
   extraEnv: Record<string, string>;
+  /** How long the pod takes to start (its image pulled) before the trainer runs. */
+  startDelayMs?: number;
 }): Job {
   const pod = `${p.service}-${Math.random().toString(36).slice(2, 8)}`;
-  const command = commandFor(p.image);
-  const child: ChildProcess = spawn(command.file, command.args, {
-    env: { PATH: process.env.PATH ?? "", ...p.extraEnv, ...p.env },
-    stdio: ["ignore", "pipe", "pipe"],
-    ...(command.cwd ? { cwd: command.cwd } : {}),
-  });
+  let child: ChildProcess | undefined;
+  let stopped = false;
   const job: Job = {
+    running: false,
     lines: [],
     startedAt: Date.now(),
     exitCode: undefined,
     listeners: new Set(),
     stop: () => {
-      if (job.exitCode === undefined) child.kill("SIGTERM");
+      stopped = true;
+      clearTimeout(timer);
+      if (job.exitCode === undefined) child?.kill("SIGTERM");
     },
   };
+  const timer = setTimeout(() => {
+    if (stopped) return;
+    (job as { running: boolean }).running = true;
+    child = run(p, pod, job);
+  }, p.startDelayMs ?? 0);
+  return job;
+}
+
+/** Starts the trainer for `job`, feeding its output lines and its end to the job's listeners. */
+function run(
+  p: { image: string; env: Record<string, string>; extraEnv: Record<string, string> },
+  pod: string,
+  job: Job,
+) {
+  const command = commandFor(p.image);
+  const child = spawn(command.file, command.args, {
+    env: { PATH: process.env.PATH ?? "", ...p.extraEnv, ...p.env },
+    stdio: ["ignore", "pipe", "pipe"],
+    ...(command.cwd ? { cwd: command.cwd } : {}),
+  });
   const emit = (message: string) => {
     const line = { name: pod, message };
     job.lines.push(line);
@@ -94,5 +117,5 @@ export function startJob(p: {
   child.once("exit", end);
   // A command that cannot start (a missing environment) ends the pod as a crash would.
   child.once("error", (error) => (emit(`stand-in provider: ${error.message}`), end(127)));
-  return job;
+  return child;
 }

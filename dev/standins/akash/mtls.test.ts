@@ -315,11 +315,12 @@ describe("the dApp's provider client with a client certificate", () => {
 
   it("fails the log stream, not ends it, when the proxy refuses the provider's certificate or the provider closes on an error", async () => {
     const { dseq, bid, manifestJson } = await leaseOnProviderD(5);
-    // The provider closes with 4004 while no manifest has started a workload.
+    // The provider closes with 4000 "no running pods" while no manifest has started a workload.
     const early = await followLogs(endpoint(bid), certificate, bid.ref, () => undefined);
     const error = await early.closed.catch((e: unknown) => e);
     expect(error).toMatchObject({ retryable: true });
-    expect((error as AkashProviderError).details).toContain("closed the log stream (code 4004");
+    expect(error).toMatchObject({ noRunningPods: true });
+    expect((error as AkashProviderError).details).toContain("no running pods");
 
     await sendManifest(endpoint(bid), certificate, dseq, manifestJson);
     const impostor = await followLogs(

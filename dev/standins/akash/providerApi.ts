@@ -30,7 +30,10 @@ interface ManifestService {
  */
 export const LEASE_SEEN_AFTER_BLOCKS = 1n;
 
-export function providerApi(chain: StandInChain, options: { extraEnv: Record<string, string> }) {
+export function providerApi(
+  chain: StandInChain,
+  options: { extraEnv: Record<string, string>; podStartDelayMs?: number },
+) {
   const jobs = new Map<string, Job>();
 
   /** The lease owner the request speaks for; throws JwtRejected or MtlsRejected. */
@@ -95,7 +98,16 @@ export function providerApi(chain: StandInChain, options: { extraEnv: Record<str
           );
           const jobKey = `${provider}/${key(owner, dseq)}`;
           jobs.get(jobKey)?.stop();
-          jobs.set(jobKey, startJob({ service: service.name, image: service.image, env, extraEnv: options.extraEnv }));
+          jobs.set(
+            jobKey,
+            startJob({
+              service: service.name,
+              image: service.image,
+              env,
+              extraEnv: options.extraEnv,
+              startDelayMs: options.podStartDelayMs ?? 0,
+            }),
+          );
           return { status: 200, body: "" };
         }
         if (req.method === "GET" && (match = /^\/lease\/(\d+)\/(\d+)\/(\d+)\/status$/.exec(rest))) {
@@ -103,7 +115,7 @@ export function providerApi(chain: StandInChain, options: { extraEnv: Record<str
           const lease = activeLease(owner, match[1]!, provider);
           if (!lease) return fail(404, "lease not found or not active");
           const job = jobs.get(`${provider}/${key(owner, match[1]!)}`);
-          const running = job !== undefined && job.exitCode === undefined ? 1 : 0;
+          const running = job?.running && job.exitCode === undefined ? 1 : 0;
           return {
             status: 200,
             body: {
@@ -149,11 +161,15 @@ export function providerApi(chain: StandInChain, options: { extraEnv: Record<str
       }
     },
 
-    /** The logs WebSocket: every line so far, then new ones; closes when the job ends. */
+    /**
+     * The logs WebSocket: every line so far, then new ones; closes when the job ends. With no pod
+     * running (no manifest yet, or its image still being pulled) a provider closes at once with
+     * 4000 "no running pods" (gateway/rest/router.go wsLogWriter, websocketInternalServerErrorCode).
+     */
     logs(socket: WebSocket, name: string, lease: { owner: string; dseq: string }): void {
       const job = jobs.get(`${providerAddress(name)}/${key(lease.owner, lease.dseq)}`);
-      if (!job) {
-        socket.close(4004, "no workload for this lease (send the manifest first)");
+      if (!job || !job.running) {
+        socket.close(4000, "no running pods");
         return;
       }
       const send = (line: { name: string; message: string } | undefined) => {

@@ -35,6 +35,8 @@ export interface AkashStandInOptions {
    * when the trainer exits.
    */
   holdAfterExit?: boolean;
+  /** How long a pod takes to start after the manifest (an image pull); meanwhile its logs close with 4000. */
+  podStartDelayMs?: number;
   providers?: StandInProvider[];
   /** Accounts funded at start, in uakt; the dev key's account always gets `devKeyFunds`. */
   funded?: Record<string, bigint>;
@@ -112,7 +114,10 @@ export async function startAkashStandIn(options: AkashStandInOptions = {}): Prom
   if (options.ipfsApiUrl) extraEnv.HEXS_IPFS_GATEWAY = options.ipfsApiUrl;
   if (options.hfEndpoint) extraEnv.HF_ENDPOINT = options.hfEndpoint;
   if (options.holdAfterExit) extraEnv.HEXS_HOLD_AFTER_EXIT = "1";
-  const provider = providerApi(chain, { extraEnv });
+  const provider = providerApi(chain, {
+    extraEnv,
+    ...(options.podStartDelayMs ? { podStartDelayMs: options.podStartDelayMs } : {}),
+  });
   events.onLeaseEnded = (lease) => provider.stopLease(lease.ref.owner, lease.ref.dseq, lease.ref.provider);
   const bidTimers = new Set<NodeJS.Timeout>();
   const mempool = new StandInMempool(chain, {

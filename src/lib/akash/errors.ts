@@ -97,6 +97,11 @@ export class AkashProviderError extends HexsError {
     this.status = status;
   }
 
+  /** The lease's pod is not running yet (its image still being pulled): the logs socket closed with 4000. */
+  get noRunningPods(): boolean {
+    return /no running pods/.test(String(this.details));
+  }
+
   /** The provider has not yet seen the lease on chain (404 "no lease for deployment"). */
   get leaseNotSeen(): boolean {
     return this.status === 404 && /no lease for deployment/.test(String(this.details));

@@ -28,6 +28,9 @@ import { CreationCheck } from "./creationCheck.svelte.ts";
 import { errorText } from "./errorText.ts";
 
 const LEASE_STATUS_INTERVAL_MS = 5_000;
+/** While a lease's pod starts (an image pull takes minutes for a GPU image), its logs are asked for again. */
+const POD_START_TRIES = 80;
+const POD_START_WAIT_MS = 3_000;
 /** How long a mint is waited for: x/bme executes it at the next block (about 6 s on mainnet). */
 const MINT_POLLS = 20;
 const MINT_POLL_MS = 1_500;
@@ -49,6 +52,8 @@ export class TrainFlow {
   account = $state.raw<CosmosAccount>();
   /** The account's AKT and ACT, and what minting ACT costs now; read on connection and after each mint. */
   funds = $state.raw<{ balances: Balances; terms: MintTerms }>();
+  /** Why the logs are being asked for again, while the lease's pod starts. */
+  podWait = $state<string>();
   /** Why the manifest is being sent again, while a provider has not yet seen the lease. */
   manifestWait = $state<string>();
   /** A mint sent and not yet credited: x/bme executes it at the next block. */
@@ -339,18 +344,29 @@ export class TrainFlow {
     // a real provider drops the stream without a close frame), so the stream's end is not awaited.
     let sawFinalLine = () => {};
     const finalLine = new Promise<void>((resolve) => (sawFinalLine = resolve));
-    this.#stream = await a.followLogs(endpoint, this.#credentials(), inflight.lease!, (line) => {
-      const event = a.parseProgress(line.message);
-      this.#onLine(line.message, event);
-      if (event?.event === "result" || event?.event === "failed") sawFinalLine();
-    });
-    const cut = await Promise.race([
-      finalLine,
-      this.#stream.closed.then(
-        () => undefined,
-        (error: unknown) => error,
-      ),
-    ]);
+    let cut: unknown;
+    for (let tries = 1; ; tries++) {
+      this.#stream = await a.followLogs(endpoint, this.#credentials(), inflight.lease!, (line) => {
+        this.podWait = undefined;
+        const event = a.parseProgress(line.message);
+        this.#onLine(line.message, event);
+        if (event?.event === "result" || event?.event === "failed") sawFinalLine();
+      });
+      cut = await Promise.race([
+        finalLine,
+        this.#stream.closed.then(
+          () => undefined,
+          (error: unknown) => error,
+        ),
+      ]);
+      // No pod yet (its image is still being pulled): the provider closed the logs with 4000.
+      const starting = cut instanceof Error && "noRunningPods" in cut && cut.noRunningPods === true;
+      if (!starting || this.phase !== "running" || tries >= POD_START_TRIES) break;
+      this.podWait = `The container is not running yet (its image may still be downloading); following its logs again in ${POD_START_WAIT_MS / 1000} s`;
+      await new Promise((resolve) => setTimeout(resolve, POD_START_WAIT_MS));
+      if (this.phase !== "running") break;
+    }
+    this.podWait = undefined;
     // The user closed the deployment while the job ran: close() already settles the run.
     if (this.phase !== "running") return;
     const current = this.#current();
