@@ -3,26 +3,34 @@ import { WebSocketServer } from "ws";
 import { AkashProviderError } from "./errors.ts";
 import { followProxiedLogs, PROXY_ERROR_GRACE_MS } from "./providerLogs.ts";
 
-// A proxy that reports the provider's refused upgrade with an error message and never a close.
+// A proxy that answers pings, and reports the provider's refused upgrade with an error message
+// and never a close.
 let proxy: WebSocketServer;
 let url: string;
+const pings: number[] = [];
 beforeAll(async () => {
   proxy = new WebSocketServer({ port: 0, host: "127.0.0.1" });
   await new Promise((resolve) => proxy.once("listening", resolve));
   url = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
   proxy.on("connection", (socket) =>
-    socket.once("message", () =>
-      socket.send(
-        JSON.stringify({
-          type: "websocket",
-          message: "Unexpected server response: 404",
-          error: "Received error from provider websocket",
-        }),
-      ),
-    ),
+    socket.on("message", (data) => {
+      const message = JSON.parse(String(data)) as { type: string; url?: string };
+      if (message.type === "ping") return void (pings.push(Date.now()), socket.send(JSON.stringify({ type: "pong" })));
+      if (message.url?.includes("refused"))
+        socket.send(
+          JSON.stringify({
+            type: "websocket",
+            message: "Unexpected server response: 404",
+            error: "Received error from provider websocket",
+          }),
+        );
+    }),
   );
 });
-afterAll(() => new Promise((resolve) => proxy.close(resolve)));
+afterAll(() => {
+  for (const client of proxy.clients) client.terminate();
+  return new Promise((resolve) => proxy.close(resolve));
+});
 
 describe("following logs through a provider proxy", () => {
   it("gives up with the proxy's error when no close follows it, instead of waiting forever", async () => {
@@ -30,7 +38,7 @@ describe("following logs through a provider proxy", () => {
     const stream = await followProxiedLogs(
       { url, network: "mainnet" },
       {
-        url: "https://provider.example:8443/lease/1/1/1/logs",
+        url: "https://provider.example:8443/lease/1/1/1/logs?refused",
         providerAddress: "akash1x",
         auth: { type: "jwt", token: "t" },
       },
@@ -41,5 +49,26 @@ describe("following logs through a provider proxy", () => {
     expect((error as AkashProviderError).details).toContain("Unexpected server response: 404");
     expect(Date.now() - started).toBeGreaterThanOrEqual(PROXY_ERROR_GRACE_MS - 50);
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it("pings the proxy while the stream is quiet, and stops when it is closed", async () => {
+    pings.length = 0;
+    const stream = await followProxiedLogs(
+      { url, network: "mainnet" },
+      {
+        url: "https://provider.example:8443/lease/1/1/1/logs",
+        providerAddress: "akash1x",
+        auth: { type: "jwt", token: "t" },
+      },
+      () => undefined,
+      100,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    stream.close();
+    await stream.closed;
+    const count = pings.length;
+    expect(count).toBeGreaterThanOrEqual(3);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(pings.length).toBe(count);
   });
 });

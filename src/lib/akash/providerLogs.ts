@@ -39,11 +39,18 @@ const POLICY_VIOLATION = 1008;
  * no close, so without this the page would wait forever.
  */
 export const PROXY_ERROR_GRACE_MS = 2_000;
+/**
+ * A ping to the proxy this often keeps an idle log stream open through load balancers and NATs
+ * that drop quiet connections (a training step can log nothing for minutes); Console's proxy
+ * answers {type:"ping"} with {type:"pong"}.
+ */
+export const KEEP_ALIVE_MS = 25_000;
 
 export async function followProxiedLogs(
   proxy: ProviderProxy,
   target: ProxiedTarget,
   onLine: (line: LogLine) => void,
+  keepAliveMs = KEEP_ALIVE_MS,
 ): Promise<LogStream> {
   const what = "follow the logs";
   const shownUrl = `${target.url} via the provider proxy ${proxy.url}`;
@@ -51,9 +58,13 @@ export async function followProxiedLogs(
   let closedByUs = false;
   let proxyError: string | undefined;
 
+  let keepAlive: ReturnType<typeof setInterval> | undefined;
   const opened = new Promise<void>((resolve, reject) => {
     socket.onopen = () => {
       socket.send(socketOpenMessage(proxy, target));
+      keepAlive = setInterval(() => {
+        if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "ping" }));
+      }, keepAliveMs);
       resolve();
     };
     socket.onerror = () =>
@@ -68,6 +79,7 @@ export async function followProxiedLogs(
   const end = (error?: AkashProviderError) => {
     if (ended) return;
     ended = true;
+    clearInterval(keepAlive);
     if (error) settle.reject(error);
     else settle.resolve();
     closedByUs = true;
@@ -111,6 +123,7 @@ export async function followProxiedLogs(
     );
   };
   socket.addEventListener("close", () => {
+    clearInterval(keepAlive);
     if (closedByUs) return settle.resolve();
     settle.reject(
       new AkashProviderError(what, shownUrl, undefined, proxyError ?? "the connection to the provider proxy was cut"),
