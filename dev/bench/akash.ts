@@ -20,6 +20,8 @@ interface LeaseRun {
   firstLineMs: number;
   /** Milliseconds from the trainer's "started" line to its result. */
   trainMs: number;
+  /** Milliseconds from the result line to the closing transaction's confirmation (billing stops). */
+  closeMs: number;
   result: ResultEvent;
 }
 
@@ -44,6 +46,8 @@ async function leaseAndFollow(
   let started: number | undefined;
   let finished: number | undefined;
   let result: ResultEvent | undefined;
+  let sawResult!: () => void;
+  const resultSeen = new Promise<void>((resolve) => (sawResult = resolve));
   const stream = await followLogs(endpoint, credentials, bid.ref, (line) => {
     firstLine ??= performance.now();
     const event = parseProgress(line.message);
@@ -51,16 +55,21 @@ async function leaseAndFollow(
     if (event?.event === "result") {
       finished = performance.now();
       result = event;
+      sawResult();
     }
   });
-  await stream.closed;
+  // As /train does: the run ends at the result line (the trainer image then idles, its stream open).
+  await Promise.race([resultSeen, stream.closed]);
+  stream.close();
   await closeDeployment(ctx, dseq);
+  const closed = performance.now();
   if (!result || firstLine === undefined || started === undefined || finished === undefined) throw new Error("the job produced no result");
-  return { firstLineMs: firstLine - accepted, trainMs: finished - started, result };
+  return { firstLineMs: firstLine - accepted, trainMs: finished - started, closeMs: closed - finished, result };
 }
 
 export async function run(): Promise<BenchSection> {
-  const stack = await startAkashTestStack();
+  // Jobs idle after their result as the trainer images do: only closing the lease stops billing.
+  const stack = await startAkashTestStack({ holdAfterExit: true });
   try {
     const ipfs = stack.ipfs.url;
     const job = demoJob({ weightsCid: await pinDemoBase(ipfs), datasetCid: await pinDataset(ipfs), ipfsUrl: ipfs, steps: STEPS });
@@ -92,6 +101,7 @@ export async function run(): Promise<BenchSection> {
         { name: "accept bid → first log line (JWT)", value: Math.round(viaJwt.firstLineMs), unit: "ms" },
         { name: "accept bid → first log line (mTLS, client certificate via the proxy)", value: Math.round(viaMtls.firstLineMs), unit: "ms" },
         { name: "fine-tune wall time (started → result, upload included)", value: Math.round(viaJwt.trainMs / 100) / 10, unit: "s" },
+        { name: "result line → lease closed (closing transaction confirmed)", value: Math.round(viaJwt.closeMs), unit: "ms" },
         { name: "validation loss before (base)", value: validationLossBefore, unit: "nats/token" },
         { name: "validation loss after", value: validationLossAfter, unit: "nats/token", target: "< before", met: validationLossAfter < validationLossBefore },
       ],
