@@ -171,3 +171,50 @@ test("a broken model folder in the Hugging Face layout says what is wrong, in it
     await expect(error).toContainText(message);
   }
 });
+
+test("chat mode: a model with a chat template answers in its own conversation; one without says so", async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const verse = await hfModelFiles("tiny-verse-char");
+  const config = JSON.parse(new TextDecoder().decode(verse["tokenizer_config.json"])) as Record<string, unknown>;
+  // A template in the shape chat models ship (roles, turns, the generation prompt), over this model's characters.
+  config.chat_template =
+    "{% for m in messages %}{{ m.role }}: {{ m.content }}\n{% endfor %}{% if add_generation_prompt %}assistant: {% endif %}";
+  const chatCid = await pinFolder({
+    ...verse,
+    "tokenizer_config.json": new TextEncoder().encode(JSON.stringify(config)),
+  });
+  const chatAgent = await createAgentWithWeights("Chat Verse", chatCid, OWNER);
+  const plainAgent = await createAgentWithWeights("Plain Verse", await pinFolder(verse), OWNER);
+
+  await openApp(page, `#/playground?agent=${chatAgent}&agent=${plainAgent}`);
+  await connectDevWallet(page, OWNER);
+  const chat = page.getByRole("article", { name: "Chat Verse" });
+  const plain = page.getByRole("article", { name: "Plain Verse" });
+  await expect(chat.getByTestId("runtime")).toContainText("transformers.js", { timeout: 60_000 });
+  await expect(plain.getByTestId("runtime")).toContainText("transformers.js", { timeout: 60_000 });
+
+  await page.getByRole("radio", { name: "Chat" }).check();
+  await expect(plain.getByTestId("no-chat-template")).toBeVisible();
+  await setParameters(page, { maxNewTokens: "12", seed: "3" });
+  await page.getByLabel("Message").fill("the willow");
+  await page.getByRole("button", { name: "Send", exact: true }).click();
+
+  await expect(chat.getByTestId("chat-turn")).toHaveCount(2, { timeout: 30_000 });
+  await expect(chat.getByTestId("chat-turn").first()).toHaveAttribute("data-role", "user");
+  await expect(chat.getByTestId("chat-turn").last()).toHaveAttribute("data-role", "assistant");
+  await expect(chat.getByTestId("token-count")).toHaveText("12");
+  await chat.getByText("What the model was given").click();
+  expect(await chat.getByTestId("chat-prompt").textContent()).toBe("user: the willow\nassistant: ");
+  await expect(plain.getByTestId("column-error")).toContainText("This model has no chat template");
+
+  // A second turn carries the first: the template renders the whole conversation.
+  await page.getByLabel("Message").fill("and the river");
+  await page.getByRole("button", { name: "Send", exact: true }).click();
+  await expect(chat.getByTestId("chat-turn")).toHaveCount(4, { timeout: 30_000 });
+  await expect(chat.getByTestId("chat-prompt")).toContainText("user: the willow");
+  await expect(chat.getByTestId("chat-prompt")).toContainText("user: and the river");
+  await page.getByRole("button", { name: "New chat" }).click();
+  await expect(chat.getByTestId("chat-turn")).toHaveCount(0);
+});

@@ -2,6 +2,7 @@
 import { ModelWorker, type GenerationRun } from "#lib/onnx/client.ts";
 import { ModelError } from "#lib/onnx/modelErrors.ts";
 import type { BenchmarkSet, TaskScore } from "#lib/onnx/benchmark.ts";
+import type { ChatTurn } from "#lib/onnx/chatTemplate.ts";
 import type { GenerationSettings, GenerationStats, ModelInfo } from "#lib/onnx/protocol.ts";
 import type { AgentSummary } from "./agents.ts";
 
@@ -30,6 +31,10 @@ export class Column {
   /** This column's own parameters, used when the page's are not shared. */
   settings = $state<GenerationSettings>({ ...DEFAULT_SETTINGS });
   benchmarkProgress = $state(0);
+  /** Chat mode: this column's conversation (each model answers in its own). */
+  chat = $state.raw<ChatTurn[]>([]);
+  /** The text the model was given for the last chat turn: its chat template, rendered. */
+  chatPrompt = $state<string>();
   readonly #worker = new ModelWorker();
   #stop: (() => void) | undefined;
 
@@ -68,6 +73,44 @@ export class Column {
     } finally {
       this.#stop = undefined;
     }
+  }
+
+  /**
+   * Chat mode: adds `message` to the conversation, renders it with the model's chat template (as
+   * transformers does, with the generation prompt) and streams the answer into the conversation.
+   */
+  async send(message: string, settings: GenerationSettings): Promise<void> {
+    if (this.status !== "ready") return;
+    const template = this.info?.chatTemplate;
+    if (!template) {
+      this.error = new ModelError("bad-config", "This model has no chat template", {
+        details: "Its tokenizer_config.json names no chat_template; use completion mode to give it a prompt as text.",
+      });
+      return;
+    }
+    const turns = [...this.chat, { role: "user", content: message }];
+    const { renderChatTemplate } = await import("#lib/onnx/chatTemplate.ts");
+    let prompt: string;
+    try {
+      prompt = renderChatTemplate(template, turns);
+    } catch (error) {
+      this.error = new ModelError("bad-config", "The model's chat template could not be rendered", {
+        details: error instanceof Error ? ((error as { details?: string }).details ?? error.message) : String(error),
+      });
+      return;
+    }
+    this.chat = turns;
+    this.chatPrompt = prompt;
+    await this.generate(prompt, settings);
+    this.chat = [...turns, { role: "assistant", content: this.output }];
+  }
+
+  /** Starts the conversation over. */
+  newChat(): void {
+    this.chat = [];
+    this.chatPrompt = undefined;
+    this.output = "";
+    this.stats = undefined;
   }
 
   /** Scores `set`; resolves with undefined when it failed (the column shows why). */
