@@ -11,10 +11,10 @@ export const BME_PARAMS = { mintSpreadBps: 25n, minMintUact: 10_000_000n } as co
 /** ACT's oracle price: one US dollar (keeper.go prepareToBM). */
 export const ACT_PRICE_MICRO_USD = 1_000_000n;
 
+/** A mint request queued by MsgMintACT, executed at the next block. */
 export interface PendingMint {
   owner: string;
   uakt: bigint;
-  height: bigint;
 }
 
 export type MintOutcome = { minted: bigint; spread: bigint } | { canceled: string };

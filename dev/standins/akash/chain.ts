@@ -162,7 +162,7 @@ export class StandInChain {
         `spendable balance ${account.balances.uakt}uakt is smaller than ${amount}uakt: insufficient funds`,
       );
     account.balances.uakt -= amount;
-    this.pendingMints.push({ owner: msg.owner, uakt: amount, height: this.height });
+    this.pendingMints.push({ owner: msg.owner, uakt: amount });
   }
 
   /** bank Send: AKT moves; ACT is not transferable (send disabled for uact, x/bank IsSendEnabledCoins). */
