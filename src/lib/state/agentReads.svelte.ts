@@ -31,14 +31,22 @@ export function agentReads<T>(agentOf: () => string, load: (context: AgentReadCo
       error = new Error(`“${agent}” is not an address.`);
       return;
     }
+    // Only the latest read may land: a slower answer for an agent the user has left, or for the
+    // account the wallet held a moment ago (a reconnect, a switch of accounts), must not overwrite
+    // the page with another account's shares and earnings.
+    let current = true;
     load({ config: wallet.wagmi.config, chainId: settings.current.chainId, agent, user })
       .then((result) => {
-        // A slower answer for an agent the user has already left must not overwrite the page.
-        if (agentOf() !== agent) return;
+        if (!current) return;
         data = result;
         error = undefined;
       })
-      .catch((failure: unknown) => (error = failure));
+      .catch((failure: unknown) => {
+        if (current) error = failure;
+      });
+    return () => {
+      current = false;
+    };
   });
 
   return {
