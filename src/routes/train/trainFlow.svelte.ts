@@ -189,9 +189,11 @@ export class TrainFlow {
       await a.mintAct(ctx, uakt);
       this.minting = true;
       try {
+        // Only the balances change with a mint: the price and x/bme's terms are not read again.
         for (let tries = 0; tries < MINT_POLLS; tries++) {
-          await this.readFunds();
-          if (this.funds!.balances.uact > before) return;
+          const balances = await a.readBalances(ctx.restUrl, account.address);
+          if (this.funds) this.funds = { ...this.funds, balances };
+          if (balances.uact > before) return;
           await new Promise((resolve) => setTimeout(resolve, MINT_POLL_MS));
         }
         // Below the chain's minimum, or refused at execution: x/bme cancels it and gives the AKT back.
