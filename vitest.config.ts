@@ -10,6 +10,7 @@ export default defineConfig({
       "models/**/*.test.ts",
       "trainer/**/*.test.ts",
       "gateway/**/*.test.ts",
+      "provider-proxy/**/*.test.ts",
     ],
     // The GPU trainer's Python environment (trainer/gpu/setup.sh): thousands of files, no tests of ours.
     exclude: [...configDefaults.exclude, "**/.venv/**"],

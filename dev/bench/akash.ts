@@ -95,7 +95,7 @@ export async function run(): Promise<BenchSection> {
       method:
         `tiny-stories-char fine-tuned on 6000 characters of verse.txt, ${STEPS} steps, batch 8, lr 0.003, seed 1, ` +
         `by trainer/local run by the Akash stand-in for a real lease (dev key, signed txs, JWT, manifest, logs through ` +
-        `the provider proxy stand-in); then a 5-step job on the mTLS-only provider with a published client certificate; ` +
+        `HEXS's provider proxy, provider-proxy/, as the Akash stand-in serves it); then a 5-step job on the mTLS-only provider with a published client certificate; ` +
         `${cpus()[0]?.model ?? "unknown CPU"}, ${availableParallelism()} cores, Node ${process.version}, one run.`,
       metrics: [
         { name: "accept bid → first log line (JWT)", value: Math.round(viaJwt.firstLineMs), unit: "ms" },

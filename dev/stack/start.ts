@@ -63,6 +63,7 @@ try {
     ipfsApiUrl: ipfs.url,
     hfEndpoint: hub.url,
     holdAfterExit: true,
+    proxyAllowedOrigins: [`http://127.0.0.1:${ports.app}`, `http://localhost:${ports.app}`],
   });
   running.push({ name: "akash", url: akash.nodeUrl, stop: akash.stop });
   const storacha = await startStorachaStandIn({ port: ports.storacha });
@@ -115,7 +116,7 @@ HEXS is running (embedded default, everything on 127.0.0.1):
   hub          ${hub.url}  (stand-in for the Hugging Face hub API, serving the repo's tiny models)
   Akash        ${akash.nodeUrl}  (stand-in for an Akash node and its providers; runs fine-tunes on this machine)
   Storacha     ${storacha.url}  (stand-in for up.storacha.network running Storacha's own service code; confirms email logins itself)
-  provider proxy ${akash.providerProxyUrl}  (stand-in for Akash Console's provider proxy)
+  provider proxy ${akash.providerProxyUrl}  (HEXS's provider-proxy service, allowing the dApp's origin)
   providers    ${akash.chain.providers.map((p) => `${p.name} (${p.auth === "mtls" ? "mTLS only" : "JWT"})`).join(", ")}
   marketplace  ${seeded.agents.length} demo agents; open DAO proposal on "${seeded.agents[0]?.name}"
   gateways     ${gateways.map((g) => g.url).join(", ")}  (one per demo agent, OpenAI-compatible, usage settled every 10 s)

@@ -1,15 +1,7 @@
 // The gateway's configuration: every setting a flag and an environment variable (flags win), so
 // it runs the same from a shell, a container (env) or an Akash SDL.
-import { parseArgs } from "node:util";
+import { ConfigError, readSettings, settingsHelp, type Setting } from "../../src/lib/cli/settings.ts";
 import { getAddress, isAddress, isHex, type Address, type Hex } from "viem";
-
-interface Setting {
-  flag: string;
-  env: string;
-  help: string;
-  default?: string;
-  boolean?: boolean;
-}
 
 export const SETTINGS = [
   { flag: "rpc-url", env: "HEXS_GATEWAY_RPC_URL", help: "JSON-RPC URL of the chain the agent is on (required)" },
@@ -124,56 +116,23 @@ export interface GatewayConfig {
   keepAliveMs: number;
 }
 
-export class ConfigError extends Error {
-  override name = "ConfigError";
-}
+export { ConfigError };
 
 export function helpText(): string {
-  const lines = [
+  return settingsHelp(
     "Usage: node gateway/main.ts [options]",
-    "",
     "HEXS inference gateway: an OpenAI-compatible API for one agent, keys checked and usage settled on chain.",
-    "",
-    "Options (each also an environment variable):",
-  ];
-  for (const s of SETTINGS as readonly Setting[]) {
-    lines.push(
-      `  --${s.flag}${s.boolean ? "" : " <value>"}`,
-      `      ${s.help}${s.default ? ` [${s.default}]` : ""}`,
-      `      env ${s.env}`,
-    );
-  }
-  lines.push("  --help", "      this text");
-  return lines.join("\n");
+    SETTINGS,
+  );
 }
 
 /** Reads the configuration from `argv` and `env`; throws {@link ConfigError} naming what is wrong. */
 export function readConfig(argv: string[], env: NodeJS.ProcessEnv): GatewayConfig | "help" {
-  const options = Object.fromEntries(
-    (SETTINGS as readonly Setting[]).map((s) => [
-      s.flag,
-      { type: s.boolean ? ("boolean" as const) : ("string" as const) },
-    ]),
-  );
-  let parsed: Record<string, string | boolean | undefined>;
-  try {
-    parsed = parseArgs({ args: argv, options: { ...options, help: { type: "boolean" } }, strict: true }).values;
-  } catch (error) {
-    throw new ConfigError(`${error instanceof Error ? error.message : String(error)} (see --help)`);
-  }
-  if (parsed.help) return "help";
-  const value = (flag: (typeof SETTINGS)[number]["flag"]): string | undefined => {
-    const setting = (SETTINGS as readonly Setting[]).find((s) => s.flag === flag)!;
-    const fromFlag = parsed[flag];
-    if (typeof fromFlag === "boolean") return fromFlag ? "true" : undefined;
-    return fromFlag ?? env[setting.env] ?? setting.default;
-  };
+  const value = readSettings(argv, env, SETTINGS);
+  if (value === "help") return "help";
   const required = (flag: (typeof SETTINGS)[number]["flag"]): string => {
     const v = value(flag);
-    if (!v)
-      throw new ConfigError(
-        `--${flag} is required (or ${(SETTINGS as readonly Setting[]).find((s) => s.flag === flag)!.env})`,
-      );
+    if (!v) throw new ConfigError(`--${flag} is required (or ${SETTINGS.find((s) => s.flag === flag)!.env})`);
     return v;
   };
   const number = (flag: (typeof SETTINGS)[number]["flag"], min: number): number => {

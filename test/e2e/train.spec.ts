@@ -63,14 +63,28 @@ test.describe("/train: fine-tuning on Akash (local stand-in)", () => {
 
     // The provider answers the logs with 4000 "no running pods" while the pod starts; the page waits and follows again.
     await expect(page.getByTestId("pod-wait")).toContainText("The container is not running yet", { timeout: 15_000 });
+    // Meanwhile the provider's events say why, as Console's Events tab does: the image is being pulled.
+    const events = page.getByRole("table", { name: "Provider events" });
+    await expect(events).toContainText('Pulling image "ghcr.io/hexs/trainer-tiny:0.1.0"');
     await expect(page.getByTestId("logs")).toContainText('"event":"started"', { timeout: 30_000 });
     await expect(page.getByTestId("pod-wait")).toHaveCount(0);
+    await expect(events).toContainText("Started container trainer");
     // Progress lines become a bar, a percentage and a loss curve, not JSON on screen.
     await expect(page.getByTestId("job-progress")).toContainText(/Step \d+ of 20 \(\d+%\)/, { timeout: 30_000 });
     await expect(page.getByTestId("loss-chart").getByRole("img")).toHaveAttribute("aria-label", /Training loss from/);
     await expect(page.getByTestId("job-log")).not.toContainText("HEXS_PROGRESS");
     await expect(page.getByTestId("outcome")).toContainText("Job finished", { timeout: 60_000 });
     await expect(page.getByTestId("closed")).toContainText(`Deployment ${dseq} closed`);
+    // The whole log, progress lines included, as a file.
+    const download = page.waitForEvent("download");
+    await page.getByRole("button", { name: /^Download the log \(\d+ lines\)$/ }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe(`hexs-lease-${dseq}.log`);
+    const saved = await readFile(await file.path(), "utf8");
+    expect(saved).toContain('"event":"result"');
+    expect(saved.trimEnd().split("\n")).toHaveLength(
+      await page.getByTestId("logs").evaluate((pre) => pre.textContent!.split("\n").length),
+    );
     const cost = BigInt((await page.getByTestId("closed").textContent())!.match(/\((\d+) uact,/)?.[1] ?? "0");
 
     await page.getByRole("button", { name: "Publish version" }).click();

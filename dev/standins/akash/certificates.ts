@@ -3,8 +3,7 @@
 // of an X.509 certificate and of its public key; like x/cert's ParseAndValidateCertificate the
 // stand-in parses both, and refuses a certificate that is not its signer's (common name) or
 // whose public key is another. Providers and the provider proxy look certificates up here.
-import { X509Certificate } from "node:crypto";
-import { fromBech32 } from "@cosmjs/encoding";
+import { commonName, parseCertificatePem, pemBlock, serialOf } from "../../../provider-proxy/src/x509.ts";
 import { TxRejected } from "./txVerify.ts";
 
 export interface CertificateRecord {
@@ -15,22 +14,6 @@ export interface CertificateRecord {
   /** PEM text bytes, as published. */
   cert: Uint8Array;
   pubkey: Uint8Array;
-}
-
-/** The decimal serial the chain files `certificate` under (X509Certificate gives it in hex). */
-export const serialOf = (certificate: X509Certificate): string => BigInt(`0x${certificate.serialNumber}`).toString();
-
-/** The subject's (or issuer's) common name, or undefined when it has none. */
-export function commonName(distinguishedName: string): string | undefined {
-  return /^CN=(.*)$/m.exec(distinguishedName)?.[1];
-}
-
-export function isAkashAddress(text: string | undefined): boolean {
-  try {
-    return fromBech32(text ?? "").prefix === "akash";
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -47,23 +30,4 @@ export function validateCertificate(owner: string, cert: Uint8Array, pubkey: Uin
   const spki = certificate.publicKey.export({ type: "spki", format: "der" });
   if (!spki.equals(key)) throw new TxRejected(18, "invalid pubkey value: it is not the certificate's public key");
   return serialOf(certificate);
-}
-
-/** The X.509 certificate in a PEM text holding exactly one CERTIFICATE block, or undefined. */
-export function parseCertificatePem(pem: string): X509Certificate | undefined {
-  const der = pemBlock(pem, "CERTIFICATE");
-  if (!der) return undefined;
-  try {
-    return new X509Certificate(der);
-  } catch {
-    return undefined;
-  }
-}
-
-/** The DER bytes of a PEM text that is exactly one block of `type`. */
-function pemBlock(pem: string, type: string): Buffer | undefined {
-  const match = new RegExp(`^\\s*-----BEGIN ${type}-----\\r?\\n([A-Za-z0-9+/=\\r\\n]+)-----END ${type}-----\\s*$`).exec(
-    pem,
-  );
-  return match ? Buffer.from(match[1]!.replace(/\s/g, ""), "base64") : undefined;
 }

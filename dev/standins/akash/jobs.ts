@@ -31,10 +31,24 @@ export interface LogEntry {
   message: string;
 }
 
+/** A Kubernetes event about the lease's objects, as a provider relays it (cluster/types LeaseEvent). */
+export interface LeaseEvent {
+  type: "Normal" | "Warning";
+  reportingController: string;
+  reportingInstance?: string;
+  reason: string;
+  note: string;
+  object: { kind: string; namespace: string; name: string };
+}
+
 export interface Job {
   /** False while the pod is being scheduled and its image pulled (`startDelayMs`). */
   readonly running: boolean;
   readonly lines: LogEntry[];
+  /** The lease namespace's events so far, oldest first. */
+  readonly events: LeaseEvent[];
+  /** Called with each new event, and with `undefined` when the lease's namespace is gone. */
+  eventListeners: Set<(event: LeaseEvent | undefined) => void>;
   readonly startedAt: number;
   exitCode: number | null | undefined;
   /** Called with each new line, and with `undefined` when the job has ended. */
@@ -47,26 +61,66 @@ export function startJob(p: {
   image: string;
   env: Record<string, string>;
   extraEnv: Record<string, string>;
+  /** The lease's namespace on the provider's cluster. */
+  namespace: string;
   /** How long the pod takes to start (its image pulled) before the trainer runs. */
   startDelayMs?: number;
 }): Job {
-  const pod = `${p.service}-${Math.random().toString(36).slice(2, 8)}`;
+  const suffix = () => Math.random().toString(36).slice(2, 7);
+  const replicaSet = `${p.service}-${suffix()}${suffix()}`;
+  const pod = `${replicaSet}-${suffix()}`;
   let child: ChildProcess | undefined;
   let stopped = false;
   const job: Job = {
     running: false,
     lines: [],
+    events: [],
+    eventListeners: new Set(),
     startedAt: Date.now(),
     exitCode: undefined,
     listeners: new Set(),
     stop: () => {
+      if (stopped) return;
       stopped = true;
       clearTimeout(timer);
-      if (job.exitCode === undefined) child?.kill("SIGTERM");
+      if (child && job.exitCode === undefined) {
+        event("kubelet", "Killing", "Pod", pod, `Stopping container ${p.service}`);
+        child.kill("SIGTERM");
+      }
+      // The lease's namespace is deleted: event watches end.
+      for (const listener of job.eventListeners) listener(undefined);
     },
   };
+  const event = (controller: string, reason: string, kind: string, name: string, note: string) => {
+    const happened: LeaseEvent = {
+      type: "Normal",
+      reportingController: controller,
+      ...(controller === "kubelet" ? { reportingInstance: "node-1" } : {}),
+      reason,
+      note,
+      object: { kind, namespace: p.namespace, name },
+    };
+    job.events.push(happened);
+    for (const listener of job.eventListeners) listener(happened);
+  };
+  // What Kubernetes reports for a provider's Deployment of one replica, in order.
+  event(
+    "deployment-controller",
+    "ScalingReplicaSet",
+    "Deployment",
+    p.service,
+    `Scaled up replica set ${replicaSet} from 0 to 1`,
+  );
+  event("replicaset-controller", "SuccessfulCreate", "ReplicaSet", replicaSet, `Created pod: ${pod}`);
+  event("default-scheduler", "Scheduled", "Pod", pod, `Successfully assigned ${p.namespace}/${pod} to node-1`);
+  event("kubelet", "Pulling", "Pod", pod, `Pulling image "${p.image}"`);
+  const pullStarted = Date.now();
   const timer = setTimeout(() => {
     if (stopped) return;
+    const seconds = ((Date.now() - pullStarted) / 1000).toFixed(3);
+    event("kubelet", "Pulled", "Pod", pod, `Successfully pulled image "${p.image}" in ${seconds}s`);
+    event("kubelet", "Created", "Pod", pod, `Created container: ${p.service}`);
+    event("kubelet", "Started", "Pod", pod, `Started container ${p.service}`);
     (job as { running: boolean }).running = true;
     child = run(p, pod, job);
   }, p.startDelayMs ?? 0);

@@ -6,7 +6,7 @@ import { Secp256k1, Secp256k1Signature, sha256 } from "@cosmjs/crypto";
 import { fromBase64 } from "@cosmjs/encoding";
 import { adr36SignBytes } from "../../../src/lib/akash/devKey.ts";
 
-export type ProviderAction = "send-manifest" | "status" | "logs";
+export type ProviderAction = "send-manifest" | "status" | "logs" | "events";
 
 export class JwtRejected extends Error {}
 

@@ -216,10 +216,7 @@ describe("provider-d, an mTLS-only provider, through the stand-in of Console's p
   it("refuses malformed and expired client certificates at the proxy, as Console does", async () => {
     const url = `${stack.standIn.providerHostUri("provider-d")}/lease/1/1/1/status`;
     const malformed = await proxied({ method: "GET", url, auth: mtls({ certPem: "not a pem", keyPem: "" }) });
-    expect(malformed).toEqual({
-      status: 400,
-      text: JSON.stringify({ message: "auth.certPem: is not a valid certificate (invalid)" }),
-    });
+    expect(malformed).toEqual({ status: 400, text: "auth.certPem: is not a valid certificate (invalid)" });
     const old = { validFrom: new Date(Date.now() - 2 * 86_400_000), validTo: new Date(Date.now() - 86_400_000) };
     const expired = await certificateManager.generatePEM(account.address, old);
     const answer = await proxied({
@@ -227,10 +224,7 @@ describe("provider-d, an mTLS-only provider, through the stand-in of Console's p
       url,
       auth: mtls({ certPem: expired.cert, keyPem: expired.privateKey }),
     });
-    expect(answer).toEqual({
-      status: 400,
-      text: JSON.stringify({ message: "auth.certPem: is not a valid certificate (expired)" }),
-    });
+    expect(answer).toEqual({ status: 400, text: "auth.certPem: is not a valid certificate (expired)" });
     const logs = proxiedLogs({
       url: url.replace(/status$/, "logs"),
       auth: mtls({ certPem: expired.cert, keyPem: "" }),
@@ -244,19 +238,42 @@ describe("provider-d, an mTLS-only provider, through the stand-in of Console's p
       });
   });
 
-  it("refuses a provider whose server certificate is not the one the given provider published", async () => {
+  it("refuses a URL that is not on the host the given provider registered on chain", async () => {
     const { dseq, bid } = await leaseOnProviderD(5);
     const lease = `${bid.hostUri}/lease/${dseq}/${bid.ref.gseq}/${bid.ref.oseq}`;
     const impostor = { providerAddress: providerAddress("provider-a"), auth: mtls(certificate) };
+    const registered = new URL(stack.standIn.providerHostUri("provider-a")).origin;
+    const refusal = `url: ${new URL(bid.hostUri).origin} is not the host ${providerAddress("provider-a")} registered on chain (${registered})`;
     expect(await proxied({ method: "GET", url: `${lease}/status`, ...impostor })).toEqual({
-      status: 495,
-      text: "Invalid certificate error: unknownCertificate",
+      status: 403,
+      text: refusal,
     });
     const logs = proxiedLogs({ url: `${lease}/logs?follow=true`, ...impostor });
-    const closed = await logs.closed;
-    expect(closed).toMatchObject({ closed: true, code: 1008 });
-    expect(reasonOf(closed)).toBe("invalidCertificate.unknownCertificate");
-    expect(logs.messages).toHaveLength(1);
+    await expect
+      .poll(() => logs.messages[0])
+      .toEqual({ type: "websocket", message: refusal, error: "Invalid message format" });
+    await closeDeployment(ctx, dseq);
+  });
+
+  it("refuses a provider host presenting a certificate the provider did not publish", async () => {
+    const { dseq, bid } = await leaseOnProviderD(5);
+    const lease = `${bid.hostUri}/lease/${dseq}/${bid.ref.gseq}/${bid.ref.oseq}`;
+    const target = { providerAddress: bid.ref.provider, auth: mtls(certificate) };
+    await stack.standIn.testControls.presentUnpublishedCertificate("provider-d", true);
+    try {
+      expect(await proxied({ method: "GET", url: `${lease}/status`, ...target })).toEqual({
+        status: 495,
+        text: "Invalid certificate error: unknownCertificate",
+      });
+      const logs = proxiedLogs({ url: `${lease}/logs?follow=true`, ...target });
+      const closed = await logs.closed;
+      expect(closed).toMatchObject({ closed: true, code: 1008 });
+      expect(reasonOf(closed)).toBe("invalidCertificate.unknownCertificate");
+      expect(logs.messages).toHaveLength(1);
+    } finally {
+      await stack.standIn.testControls.presentUnpublishedCertificate("provider-d", false);
+    }
+    expect(await proxied({ method: "GET", url: `${lease}/status`, ...target })).toMatchObject({ status: 200 });
     await closeDeployment(ctx, dseq);
   });
 
@@ -323,15 +340,15 @@ describe("the dApp's provider client with a client certificate", () => {
     expect((error as AkashProviderError).details).toContain("no running pods");
 
     await sendManifest(endpoint(bid), certificate, dseq, manifestJson);
-    const impostor = await followLogs(
-      endpoint(bid, providerAddress("provider-a")),
-      certificate,
-      bid.ref,
-      () => undefined,
-    );
-    const refused = await impostor.closed.catch((e: unknown) => e);
-    expect(refused).toMatchObject({ status: 495, retryable: false });
-    expect((refused as AkashProviderError).details).toContain("invalidCertificate.unknownCertificate");
+    await stack.standIn.testControls.presentUnpublishedCertificate("provider-d", true);
+    try {
+      const impostor = await followLogs(endpoint(bid), certificate, bid.ref, () => undefined);
+      const refused = await impostor.closed.catch((e: unknown) => e);
+      expect(refused).toMatchObject({ status: 495, retryable: false });
+      expect((refused as AkashProviderError).details).toContain("invalidCertificate.unknownCertificate");
+    } finally {
+      await stack.standIn.testControls.presentUnpublishedCertificate("provider-d", false);
+    }
     await closeDeployment(ctx, dseq);
   });
 });

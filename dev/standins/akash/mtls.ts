@@ -6,7 +6,8 @@
 // A real provider fails the TLS handshake instead; the stand-in accepts the handshake and
 // answers 401 with the reason, so a test or a UI can tell the causes apart.
 import type { X509Certificate } from "node:crypto";
-import { commonName, isAkashAddress, parseCertificatePem, serialOf, type CertificateRecord } from "./certificates.ts";
+import { commonName, isAkashAddress, parseCertificatePem, serialOf } from "../../../provider-proxy/src/x509.ts";
+import type { CertificateRecord } from "./certificates.ts";
 
 const CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
 

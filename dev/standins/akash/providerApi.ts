@@ -10,7 +10,8 @@ import { TLSSocket } from "node:tls";
 import type { WebSocket } from "ws";
 import { manifestVersionOf } from "../../../src/lib/akash/deployment.ts";
 import { key, type StandInChain } from "./chain.ts";
-import { startJob, type Job } from "./jobs.ts";
+import { createHash } from "node:crypto";
+import { startJob, type Job, type LeaseEvent } from "./jobs.ts";
 import { JwtRejected, verifyLeaseJwt, type ProviderAction } from "./jwt.ts";
 import { MTLS_ONLY, MtlsRejected, verifyClientCertificate } from "./mtls.ts";
 import { providerAddress } from "./providers.ts";
@@ -20,6 +21,18 @@ interface ManifestService {
   name: string;
   image: string;
   env: string[] | null;
+}
+
+export interface LeaseStream {
+  kind: "logs" | "kubeevents";
+  owner: string;
+  dseq: string;
+}
+
+/** The lease's namespace on the provider's cluster: a hash of the lease id, as builder.LidNS names it. */
+function leaseNamespace(ref: { owner: string; dseq: string; gseq: number; oseq: number; provider: string }): string {
+  const id = `${ref.owner}/${ref.dseq}/${ref.gseq}/${ref.oseq}/${ref.provider}`;
+  return createHash("sha256").update(id).digest("hex").slice(0, 45);
 }
 
 /**
@@ -105,6 +118,7 @@ export function providerApi(
               image: service.image,
               env,
               extraEnv: options.extraEnv,
+              namespace: leaseNamespace(lease.ref),
               startDelayMs: options.podStartDelayMs ?? 0,
             }),
           );
@@ -144,21 +158,40 @@ export function providerApi(
     },
 
     /**
-     * Checks a logs WebSocket request before the upgrade, as a provider's gateway does: a
-     * refused one gets an HTTP error and never becomes a socket. Returns the lease's owner and dseq.
+     * Checks a logs or events WebSocket request before the upgrade, as a provider's gateway does:
+     * a refused one gets an HTTP error and never becomes a socket. Returns what to stream.
      */
-    async authorizeLogs(
-      req: IncomingMessage,
-      name: string,
-      rest: string,
-    ): Promise<{ owner: string; dseq: string } | RestReply> {
-      const match = /^\/lease\/(\d+)\/(\d+)\/(\d+)\/logs$/.exec(rest);
-      if (!match) return fail(404, `${rest} is not a logs path`);
+    async authorizeStream(req: IncomingMessage, name: string, rest: string): Promise<LeaseStream | RestReply> {
+      const match = /^\/lease\/(\d+)\/(\d+)\/(\d+)\/(logs|kubeevents)$/.exec(rest);
+      if (!match) return fail(404, `${rest} is not a logs or events path`);
+      const kind = match[4] as LeaseStream["kind"];
       try {
-        return { owner: await authenticate(req, name, "logs"), dseq: match[1]! };
+        return { kind, owner: await authenticate(req, name, kind === "logs" ? "logs" : "events"), dseq: match[1]! };
       } catch (error) {
         return refusal(error);
       }
+    },
+
+    stream(socket: WebSocket, name: string, lease: LeaseStream): void {
+      if (lease.kind === "logs") this.logs(socket, name, lease);
+      else this.events(socket, name, lease);
+    },
+
+    /**
+     * The events WebSocket (gateway/rest/router.go wsEventWriter): every event of the lease's
+     * namespace so far, then new ones, as JSON LeaseEvents; closes 1000 when the namespace is
+     * gone (the lease closed). Before any manifest there is no namespace: 4001 (lease not found).
+     */
+    events(socket: WebSocket, name: string, lease: { owner: string; dseq: string }): void {
+      const job = jobs.get(`${providerAddress(name)}/${key(lease.owner, lease.dseq)}`);
+      if (!job) return void socket.close(4001, "");
+      const send = (event: LeaseEvent | undefined) => {
+        if (event) socket.send(JSON.stringify(event));
+        else socket.close(1000, "");
+      };
+      for (const event of job.events) send(event);
+      job.eventListeners.add(send);
+      socket.on("close", () => job.eventListeners.delete(send));
     },
 
     /**

@@ -23,8 +23,8 @@ export function providerHosts(chain: StandInChain, api: ReturnType<typeof provid
   const unreachable = new Set<string>();
   const logSockets = new Map<string, Set<WebSocket>>();
   const sockets = new WebSocketServer({ noServer: true });
-  /** The HTTPS host of each mTLS provider, by name. */
-  const tlsHosts = new Map<string, { server: Server; url: string }>();
+  /** The HTTPS host of each mTLS provider, by name, with the certificate it published. */
+  const tlsHosts = new Map<string, { server: Server; url: string; published: { cert: string; key: string } }>();
   const mtls = (name: string) => chain.providers.find((p) => p.name === name)?.auth === "mtls";
 
   /**
@@ -44,13 +44,13 @@ export function providerHosts(chain: StandInChain, api: ReturnType<typeof provid
 
   async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, name: string, rest: string) {
     if (unreachable.has(name) || !servedHere(name, req)) return void socket.destroy();
-    const lease = await api.authorizeLogs(req, name, rest);
+    const lease = await api.authorizeStream(req, name, rest);
     if ("status" in lease) return refuseUpgrade(socket, lease);
     sockets.handleUpgrade(req, socket, head, (ws) => {
       const open = logSockets.get(name) ?? new Set();
       logSockets.set(name, open.add(ws));
       ws.on("close", () => open.delete(ws));
-      api.logs(ws, name, lease);
+      api.stream(ws, name, lease);
     });
   }
 
@@ -72,7 +72,8 @@ export function providerHosts(chain: StandInChain, api: ReturnType<typeof provid
       server.once("error", reject);
       server.listen(0, "127.0.0.1", () => resolve());
     });
-    tlsHosts.set(name, { server, url: `https://127.0.0.1:${(server.address() as AddressInfo).port}` });
+    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    tlsHosts.set(name, { server, url, published: { cert: pem.cert, key: pem.privateKey } });
   }
 
   return {
@@ -94,6 +95,20 @@ export function providerHosts(chain: StandInChain, api: ReturnType<typeof provid
       unreachable.add(name);
       // No close frame: the browser sees the stream cut (1006), as when a host goes down.
       for (const ws of logSockets.get(name) ?? []) ws.terminate();
+    },
+
+    /**
+     * Makes mTLS provider `name`'s host present a certificate the provider never published (as a
+     * host taken over, or a provider that rotated its certificate without telling the chain), or
+     * its published one again. New connections only.
+     */
+    async presentUnpublishedCertificate(name: string, unpublished: boolean): Promise<void> {
+      const host = tlsHosts.get(name);
+      if (!host) throw new Error(`${name} is not an mTLS provider of the stand-in`);
+      const other = unpublished ? await certificateManager.generatePEM(providerAddress(name)) : undefined;
+      host.server.setSecureContext(
+        other ? { cert: other.cert, key: other.privateKey } : { cert: host.published.cert, key: host.published.key },
+      );
     },
 
     async stop(): Promise<void> {

@@ -10,7 +10,14 @@ import {
   type BidView,
 } from "../../../src/lib/akash/lease.ts";
 import { parseProgress } from "../../../src/lib/akash/progress.ts";
-import { followLogs, leaseStatus, sendManifest, type LogLine } from "../../../src/lib/akash/provider.ts";
+import {
+  followLeaseEvents,
+  followLogs,
+  leaseStatus,
+  sendManifest,
+  type LeaseEvent,
+  type LogLine,
+} from "../../../src/lib/akash/provider.ts";
 import { providerJwt, type JwtSource } from "../../../src/lib/akash/providerAuth.ts";
 import type { AkashContext } from "../../../src/lib/akash/lease.ts";
 import type { CosmosAccount } from "../../../src/lib/akash/wallet.ts";
@@ -86,6 +93,32 @@ describe("the provider API through the stand-in of Akash Console's provider prox
     expect(events).toContain("result");
     expect(lines[0]!.name).toMatch(/^trainer-/);
     await closeDeployment(ctx, dseq);
+  });
+
+  it("relays the lease's Kubernetes events as a provider does: none before the manifest, the pod's start, the end with the lease", async () => {
+    const { dseq, bid, manifestJson } = await lease(400);
+    const endpoint = proxiedEndpoint(stack.standIn, bid);
+    // No manifest, no namespace: the provider closes with 4001 (websocketLeaseNotFound).
+    const early = await followLeaseEvents(endpoint, jwt, bid.ref, () => undefined);
+    const notFound = await early.closed.catch((e: unknown) => e);
+    expect((notFound as AkashProviderError).details).toContain("the provider closed the event stream (code 4001");
+
+    await sendManifest(endpoint, jwt, dseq, manifestJson);
+    const events: LeaseEvent[] = [];
+    const stream = await followLeaseEvents(endpoint, jwt, bid.ref, (event) => events.push(event));
+    await expect
+      .poll(() => events.map((e) => e.reason))
+      .toEqual(["ScalingReplicaSet", "SuccessfulCreate", "Scheduled", "Pulling", "Pulled", "Created", "Started"]);
+    expect(events[3]).toMatchObject({
+      type: "Normal",
+      reportingController: "kubelet",
+      note: 'Pulling image "ghcr.io/hexs/trainer-tiny:0.1.0"',
+      object: { kind: "Pod", name: expect.stringMatching(/^trainer-/) },
+    });
+    // Closing the lease deletes its namespace: the provider ends the stream in order.
+    await closeDeployment(ctx, dseq);
+    await stream.closed;
+    expect(events.at(-1)).toMatchObject({ reason: "Killing", note: "Stopping container trainer" });
   });
 
   it("refuses to follow logs without a proxy instead of putting the token in a URL", async () => {

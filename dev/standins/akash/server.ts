@@ -2,20 +2,23 @@
 // lease APIs, on 127.0.0.1, so the /train flow runs end to end on one machine. It decodes the
 // real protobuf transactions with the Akash SDK, checks their signatures, answers with bids
 // from a configurable set of providers, and runs the job locally through trainer/local.
-// Under /provider-proxy it also serves a stand-in of Akash Console's provider proxy
-// (providerProxy.ts), the way a browser reaches providers' logs and mTLS-only providers.
+// Under /provider-proxy it runs HEXS's provider proxy (provider-proxy/, the service users deploy;
+// Console's protocol), the way a browser reaches providers' logs and mTLS-only providers: it
+// checks providers against this stand-in's REST API, as it checks them against a real node's.
 // Providers are served as providerHosts.ts says (mTLS ones over HTTPS on ports of their own).
 // It is not Akash: no consensus, no real escrow module, no containers.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
-import { WebSocketServer } from "ws";
 import { DEV_MNEMONIC, STANDIN_CHAIN_ID } from "../../../src/lib/akash/devKey.ts";
 import { StandInChain, type ChainEvents, type Denom } from "./chain.ts";
 import { StandInMempool } from "./mempool.ts";
 import { providerApi } from "./providerApi.ts";
 import { providerHosts } from "./providerHosts.ts";
-import { PROVIDER_PROXY_PATH, providerProxyStandIn } from "./providerProxy.ts";
+import { providerChain } from "../../../provider-proxy/src/chain.ts";
+import { DAPP_ORIGINS } from "../../../provider-proxy/src/config.ts";
+import { consoleNetwork } from "../../../src/lib/akash/providerProxy.ts";
+import { createProviderProxy } from "../../../provider-proxy/src/proxy.ts";
 import { DEFAULT_PROVIDERS, type StandInProvider } from "./providers.ts";
 import { CORS, readBody, reply } from "./replies.ts";
 import { nodeApi } from "./rest.ts";
@@ -51,7 +54,11 @@ export interface AkashStandInOptions {
   bidDelayMs?: number;
   /** Smallest accepted deployment deposit per denom, x/deployment's min_deposits (mainnet: 500000). */
   minDeposit?: bigint;
+  /** Origins whose pages may use the provider proxy (default: the dApp's loopback origins). */
+  proxyAllowedOrigins?: readonly string[];
 }
+
+const PROVIDER_PROXY_PATH = "/provider-proxy";
 
 export interface AkashStandIn {
   /** REST (gRPC-gateway) URL of the stand-in node. */
@@ -63,7 +70,7 @@ export interface AkashStandIn {
    * `<url>/provider/<name>` for a JWT provider, `https://127.0.0.1:<port>` for an mTLS one.
    */
   providerHostUri(name: string): string;
-  /** The stand-in of Akash Console's provider proxy (`<url>/provider-proxy`). */
+  /** HEXS's provider proxy in front of the stand-in's providers (`<url>/provider-proxy`). */
   providerProxyUrl: string;
   chainId: string;
   chain: StandInChain;
@@ -84,6 +91,8 @@ export interface StandInTestControls {
    * its host goes down) or brings it back. The lease on chain is untouched.
    */
   setProviderReachable(name: string, reachable: boolean): void;
+  /** mTLS provider `name`'s host presents a certificate the chain does not hold for it, or its own again. */
+  presentUnpublishedCertificate(name: string, unpublished: boolean): Promise<void>;
   /** Takes the node's REST API off the network, or brings it back; blocks go on meanwhile. */
   setNodeReachable(reachable: boolean): void;
   /**
@@ -137,19 +146,18 @@ export async function startAkashStandIn(options: AkashStandInOptions = {}): Prom
   const hosts = providerHosts(chain, provider, () => baseUrl);
   const node = nodeApi(chain, mempool, { chainId, hostUriOf: (p) => hosts.hostUri(p) });
   let nodeReachable = true;
-  const proxy = providerProxyStandIn({ certificate: (owner, serial) => chain.certificate(owner, serial) });
-  const isProxyPath = (path: string) => path === PROVIDER_PROXY_PATH || path === `${PROVIDER_PROXY_PATH}/`;
+  const proxyPath = (path: string) =>
+    path === PROVIDER_PROXY_PATH || path.startsWith(`${PROVIDER_PROXY_PATH}/`)
+      ? path.slice(PROVIDER_PROXY_PATH.length) || "/"
+      : undefined;
 
   const server = createServer(
     (req, res) => void route(req, res).catch((error: unknown) => reply(res, 500, { message: String(error) })),
   );
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://stand-in");
-    if (isProxyPath(url.pathname)) {
-      if (req.method === "OPTIONS") return void res.writeHead(204, CORS).end();
-      const answer = await proxy.handle(req.method ?? "GET", await readBody(req));
-      return reply(res, answer.status, answer.body);
-    }
+    const inProxy = proxyPath(url.pathname);
+    if (inProxy) return proxy.handleRequest(req, res, inProxy);
     const providerMatch = /^\/provider\/([\w-]+)(\/.*)$/.exec(url.pathname);
     if (providerMatch) return hosts.serve(req, res, providerMatch[1]!, providerMatch[2]!);
     if (!nodeReachable) return void req.socket.destroy();
@@ -159,11 +167,10 @@ export async function startAkashStandIn(options: AkashStandInOptions = {}): Prom
     reply(res, answer.status, answer.body);
   }
 
-  const proxySockets = new WebSocketServer({ noServer: true });
   server.on("upgrade", (req, socket, head) => void upgrade(req, socket, head).catch(() => socket.destroy()));
   async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(req.url ?? "/", "http://stand-in");
-    if (isProxyPath(url.pathname)) return proxySockets.handleUpgrade(req, socket, head, (ws) => proxy.connect(ws));
+    if (proxyPath(url.pathname)) return proxy.handleUpgrade(req, socket, head);
     const match = /^\/provider\/([\w-]+)(\/.*)$/.exec(url.pathname);
     if (!match) return void socket.destroy();
     await hosts.upgrade(req, socket, head, match[1]!, match[2]!);
@@ -174,6 +181,15 @@ export async function startAkashStandIn(options: AkashStandInOptions = {}): Prom
     server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
   });
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // Created once the port is known (no request can come before this line runs). It checks
+  // providers against this node's REST API, as it would a real node's. The providers
+  // are on loopback, JWT ones over plain HTTP: allowed here, refused by the proxy's defaults.
+  const proxy = createProviderProxy({
+    networks: { [consoleNetwork(chainId)]: providerChain(baseUrl) },
+    allowedOrigins: options.proxyAllowedOrigins ?? DAPP_ORIGINS,
+    policy: { allowInsecure: true },
+    defaultTimeoutMs: 10_000,
+  });
   await hosts.start();
   const blocks = setInterval(() => {
     chain.tick();
@@ -196,6 +212,7 @@ export async function startAkashStandIn(options: AkashStandInOptions = {}): Prom
       releaseTxs: () => mempool.release(),
       pendingTxs: () => mempool.pendingCount,
       setProviderReachable: (name, reachable) => hosts.setReachable(name, reachable),
+      presentUnpublishedCertificate: (name, unpublished) => hosts.presentUnpublishedCertificate(name, unpublished),
       setNodeReachable(reachable) {
         nodeReachable = reachable;
       },
@@ -205,9 +222,8 @@ export async function startAkashStandIn(options: AkashStandInOptions = {}): Prom
       clearInterval(blocks);
       for (const timer of bidTimers) clearTimeout(timer);
       provider.stopAll();
-      proxy.closeAll();
+      proxy.close();
       await hosts.stop();
-      for (const client of proxySockets.clients) client.terminate();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -69,13 +69,19 @@ describe("prepareDeployment", () => {
     expect(depositProblem({ denom: "uact", amount: 500_000n })).toBeUndefined();
   });
 
-  it("passes the GPU trainer's SDL template, filled in, through the SDK and the post-BME rules", async () => {
-    const template = await readFile(new URL("../../../trainer/gpu/sdl.template.yaml", import.meta.url), "utf8");
-    const filled = template.replace(/\$\{(\w+)\}/g, (_, name: string) => (name.endsWith("CID") ? job.datasetCid : "x"));
-    const sdl = yaml(Object.assign([filled], { raw: [filled] }) as TemplateStringsArray) as Parameters<
-      typeof postBmeProblems
-    >[0];
-    expect(validateSDL(sdl as never, "mainnet") ?? []).toEqual([]);
-    expect(postBmeProblems(sdl)).toEqual([]);
-  });
+  // Every SDL the repository ships for people to deploy by hand.
+  it.each(["trainer/gpu/sdl.template.yaml", "provider-proxy/deploy.sdl.yaml"])(
+    "passes %s, filled in, through the SDK and the post-BME rules",
+    async (path) => {
+      const template = await readFile(new URL(`../../../${path}`, import.meta.url), "utf8");
+      const filled = template.replace(/\$\{(\w+)\}/g, (_, name: string) =>
+        name.endsWith("CID") ? job.datasetCid : name === "HOSTNAME" ? "proxy.example.com" : "x",
+      );
+      const sdl = yaml(Object.assign([filled], { raw: [filled] }) as TemplateStringsArray) as Parameters<
+        typeof postBmeProblems
+      >[0];
+      expect(validateSDL(sdl as never, "mainnet") ?? []).toEqual([]);
+      expect(postBmeProblems(sdl)).toEqual([]);
+    },
+  );
 });

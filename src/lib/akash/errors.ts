@@ -113,10 +113,13 @@ export class AkashProviderError extends HexsError {
   }
 }
 
-/** Where a user sets a provider proxy, and the one Akash Console runs. */
+/**
+ * Where a user sets a provider proxy, and where one comes from: Akash Console's public proxy
+ * answers Console's own origins only, so HEXS ships one to run (provider-proxy/).
+ */
 const SET_A_PROXY =
-  "Set Settings → Akash → Provider proxy URL (Akash Console's public proxy is " +
-  "https://console-provider-proxy.akash.network)";
+  "Set Settings → Akash → Provider proxy URL to a provider proxy that allows this site's origin " +
+  "(HEXS's provider-proxy service, run by you or someone you trust)";
 
 /**
  * The logs stream cannot be followed without a provider proxy: providers read the JWT only from

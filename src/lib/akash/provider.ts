@@ -16,9 +16,15 @@ import { AkashLogsNeedProxyError, AkashMtlsNeedsProxyError, AkashProviderError }
 import type { LeaseRef } from "./messages.ts";
 import type { JwtSource } from "./providerAuth.ts";
 import { proxiedRequest, type ProviderProxy, type ProxyAuth } from "./providerProxy.ts";
-import { followProxiedLogs, type LogLine, type LogStream } from "./providerLogs.ts";
+import {
+  followProxiedEvents,
+  followProxiedLogs,
+  type LeaseEvent,
+  type LogLine,
+  type LogStream,
+} from "./providerLogs.ts";
 
-export type { LogLine, LogStream } from "./providerLogs.ts";
+export type { LeaseEvent, LogLine, LogStream } from "./providerLogs.ts";
 
 /** A client certificate the chain holds for the lease owner, with its private key. */
 export interface CertificateCredentials {
@@ -171,4 +177,21 @@ export async function followLogs(
   const url = providerUrl(endpoint, `${leasePath(lease)}/logs?follow=true&tail=-1`);
   const target = { url, providerAddress: endpoint.providerAddress, auth: await proxyAuth(credentials) };
   return followProxiedLogs(endpoint.proxy, target, onLine);
+}
+
+/**
+ * Follows the Kubernetes events of the lease's namespace (scheduling, image pull, container
+ * start, kill), as Akash Console's Events tab shows them; `onEvent` gets every event from the
+ * start. Before the manifest the provider has no namespace and closes with 4001. Needs a proxy.
+ */
+export async function followLeaseEvents(
+  endpoint: ProviderEndpoint,
+  credentials: ProviderCredentials,
+  lease: LeaseRef,
+  onEvent: (event: LeaseEvent) => void,
+): Promise<LogStream> {
+  if (!endpoint.proxy) throw new AkashLogsNeedProxyError();
+  const url = providerUrl(endpoint, `${leasePath(lease)}/kubeevents?follow=true`);
+  const target = { url, providerAddress: endpoint.providerAddress, auth: await proxyAuth(credentials) };
+  return followProxiedEvents(endpoint.proxy, target, onEvent);
 }

@@ -6,7 +6,7 @@ import { JwtTokenManager } from "@akashnetwork/chain-sdk/web";
 import type { CosmosAccount } from "./wallet.ts";
 
 const LIFETIME_S = 15 * 60;
-const SCOPE = ["send-manifest", "status", "logs"] as const;
+const SCOPE = ["send-manifest", "status", "logs", "events"] as const;
 
 export interface JwtSource {
   token(): Promise<string>;

@@ -1,5 +1,6 @@
-// A lease's log stream through a provider proxy (Console protocol, see providerProxy.ts): one
-// proxy WebSocket, one message asking it to open the provider's logs socket, then every line.
+// A lease's log and event streams through a provider proxy (Console protocol, see
+// providerProxy.ts): one proxy WebSocket, one message asking it to open the provider's socket,
+// then every message (a log line, or a Kubernetes event of the lease's namespace).
 import { AkashProviderError } from "./errors.ts";
 import {
   proxySocketUrl,
@@ -13,6 +14,19 @@ export interface LogLine {
   /** Pod name, e.g. "trainer-7d9f…". */
   name: string;
   message: string;
+}
+
+/**
+ * A Kubernetes event about the lease's objects (image pulls, scheduling, container starts and
+ * kills), as a provider relays them (akash-network/provider cluster/types LeaseEvent).
+ */
+export interface LeaseEvent {
+  type: string;
+  reportingController?: string;
+  reportingInstance?: string;
+  reason: string;
+  note: string;
+  object: { kind: string; namespace: string; name: string };
 }
 
 export interface LogStream {
@@ -33,6 +47,8 @@ const NO_STATUS = 1005;
 const ABNORMAL_CLOSURE = 1006;
 /** Console's proxy closes with this when the provider's certificate is not the one the chain holds. */
 const POLICY_VIOLATION = 1008;
+/** A provider's code for a lease it has no namespace for (no manifest yet): websocketLeaseNotFound. */
+export const LEASE_NOT_FOUND = 4001;
 /**
  * How long a proxy error is given to be followed by its close. Console's proxy reports a refused
  * upgrade (a provider answering 401/404 instead of switching protocols) with an error message and
@@ -46,13 +62,49 @@ export const PROXY_ERROR_GRACE_MS = 2_000;
  */
 export const KEEP_ALIVE_MS = 25_000;
 
-export async function followProxiedLogs(
+export function followProxiedLogs(
   proxy: ProviderProxy,
   target: ProxiedTarget,
   onLine: (line: LogLine) => void,
   keepAliveMs = KEEP_ALIVE_MS,
 ): Promise<LogStream> {
-  const what = "follow the logs";
+  const isLine = (value: unknown): value is LogLine => typeof (value as LogLine).message === "string";
+  return followProxiedStream(
+    proxy,
+    target,
+    "follow the logs",
+    "log stream",
+    (json) => isLine(json) && onLine(json),
+    keepAliveMs,
+  );
+}
+
+export function followProxiedEvents(
+  proxy: ProviderProxy,
+  target: ProxiedTarget,
+  onEvent: (event: LeaseEvent) => void,
+  keepAliveMs = KEEP_ALIVE_MS,
+): Promise<LogStream> {
+  const isEvent = (value: unknown): value is LeaseEvent =>
+    typeof (value as LeaseEvent).reason === "string" && typeof (value as LeaseEvent).object === "object";
+  return followProxiedStream(
+    proxy,
+    target,
+    "follow the lease's events",
+    "event stream",
+    (json) => isEvent(json) && onEvent(json),
+    keepAliveMs,
+  );
+}
+
+async function followProxiedStream(
+  proxy: ProviderProxy,
+  target: ProxiedTarget,
+  what: string,
+  streamName: string,
+  onJson: (json: unknown) => void,
+  keepAliveMs: number,
+): Promise<LogStream> {
   const shownUrl = `${target.url} via the provider proxy ${proxy.url}`;
   const socket = new WebSocket(proxySocketUrl(proxy));
   let closedByUs = false;
@@ -89,7 +141,7 @@ export async function followProxiedLogs(
   socket.onmessage = (event) => {
     const received = readProxyMessage(String(event.data));
     if (!received) return;
-    if (received.kind === "message") return deliver(received.text, onLine);
+    if (received.kind === "message") return deliver(received.text, onJson);
     if (received.kind === "tokenExpired")
       return end(new AkashProviderError(what, shownUrl, 401, "the provider proxy refused the JWT: it has expired"));
     if (received.kind === "error") {
@@ -102,7 +154,7 @@ export async function followProxiedLogs(
     if (proxyError) return end(new AkashProviderError(what, shownUrl, undefined, proxyError));
     if (received.code === NORMAL_CLOSURE || received.code === NO_STATUS) return end();
     if (received.code === ABNORMAL_CLOSURE)
-      return end(new AkashProviderError(what, shownUrl, undefined, "the log stream was cut"));
+      return end(new AkashProviderError(what, shownUrl, undefined, `the ${streamName} was cut`));
     if (received.code === POLICY_VIOLATION)
       return end(
         new AkashProviderError(
@@ -118,7 +170,7 @@ export async function followProxiedLogs(
         what,
         shownUrl,
         undefined,
-        `the provider closed the log stream (code ${received.code}${received.reason ? `: ${received.reason}` : ""})`,
+        `the provider closed the ${streamName} (code ${received.code}${received.reason ? `: ${received.reason}` : ""})`,
       ),
     );
   };
@@ -137,11 +189,13 @@ export async function followProxiedLogs(
   };
 }
 
-function deliver(text: string, onLine: (line: LogLine) => void): void {
+function deliver(text: string, onJson: (json: unknown) => void): void {
+  let json: unknown;
   try {
-    const line = JSON.parse(text) as LogLine;
-    if (typeof line.message === "string") onLine(line);
+    json = JSON.parse(text);
   } catch {
-    // A provider sends one JSON object per message; anything else is not a log line.
+    // A provider sends one JSON object per message; anything else is not one of its messages.
+    return;
   }
+  if (json && typeof json === "object") onJson(json);
 }

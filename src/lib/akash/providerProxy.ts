@@ -14,7 +14,7 @@
 //            end, {…, error, message} on failures and {…, error:"tokenExpired"}.
 
 export interface ProviderProxy {
-  /** Base URL of the proxy, e.g. https://console-provider-proxy.akash.network */
+  /** Base URL of the proxy, e.g. https://proxy.hexs.example.org (provider-proxy/) */
   url: string;
   /** The proxy's name for the chain (Console: "mainnet", "sandbox", "testnet"). */
   network: string;

@@ -37,7 +37,8 @@ const settingsSchema = z.object({
   akashRpcUrl: z.string().url(),
   akashChainId: z.string().min(1),
   /**
-   * Provider proxy speaking Akash Console's protocol (Console's own: https://console-provider-proxy.akash.network).
+   * Provider proxy speaking Akash Console's protocol: HEXS's provider-proxy service (Console's own answers only
+   * Console's origins).
    * Needed for the job's logs (a browser cannot put the JWT in a WebSocket's Authorization header)
    * and for providers it cannot reach directly (mTLS only, self-signed TLS, no CORS); empty: direct.
    */

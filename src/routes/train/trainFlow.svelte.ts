@@ -16,7 +16,7 @@ import type { BidView } from "#lib/akash/lease.ts";
 import type { ProgressEvent } from "#lib/akash/progress.ts";
 import type { Balances, MintTerms } from "#lib/akash/act.ts";
 import type { CertificateStatus } from "#lib/akash/certificate.ts";
-import type { LeaseStatus, LogStream, ProviderCredentials, ProviderEndpoint } from "#lib/akash/provider.ts";
+import type { LeaseEvent, LeaseStatus, LogStream, ProviderCredentials, ProviderEndpoint } from "#lib/akash/provider.ts";
 import { consoleNetwork } from "#lib/akash/providerProxy.ts";
 import type { JwtSource } from "#lib/akash/providerAuth.ts";
 import type { CosmosAccount } from "#lib/akash/wallet.ts";
@@ -61,6 +61,10 @@ export class TrainFlow {
   inflight = $state<InflightDeployment | undefined>(loadInflightSafe());
   bids = $state.raw<BidView[]>([]);
   logs = $state<string[]>([]);
+  /** The lease's Kubernetes events (image pull, container start…), as the provider relays them. */
+  events = $state.raw<LeaseEvent[]>([]);
+  /** Why the events could not be followed; the job and its logs go on regardless. */
+  eventsError = $state<string>();
   losses = $state<LossPoint[]>([]);
   /** No provider bid within the waiting time: the deployment only holds the deposit, close it. */
   noBids = $state(false);
@@ -83,6 +87,7 @@ export class TrainFlow {
   #jwt: JwtSource | undefined;
   #walletKind: "keplr" | "dev" | undefined;
   #stream: LogStream | undefined;
+  #events: LogStream | undefined;
   #bidWait: AbortController | undefined;
   #statusPoll: ReturnType<typeof setInterval> | undefined;
 
@@ -342,6 +347,7 @@ export class TrainFlow {
     this.logs = [];
     this.losses = [];
     this.#pollLeaseStatus();
+    void this.#followEvents();
     // The job's final line ends the run: a trainer image then idles with its log stream open (or
     // a real provider drops the stream without a close frame), so the stream's end is not awaited.
     let sawFinalLine = () => {};
@@ -380,6 +386,22 @@ export class TrainFlow {
     await this.close();
   }
 
+  /** Follows the lease's events while the job runs, as Console's Events tab does; never fails the run. */
+  async #followEvents(): Promise<void> {
+    this.events = [];
+    this.eventsError = undefined;
+    try {
+      const { a } = await this.#context();
+      const inflight = this.#current();
+      this.#events = await a.followLeaseEvents(this.#endpoint(), this.#credentials(), inflight.lease!, (event) => {
+        this.events = [...this.events, event];
+      });
+      await this.#events.closed;
+    } catch (error) {
+      if (this.phase === "running") this.eventsError = errorText(error);
+    }
+  }
+
   /** Reads the lease status now and every few seconds while the job runs, as Akash Console does. */
   #pollLeaseStatus(): void {
     clearInterval(this.#statusPoll);
@@ -416,6 +438,7 @@ export class TrainFlow {
       const inflight = this.#current();
       this.#bidWait?.abort();
       this.#stream?.close();
+      this.#events?.close();
       this.providerDown = false;
       this.providerRefused = false;
       this.phase = "closing";

@@ -15,6 +15,8 @@ export function startStandIn(options: AkashStandInOptions = {}): Promise<AkashSt
     holdAfterExit: true,
     // 1 000 ACT, as if minted earlier (the mint itself: train.spec).
     devKeyActFunds: 1_000_000_000n,
+    // The provider proxy answers the pages of the site under test, and no other origin.
+    proxyAllowedOrigins: [new URL(e2eEnv().siteUrl).origin],
     ...options,
   });
 }

@@ -4,7 +4,7 @@
 // a client certificate is checked for its attributes before any provider is contacted, and a
 // provider's server certificate must be the one that provider published on chain.
 import { X509Certificate } from "node:crypto";
-import { commonName, isAkashAddress, parseCertificatePem, serialOf, type CertificateRecord } from "./certificates.ts";
+import { commonName, isAkashAddress, serialOf } from "./x509.ts";
 
 export type CertificateProblem =
   | "validInFuture"
@@ -14,6 +14,9 @@ export type CertificateProblem =
   | "CommonNameIsNotBech32"
   | "unknownCertificate"
   | "fingerprintMismatch";
+
+/** The valid certificate `owner` published on chain under `serial` (decimal), or null. */
+export type PublishedCertificate = (owner: string, serial: string) => Promise<X509Certificate | null>;
 
 /** validateCertificateAttrs: what can be told from the certificate alone. */
 function attributesProblem(certificate: X509Certificate, now: number): CertificateProblem | undefined {
@@ -43,16 +46,15 @@ export function clientCertificateProblem(
  * CertificateValidator.validate: the provider's server certificate must be a valid one the
  * chain holds for `providerAddress` under its serial, with the same fingerprint.
  */
-export function providerCertificateProblem(
+export async function providerCertificateProblem(
   certificate: X509Certificate,
   providerAddress: string,
-  certificateOf: (owner: string, serial: string) => CertificateRecord | undefined,
+  published: PublishedCertificate,
   now = Date.now(),
-): CertificateProblem | undefined {
+): Promise<CertificateProblem | undefined> {
   const problem = attributesProblem(certificate, now);
   if (problem) return problem;
-  const published = certificateOf(providerAddress, serialOf(certificate));
-  const onChain = published?.state === "valid" && parseCertificatePem(new TextDecoder().decode(published.cert));
+  const onChain = await published(providerAddress, serialOf(certificate));
   if (!onChain) return "unknownCertificate";
   if (onChain.fingerprint256 !== certificate.fingerprint256) return "fingerprintMismatch";
   return undefined;
