@@ -69,6 +69,10 @@ test.describe("/train: fine-tuning on Akash (local stand-in)", () => {
     await expect(page.getByTestId("logs")).toContainText('"event":"started"', { timeout: 30_000 });
     await expect(page.getByTestId("pod-wait")).toHaveCount(0);
     await expect(events).toContainText("Started container trainer");
+    // The escrow's balance and time left, as Console shows them: the 5 ACT deposit less what the lease ran.
+    await expect(page.getByTestId("escrow")).toContainText(
+      /^Escrow: 4\.\d+ ACT left \(\$\d\.\d\d\) · pays for \d+ more blocks, about \d+ (h \d+ )?min at ~6 s a block$/,
+    );
     // Progress lines become a bar, a percentage and a loss curve, not JSON on screen.
     await expect(page.getByTestId("job-progress")).toContainText(/Step \d+ of 20 \(\d+%\)/, { timeout: 30_000 });
     await expect(page.getByTestId("loss-chart").getByRole("img")).toHaveAttribute("aria-label", /Training loss from/);

@@ -223,6 +223,7 @@ export function nodeApi(
                 hash: deployment.hash,
                 createdAt: String(deployment.createdAt) as never,
               },
+              escrowAccount: escrowAccountJson(chain, deployment),
             }),
           ),
         );
@@ -287,6 +288,32 @@ export function nodeApi(
         );
       }
       return { status: 501, body: { code: 12, message: `${path} is not served by the Akash stand-in` } };
+    },
+  };
+}
+
+/**
+ * The deployment's escrow account as x/escrow reports it: `funds` as of the last settlement at
+ * `settledAt`, what was `transferred` to providers. The stand-in settles a lease when it ends, so
+ * while one runs its funds are the deposit and settledAt is the lease's start: a client works out
+ * what is left as x/escrow's own settlement would (funds − price × blocks since settledAt).
+ */
+function escrowAccountJson(
+  chain: StandInChain,
+  deployment: { owner: string; dseq: bigint; escrow: bigint; createdAt: bigint; state: string },
+) {
+  const leases = chain.leases.filter((l) => l.ref.owner === deployment.owner && l.ref.dseq === String(deployment.dseq));
+  const running = leases.find((l) => l.state === "active");
+  const transferred = leases.reduce((sum, l) => sum + l.paid, 0n);
+  return {
+    id: { scope: 1, xid: `${deployment.owner}/${deployment.dseq}` },
+    state: {
+      owner: deployment.owner,
+      state: deployment.state === "active" ? 1 : 2,
+      transferred: [{ denom: "uact", amount: legacyDec(transferred * 1_000_000n) }],
+      settledAt: String(running?.createdAt ?? chain.height) as never,
+      funds: [{ denom: "uact", amount: legacyDec(deployment.escrow * 1_000_000n) }],
+      deposits: [],
     },
   };
 }

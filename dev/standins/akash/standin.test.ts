@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromBase64, toBase64 } from "@cosmjs/encoding";
 import { TxRaw } from "@akashnetwork/chain-sdk/private-types/cosmos.v1beta1";
 import { prepareDeployment } from "../../../src/lib/akash/deployment.ts";
-import { leaseCost } from "../../../src/lib/akash/cost.ts";
+import { escrowLeft, leaseCost } from "../../../src/lib/akash/cost.ts";
 import {
   AkashNoBidsError,
   AkashProviderError,
@@ -13,8 +13,10 @@ import {
   acceptBid,
   closeDeployment,
   createDeployment,
+  latestHeight,
   listBids,
   readDeploymentState,
+  readEscrow,
   readLease,
   waitForBids,
 } from "../../../src/lib/akash/lease.ts";
@@ -88,9 +90,21 @@ describe("the lease lifecycle against the Akash stand-in", () => {
     );
     expect(JSON.parse(new TextDecoder().decode(tuned.get("metrics.json")!)).datasetName).toBe(datasetCid);
 
+    // The escrow as x/escrow reports it: the deposit as of the lease's start, paying 8 uact a block.
+    const escrow = await readEscrow(ctx, account.address, dseq);
+    const running = await readLease(ctx, bid.ref);
+    expect(escrow).toEqual({ fundsUact: BigInt(deposit.amount), settledAt: running!.createdAt });
+    const height = await latestHeight(ctx);
+    expect(escrowLeft(escrow!, height, running!.price.amount)).toEqual({
+      remainingUact: BigInt(deposit.amount) - 8n * (height - running!.createdAt),
+      blocksLeft: (BigInt(deposit.amount) - 8n * (height - running!.createdAt)) / 8n,
+    });
+
     const closed = await closeDeployment(ctx, dseq);
     const lease = await readLease(ctx, bid.ref);
     expect(lease?.state).toBe("closed");
+    // Closed: settled, the provider paid, the rest refunded, nothing left in escrow.
+    expect((await readEscrow(ctx, account.address, dseq))?.fundsUact).toBe(0n);
     expect(await readDeploymentState(ctx, account.address, dseq)).toBe("closed");
     const cost = leaseCost(lease!.price.amount, lease!.closedOn - lease!.createdAt);
     expect(cost).toBeGreaterThan(0n);

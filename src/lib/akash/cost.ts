@@ -28,3 +28,24 @@ export function leaseBlocks(createdAt: bigint | number, endedAt: bigint | number
 export function estimateCost(pricePerBlock: string, seconds: number, blockSeconds = 6): bigint {
   return leaseCost(pricePerBlock, Math.ceil(seconds / blockSeconds));
 }
+
+/** The whole units of a decimal coin amount, rounded down (what can still be paid out). */
+export function wholeUnits(amount: string): bigint {
+  return parseDec(amount) / SCALE;
+}
+
+/**
+ * What a deployment's escrow holds now and how long it lasts at `pricePerBlock`: x/escrow's
+ * settlement worked out ahead (funds as of `settledAt`, minus the price of every block since),
+ * as Akash Console shows a deployment's balance and time left.
+ */
+export function escrowLeft(
+  escrow: { fundsUact: bigint; settledAt: bigint },
+  height: bigint,
+  pricePerBlock: string,
+): { remainingUact: bigint; blocksLeft: bigint | undefined } {
+  const owed = leaseCost(pricePerBlock, leaseBlocks(escrow.settledAt, height));
+  const remainingUact = escrow.fundsUact > owed ? escrow.fundsUact - owed : 0n;
+  const perBlock = parseDec(pricePerBlock);
+  return { remainingUact, blocksLeft: perBlock === 0n ? undefined : (remainingUact * SCALE) / perBlock };
+}

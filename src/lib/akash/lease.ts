@@ -2,6 +2,7 @@
 // its deposit → list bids → accept one (lease) → close. Each step is one function so the page
 // can show where it is and resume after a reload.
 import { closeDeploymentMsg, createDeploymentMsg, createLeaseMsg, mintActMsg, type LeaseRef } from "./messages.ts";
+import { wholeUnits } from "./cost.ts";
 import { AkashNoBidsError } from "./errors.ts";
 import { query, type AkashSdk } from "./node.ts";
 import type { PreparedDeployment } from "./deployment.ts";
@@ -183,6 +184,26 @@ export async function readDeployment(
   if (!deployment) return undefined;
   const states = ["invalid", "active", "closed"] as const;
   return { state: states[Number(deployment.state)] ?? "unknown", hash: deployment.hash };
+}
+
+/** A deployment's escrow account: uact left as of the last settlement, and that settlement's height. */
+export interface EscrowView {
+  fundsUact: bigint;
+  settledAt: bigint;
+}
+
+export async function readEscrow(
+  ctx: Omit<AkashContext, "tx">,
+  owner: string,
+  dseq: string,
+): Promise<EscrowView | undefined> {
+  const { escrowAccount } = await query(ctx.restUrl, () =>
+    ctx.node.akash.deployment.v1beta4.getDeployment({ id: { owner, dseq: dseq as never } }),
+  );
+  const state = escrowAccount?.state;
+  if (!state) return undefined;
+  const funds = state.funds.find((f) => f.denom === "uact")?.amount ?? "0";
+  return { fundsUact: wholeUnits(funds), settledAt: BigInt(String(state.settledAt)) };
 }
 
 export async function readDeploymentState(

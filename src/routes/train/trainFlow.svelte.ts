@@ -2,7 +2,7 @@
 // deployment, persisted step by step (src/lib/akash/inflight.ts) so a reload can resume it.
 // The record is written before the deployment's transaction is signed; a run whose creation was
 // never seen confirmed is settled from the chain by creationCheck.svelte.ts.
-import { leaseBlocks, leaseCost } from "#lib/akash/cost.ts";
+import { escrowLeft, leaseBlocks, leaseCost } from "#lib/akash/cost.ts";
 import type { PreparedDeployment } from "#lib/akash/deployment.ts";
 import {
   AkashLogsNeedProxyError,
@@ -80,6 +80,9 @@ export class TrainFlow {
   leaseStatus = $state.raw<LeaseStatus>();
   /** Why the last status read failed; the job and its logs go on regardless. */
   leaseStatusError = $state<string>();
+  /** The deployment's escrow now and the blocks it still pays for, read with the status. */
+  escrow = $state.raw<{ remainingUact: bigint; blocksLeft: bigint | undefined }>();
+  escrowError = $state<string>();
   readonly creation = new CreationCheck({
     created: () => this.#save(withoutSending(this.#current())),
     notCreated: () => this.#forget(),
@@ -415,9 +418,26 @@ export class TrainFlow {
       } catch (error) {
         this.leaseStatusError = errorText(error);
       }
+      try {
+        await this.#readEscrow(inflight);
+        this.escrowError = undefined;
+      } catch (error) {
+        this.escrowError = errorText(error);
+      }
     };
     void read();
     this.#statusPoll = setInterval(() => void read(), LEASE_STATUS_INTERVAL_MS);
+  }
+
+  /** What the escrow holds now, as x/escrow would settle it at the latest block (Console's balance and time left). */
+  async #readEscrow(inflight: InflightDeployment): Promise<void> {
+    const { a, ctx } = await this.#context();
+    const [escrow, height, lease] = await Promise.all([
+      a.readEscrow(ctx, inflight.owner, inflight.dseq),
+      a.latestHeight(ctx),
+      a.readLease(ctx, inflight.lease!),
+    ]);
+    this.escrow = escrow && lease ? escrowLeft(escrow, height, lease.price.amount) : undefined;
   }
 
   #onLine(message: string, event: ProgressEvent | undefined): void {
