@@ -164,10 +164,17 @@ export async function readLease(ctx: Omit<AkashContext, "tx">, ref: LeaseRef): P
   };
 }
 
+/** A deployment's escrow account: uact left as of the last settlement, and that settlement's height. */
+export interface EscrowView {
+  fundsUact: bigint;
+  settledAt: bigint;
+}
+
 export interface DeploymentView {
   state: "active" | "closed" | "invalid" | "unknown";
   /** The manifest version the deployment was created with. */
   hash: Uint8Array;
+  escrow: EscrowView | undefined;
 }
 
 export async function readDeployment(
@@ -175,21 +182,22 @@ export async function readDeployment(
   owner: string,
   dseq: string,
 ): Promise<DeploymentView | undefined> {
-  const { deployment } = await query(ctx.restUrl, () =>
+  const { deployment, escrowAccount } = await query(ctx.restUrl, () =>
     ctx.node.akash.deployment.v1beta4.getDeployment({ id: { owner, dseq: dseq as never } }),
   ).catch((error: unknown) => {
-    if (error instanceof Error && /not found/i.test(error.message)) return { deployment: undefined };
+    if (error instanceof Error && /not found/i.test(error.message))
+      return { deployment: undefined, escrowAccount: undefined };
     throw error;
   });
   if (!deployment) return undefined;
   const states = ["invalid", "active", "closed"] as const;
-  return { state: states[Number(deployment.state)] ?? "unknown", hash: deployment.hash };
-}
-
-/** A deployment's escrow account: uact left as of the last settlement, and that settlement's height. */
-export interface EscrowView {
-  fundsUact: bigint;
-  settledAt: bigint;
+  const escrow = escrowAccount?.state;
+  const funds = escrow?.funds.find((f) => f.denom === "uact")?.amount ?? "0";
+  return {
+    state: states[Number(deployment.state)] ?? "unknown",
+    hash: deployment.hash,
+    escrow: escrow && { fundsUact: wholeUnits(funds), settledAt: BigInt(String(escrow.settledAt)) },
+  };
 }
 
 export async function readEscrow(
@@ -197,13 +205,7 @@ export async function readEscrow(
   owner: string,
   dseq: string,
 ): Promise<EscrowView | undefined> {
-  const { escrowAccount } = await query(ctx.restUrl, () =>
-    ctx.node.akash.deployment.v1beta4.getDeployment({ id: { owner, dseq: dseq as never } }),
-  );
-  const state = escrowAccount?.state;
-  if (!state) return undefined;
-  const funds = state.funds.find((f) => f.denom === "uact")?.amount ?? "0";
-  return { fundsUact: wholeUnits(funds), settledAt: BigInt(String(state.settledAt)) };
+  return (await readDeployment(ctx, owner, dseq))?.escrow;
 }
 
 export async function readDeploymentState(
