@@ -23,6 +23,17 @@ test.describe("/train: a provider that accepts only client certificates (mTLS)",
   }) => {
     const verse = (await readFile(new URL("../../models/corpus/verse.txt", import.meta.url), "utf8")).slice(0, 6000);
     await connectTrain(page, standIn);
+    // The GPU picker lists what the providers publish on chain, by vendor, model, memory and interface.
+    await expect(page.getByLabel("GPU", { exact: true }).locator("option")).toHaveText([
+      "None (CPU only)",
+      "NVIDIA A100 40Gi PCIE — 1 provider",
+      "NVIDIA A100 80Gi SXM — 1 provider",
+      "NVIDIA H100 80Gi SXM — 1 provider",
+      "NVIDIA RTX3090 24Gi PCIE — 1 provider",
+      "NVIDIA RTX4090 24Gi PCIE — 1 provider",
+      "AMD MI300X 192Gi — 1 provider",
+      "Another model…",
+    ]);
     // Only the mTLS provider offers this GPU within this price.
     await createDeployment(page, { datasetText: verse, steps: 10, gpuModel: "rtx3090", maxPrice: 12 });
     const bids = page.getByTestId("bids");

@@ -152,12 +152,28 @@ test.describe("/train: recovering from failures (local Akash stand-in)", () => {
     const trainer = page.getByRole("table", { name: "Lease status" }).getByRole("row", { name: /trainer/ });
     await expect(trainer).toContainText("1 / 1");
 
+    // Adding ACT to the escrow (MsgAccountDeposit from the wallet's ACT) makes the lease last longer.
+    await expect(page.getByTestId("escrow")).toContainText(/^Escrow: 4\.\d+ ACT left/);
+    const actBefore = onChain(s, owner, dseq).act;
+    await page.getByLabel("ACT to add to the escrow").fill("2.5");
+    await page.getByRole("button", { name: "Add to escrow" }).click();
+    await expect(page.getByTestId("escrow")).toContainText(/^Escrow: 7\.\d+ ACT left/);
+    expect(onChain(s, owner, dseq).act).toBe(actBefore - 2_500_000n);
+    // More than the wallet holds is refused before anything is signed, saying why.
+    await page.getByLabel("ACT to add to the escrow").fill("100000");
+    await page.getByRole("button", { name: "Add to escrow" }).click();
+    await expect(page.getByTestId("train-error")).toContainText(/This account holds [\d.]+ ACT: mint more ACT first/);
+    expect(onChain(s, owner, dseq).act).toBe(actBefore - 2_500_000n);
+
     await page.getByRole("button", { name: "Close deployment" }).click();
     await expect(page.getByTestId("outcome")).toContainText("Deployment closed");
     // The log stream ends with the lease; that must not start a second close.
     await page.waitForTimeout(1500);
     await expect(page.getByTestId("train-error")).toHaveCount(0);
     expect(onChain(s, owner, dseq).deployment).toMatchObject({ state: "closed", escrow: 0n });
+    // What the lease did not use, the added ACT included, came back.
+    const paid = onChain(s, owner, dseq).leases[0]!.paid;
+    expect(onChain(s, owner, dseq).act).toBe(actBefore - 2_500_000n + 7_500_000n - paid);
   });
 
   test("a job no provider bids on says so and closes with the whole deposit back", async ({ page }) => {

@@ -30,6 +30,8 @@ export interface DeploymentRecord {
   groups: GroupSpec[];
   /** The deposit left in escrow, in uact. */
   escrow: bigint;
+  /** AKT added with AccountDeposit: kept as AKT, paying providers only while x/bme is halted (never here). */
+  escrowUakt: bigint;
 }
 
 export interface BidRecord {
@@ -143,6 +145,7 @@ export class StandInChain {
     else if (typeUrl === TYPE_URL.revokeCertificate) this.#revokeCertificate(signer, value as RevokeCertificate);
     else if (typeUrl === TYPE_URL.mintAct) this.#mintAct(signer, value as MintAct);
     else if (typeUrl === TYPE_URL.send) this.#send(signer, value as Send);
+    else if (typeUrl === TYPE_URL.accountDeposit) this.#accountDeposit(signer, value as AccountDeposit);
     else throw new TxRejected(2, `the stand-in does not execute ${typeUrl}`);
   }
 
@@ -163,6 +166,38 @@ export class StandInChain {
       );
     account.balances.uakt -= amount;
     this.pendingMints.push({ owner: msg.owner, uakt: amount });
+  }
+
+  /**
+   * escrow AccountDeposit (x/escrow/handler/server.go): ValidateBasic (escrow/v1/msgs.go,
+   * escrow/id/v1/id.go), AuthorizeDeposits (the signer's balance; this chain holds no deposit
+   * grants), then AccountDeposit (keeper.go: the account must exist and be open). Anyone may fund
+   * a deployment's escrow. uact pays the leases; uakt is kept as AKT (fetchDepositsToAccount).
+   */
+  #accountDeposit(signer: string, msg: AccountDeposit): void {
+    if (msg.signer !== signer) throw new TxRejected(4, `signer ${signer} is not ${msg.signer}`);
+    const xid = msg.id?.xid ?? "";
+    const [owner = "", dseq = "", ...rest] = xid.split("/");
+    if (msg.id?.scope !== 1 && msg.id?.scope !== 2) throw new TxRejected(12, "invalid scope: invalid ID", "escrow");
+    if (msg.id.scope === 1 && (rest.length > 0 || !dseq))
+      throw new TxRejected(12, "invalid xid format: invalid ID", "escrow");
+    if (!/^\d+$/.test(dseq)) throw new TxRejected(12, `invalid xid/dseq: ${dseq}: invalid ID`, "escrow");
+    const coin = msg.deposit?.amount;
+    const amount = BigInt(coin?.amount || "0");
+    if (amount === 0n) throw new TxRejected(16, "invalid deposit", "escrow");
+    const sources = msg.deposit?.sources ?? [];
+    if (sources.length === 0) throw new TxRejected(4, "empty deposit sources: invalid deposit source", "akash");
+    if (new Set(sources).size !== sources.length)
+      throw new TxRejected(4, "duplicate deposit source type: invalid deposit source", "akash");
+    const denom = coin?.denom as Denom;
+    const spendable = sources.includes(1) ? (this.account(signer).balances[denom] ?? 0n) : 0n;
+    if (spendable < amount) throw new TxRejected(28, "deposit invalid: insufficient balance", "market");
+    const deployment = msg.id.scope === 1 ? this.deployments.get(key(owner, dseq)) : undefined;
+    if (!deployment) throw new TxRejected(3, "account not found", "escrow");
+    if (deployment.state !== "active") throw new TxRejected(2, "account closed", "escrow");
+    this.account(signer).balances[denom] -= amount;
+    if (denom === "uact") deployment.escrow += amount;
+    else deployment.escrowUakt += amount;
   }
 
   /** bank Send: AKT moves; ACT is not transferable (send disabled for uact, x/bank IsSendEnabledCoins). */
@@ -228,6 +263,7 @@ export class StandInChain {
       createdAt: this.height,
       groups: msg.groups,
       escrow: amount,
+      escrowUakt: 0n,
     });
   }
 
@@ -297,7 +333,9 @@ export class StandInChain {
     }
     deployment.state = "closed";
     this.account(owner).balances.uact += deployment.escrow;
+    this.account(owner).balances.uakt += deployment.escrowUakt;
     deployment.escrow = 0n;
+    deployment.escrowUakt = 0n;
   }
 
   #endLease(lease: LeaseRecord, state: "closed" | "insufficient_funds"): void {
@@ -353,6 +391,7 @@ export class StandInChain {
 
 type CreateDeployment = import("@akashnetwork/chain-sdk/private-types/akash.v1beta4").MsgCreateDeployment;
 type MintAct = import("@akashnetwork/chain-sdk/private-types/akash.v1").MsgMintACT;
+type AccountDeposit = import("@akashnetwork/chain-sdk/private-types/akash.v1").MsgAccountDeposit;
 type Send = import("cosmjs-types/cosmos/bank/v1beta1/tx").MsgSend;
 type CreateLease = import("@akashnetwork/chain-sdk/private-types/akash.v1beta5").MsgCreateLease;
 type CloseDeployment = import("@akashnetwork/chain-sdk/private-types/akash.v1beta4").MsgCloseDeployment;
@@ -376,8 +415,24 @@ function canHost(provider: StandInProvider, group: GroupSpec): boolean {
     const gpu = unit.resource?.gpu;
     const units = Number(new TextDecoder().decode(gpu?.units?.val ?? new Uint8Array()) || 0);
     if (units === 0) return true;
-    const models = (gpu?.attributes ?? []).map((a) => /model\/([^/]+)/.exec(a.key)?.[1]).filter((m) => m !== undefined);
-    if (provider.gpuModels.length === 0) return false;
-    return models.length === 0 || models.some((model) => provider.gpuModels.includes(model));
+    if (provider.gpus.length === 0) return false;
+    // The group's GPU attributes, as the SDK flattens the SDL: vendor/<v>[/model/<m>[/ram/<r>][/interface/<i>]].
+    const wanted = (gpu?.attributes ?? []).map((a) =>
+      /^vendor\/([^/]+)(?:\/model\/([^/]+))?(?:\/ram\/([^/]+))?(?:\/interface\/([^/]+))?$/.exec(a.key),
+    );
+    return (
+      wanted.length === 0 ||
+      wanted.some((want) => {
+        if (!want) return false;
+        const [, vendor, model, ram, iface] = want;
+        return provider.gpus.some(
+          (offer) =>
+            offer.vendor === vendor &&
+            (!model || model === "*" || offer.model === model) &&
+            (!ram || offer.ram === ram) &&
+            (!iface || offer.interface === iface),
+        );
+      })
+    );
   });
 }

@@ -16,6 +16,7 @@ import { followLogs, leaseStatus, sendManifest } from "../../../src/lib/akash/pr
 import { parseProgress } from "../../../src/lib/akash/progress.ts";
 import { providerJwt } from "../../../src/lib/akash/providerAuth.ts";
 import type { CosmosAccount } from "../../../src/lib/akash/wallet.ts";
+import { LEASE_SEEN_AFTER_BLOCKS } from "./providerApi.ts";
 import { providerAddress } from "./providers.ts";
 import { demoJob, devKeyContext, pinDataset, pinDemoBase, startAkashTestStack } from "./testing.ts";
 
@@ -51,7 +52,25 @@ async function leaseOnProviderD(steps: number) {
   const bids = await waitForBids(ctx, account.address, dseq, { settleMs: 0, intervalMs: 100 });
   expect(bids.map((b) => b.ref.provider)).toEqual([PROVIDER_D]);
   await acceptBid(ctx, bids[0]!.ref);
+  // A provider takes the manifest only once it has seen the lease, a block after it (a manifest
+  // sent before is a 404 "no lease for deployment"): the tests below send theirs by hand.
+  const lease = stack.standIn.chain.leases.find((l) => l.ref.owner === account.address && l.ref.dseq === dseq)!;
+  await expect.poll(() => stack.standIn.chain.height >= lease.createdAt + LEASE_SEEN_AFTER_BLOCKS).toBe(true);
   return { dseq, bid: bids[0]!, manifestJson: prepared.manifestJson };
+}
+
+/** A lease on provider-d whose manifest was sent by hand through the proxy, with the owner's certificate. */
+async function runningOnProviderD(steps: number) {
+  const { dseq, bid, manifestJson } = await leaseOnProviderD(steps);
+  const auth = mtls(certificate);
+  const manifest = await proxied({
+    method: "PUT",
+    url: `${bid.hostUri}/deployment/${dseq}/manifest`,
+    body: manifestJson,
+    auth,
+  });
+  expect(manifest.status).toBe(200);
+  return { dseq, bid, auth, lease: `${bid.hostUri}/lease/${dseq}/${bid.ref.gseq}/${bid.ref.oseq}` };
 }
 
 /** POST to the provider proxy stand-in: status and body text. */
@@ -119,16 +138,7 @@ describe("provider-d, an mTLS-only provider, through the stand-in of Console's p
   });
 
   it("takes the manifest, reports status and streams the logs to the end with the owner's certificate", async () => {
-    const { dseq, bid, manifestJson } = await leaseOnProviderD(5);
-    const lease = `${bid.hostUri}/lease/${dseq}/${bid.ref.gseq}/${bid.ref.oseq}`;
-    const auth = mtls(certificate);
-    const manifest = await proxied({
-      method: "PUT",
-      url: `${bid.hostUri}/deployment/${dseq}/manifest`,
-      body: manifestJson,
-      auth,
-    });
-    expect(manifest.status).toBe(200);
+    const { dseq, lease, auth } = await runningOnProviderD(5);
     const status = await proxied({ method: "GET", url: `${lease}/status`, auth });
     expect(status.status).toBe(200);
     expect(Object.keys((JSON.parse(status.text) as { services: object }).services)).toEqual(["trainer"]);
@@ -278,10 +288,7 @@ describe("provider-d, an mTLS-only provider, through the stand-in of Console's p
   });
 
   it("goes off the network and back with the test controls, cutting its open log streams", async () => {
-    const { dseq, bid, manifestJson } = await leaseOnProviderD(400);
-    const lease = `${bid.hostUri}/lease/${dseq}/${bid.ref.gseq}/${bid.ref.oseq}`;
-    const auth = mtls(certificate);
-    await proxied({ method: "PUT", url: `${bid.hostUri}/deployment/${dseq}/manifest`, body: manifestJson, auth });
+    const { dseq, bid, lease, auth } = await runningOnProviderD(400);
     let first!: () => void;
     const firstLine = new Promise<void>((resolve) => (first = resolve));
     const logs = proxiedLogs({ url: `${lease}/logs?follow=true`, auth }, () => first());

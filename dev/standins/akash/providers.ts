@@ -4,14 +4,16 @@
 // certificates, as Akash providers older than JWT auth (AEP-64) do.
 import { sha256 } from "@cosmjs/crypto";
 import { toBech32 } from "@cosmjs/encoding";
+import type { GpuKind } from "../../../src/lib/akash/gpus.ts";
 
 export interface StandInProvider {
   /** Short name; also the path under which the stand-in serves its provider API. */
   name: string;
   /** Price per block in uakt (decimal string allowed, e.g. "12.5"). */
   pricePerBlock: string;
-  /** GPU models it offers (lower case, as Akash attributes name them); empty for CPU only. */
-  gpuModels: string[];
+  /** The GPUs it offers (models in lower case, as providers publish them); empty for CPU only. */
+  gpus: GpuKind[];
+  /** Its own attributes (region, organization…); the GPU capabilities are added from `gpus`. */
   attributes: { key: string; value: string }[];
   /** Answers no bid at all (to test the "no bids" path). */
   silent?: boolean;
@@ -32,27 +34,32 @@ export const DEFAULT_PROVIDERS: StandInProvider[] = [
   {
     name: "provider-a",
     pricePerBlock: "8",
-    gpuModels: ["a100", "rtx4090"],
+    gpus: [
+      { vendor: "nvidia", model: "a100", ram: "80Gi", interface: "sxm" },
+      { vendor: "nvidia", model: "rtx4090", ram: "24Gi", interface: "pcie" },
+    ],
     attributes: [
       { key: "region", value: "eu-west" },
       { key: "organization", value: "Stand-in Compute A" },
-      { key: "capabilities/gpu/vendor/nvidia/model/a100", value: "true" },
     ],
   },
   {
     name: "provider-b",
     pricePerBlock: "12.5",
-    gpuModels: ["h100", "a100"],
+    gpus: [
+      { vendor: "nvidia", model: "h100", ram: "80Gi", interface: "sxm" },
+      { vendor: "nvidia", model: "a100", ram: "40Gi", interface: "pcie" },
+      { vendor: "amd", model: "mi300x", ram: "192Gi" },
+    ],
     attributes: [
       { key: "region", value: "us-east" },
       { key: "organization", value: "Stand-in Compute B" },
-      { key: "capabilities/gpu/vendor/nvidia/model/h100", value: "true" },
     ],
   },
   {
     name: "provider-c",
     pricePerBlock: "5",
-    gpuModels: [],
+    gpus: [],
     attributes: [
       { key: "region", value: "ap-south" },
       { key: "organization", value: "Stand-in Compute C (CPU only)" },
@@ -63,11 +70,10 @@ export const DEFAULT_PROVIDERS: StandInProvider[] = [
     // only where a job allows it, and the other providers' bids stay as they were.
     name: "provider-d",
     pricePerBlock: "11",
-    gpuModels: ["rtx3090"],
+    gpus: [{ vendor: "nvidia", model: "rtx3090", ram: "24Gi", interface: "pcie" }],
     attributes: [
       { key: "region", value: "sa-east" },
       { key: "organization", value: "Stand-in Compute D (mTLS only)" },
-      { key: "capabilities/gpu/vendor/nvidia/model/rtx3090", value: "true" },
     ],
     auth: "mtls",
   },
@@ -76,4 +82,22 @@ export const DEFAULT_PROVIDERS: StandInProvider[] = [
 /** A stable bech32 address for a provider name (the stand-in holds no provider keys). */
 export function providerAddress(name: string): string {
   return toBech32("akash", sha256(new TextEncoder().encode(`hexs-standin-provider:${name}`)).slice(0, 20));
+}
+
+/**
+ * The attributes a provider publishes on chain: its own, then a GPU capability attribute for each
+ * card as providers write them, from the model alone to the model with its memory and interface
+ * (`capabilities/gpu/vendor/nvidia/model/a100/ram/80Gi/interface/sxm`).
+ */
+export function publishedAttributes(provider: StandInProvider): { key: string; value: string }[] {
+  const gpus = provider.gpus.flatMap((gpu) => {
+    const model = `capabilities/gpu/vendor/${gpu.vendor}/model/${gpu.model}`;
+    return [
+      model,
+      ...(gpu.ram ? [`${model}/ram/${gpu.ram}`] : []),
+      ...(gpu.interface ? [`${model}/interface/${gpu.interface}`] : []),
+      ...(gpu.ram && gpu.interface ? [`${model}/ram/${gpu.ram}/interface/${gpu.interface}`] : []),
+    ];
+  });
+  return [...provider.attributes, ...gpus.map((key) => ({ key, value: "true" }))];
 }

@@ -6,7 +6,7 @@ import {
   QueryParamsResponse as BmeQueryParamsResponse,
 } from "@akashnetwork/chain-sdk/private-types/akash.v1";
 import { QueryDeploymentResponse } from "@akashnetwork/chain-sdk/private-types/akash.v1beta4";
-import { QueryProviderResponse } from "@akashnetwork/chain-sdk/private-types/akash.v1beta4";
+import { QueryProviderResponse, QueryProvidersResponse } from "@akashnetwork/chain-sdk/private-types/akash.v1beta4";
 import {
   QueryBidsResponse,
   QueryLeaseResponse,
@@ -27,7 +27,7 @@ import { sha256 } from "@cosmjs/crypto";
 import { ACT_PRICE_MICRO_USD, BME_PARAMS } from "./bme.ts";
 import { key, sameRef, type BidRecord, type LeaseRecord, type StandInChain } from "./chain.ts";
 import { gasUsed, type StandInMempool } from "./mempool.ts";
-import { providerAddress, type StandInProvider } from "./providers.ts";
+import { providerAddress, publishedAttributes, type StandInProvider } from "./providers.ts";
 import { decodeTx, TxRejected } from "./txVerify.ts";
 
 export interface RestReply {
@@ -271,6 +271,21 @@ export function nodeApi(
           ),
         );
       }
+      if (path === "/akash/provider/v1beta4/providers") {
+        return ok(
+          QueryProvidersResponse.toJSON(
+            QueryProvidersResponse.fromPartial({
+              providers: chain.providers.map((provider) => ({
+                owner: providerAddress(provider.name),
+                hostUri: options.hostUriOf(provider),
+                attributes: publishedAttributes(provider),
+                info: { email: "", website: "" },
+              })),
+              pagination: { nextKey: new Uint8Array(), total: String(chain.providers.length) as never },
+            }),
+          ),
+        );
+      }
       if ((match = /^\/akash\/provider\/v1beta4\/providers\/([a-z0-9]+)$/.exec(path))) {
         const provider = chain.providers.find((p) => providerAddress(p.name) === match![1]);
         if (!provider) return notFound(`provider ${match[1]}`);
@@ -280,7 +295,7 @@ export function nodeApi(
               provider: {
                 owner: match[1]!,
                 hostUri: options.hostUriOf(provider),
-                attributes: provider.attributes,
+                attributes: publishedAttributes(provider),
                 info: { email: "", website: "" },
               },
             }),
@@ -300,7 +315,7 @@ export function nodeApi(
  */
 function escrowAccountJson(
   chain: StandInChain,
-  deployment: { owner: string; dseq: bigint; escrow: bigint; createdAt: bigint; state: string },
+  deployment: { owner: string; dseq: bigint; escrow: bigint; escrowUakt: bigint; createdAt: bigint; state: string },
 ) {
   const leases = chain.leases.filter((l) => l.ref.owner === deployment.owner && l.ref.dseq === String(deployment.dseq));
   const running = leases.find((l) => l.state === "active");
@@ -312,7 +327,12 @@ function escrowAccountJson(
       state: deployment.state === "active" ? 1 : 2,
       transferred: [{ denom: "uact", amount: legacyDec(transferred * 1_000_000n) }],
       settledAt: String(running?.createdAt ?? chain.height) as never,
-      funds: [{ denom: "uact", amount: legacyDec(deployment.escrow * 1_000_000n) }],
+      funds: [
+        { denom: "uact", amount: legacyDec(deployment.escrow * 1_000_000n) },
+        ...(deployment.escrowUakt > 0n
+          ? [{ denom: "uakt", amount: legacyDec(deployment.escrowUakt * 1_000_000n) }]
+          : []),
+      ],
       deposits: [],
     },
   };

@@ -11,6 +11,7 @@ import {
 } from "../../../src/lib/akash/errors.ts";
 import {
   acceptBid,
+  addToEscrow,
   closeDeployment,
   createDeployment,
   latestHeight,
@@ -216,6 +217,30 @@ describe("what the stand-in refuses", () => {
     });
   });
 
+  it("adds ACT to a deployment's escrow as x/escrow's AccountDeposit does, refusing what it refuses", async () => {
+    const { account, ctx } = await devKeyContext(stack.standIn.nodeUrl);
+    const prepared = await prepareDeployment(demoJob({ weightsCid, datasetCid, ipfsUrl: stack.ipfs.url }));
+    const { dseq } = await createDeployment(ctx, prepared, deposit);
+    const before = stack.standIn.chain.account(account.address).balances.uact;
+    await addToEscrow(ctx, account.address, dseq, 1_500_000n);
+    expect((await readEscrow(ctx, account.address, dseq))?.fundsUact).toBe(6_500_000n);
+    expect(stack.standIn.chain.account(account.address).balances.uact).toBe(before - 1_500_000n);
+
+    const refusal = async (owner: string, at: string, uact: bigint) => {
+      const error = await addToEscrow(ctx, owner, at, uact).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AkashTxError);
+      return (error as AkashTxError).details;
+    };
+    const balance = stack.standIn.chain.account(account.address).balances.uact;
+    expect(await refusal(account.address, dseq, balance + 1n)).toMatch(/deposit invalid: insufficient balance$/);
+    expect(await refusal(account.address, dseq, 0n)).toMatch(/invalid deposit$/);
+    expect(await refusal(account.address, "999999", 1n)).toMatch(/account not found$/);
+    await closeDeployment(ctx, dseq);
+    expect(await refusal(account.address, dseq, 1n)).toMatch(/account closed$/);
+    // Closing gave back the deposit and what was added, less nothing: no lease ran.
+    expect(stack.standIn.chain.account(account.address).balances.uact).toBe(before + 5_000_000n);
+  });
+
   it("fails a deployment whose deposit exceeds the balance, charging only the fee", async () => {
     const { ctx } = await devKeyContext(stack.standIn.nodeUrl);
     const prepared = await prepareDeployment(demoJob({ weightsCid, datasetCid, ipfsUrl: stack.ipfs.url }));
@@ -263,7 +288,7 @@ describe("what the stand-in refuses", () => {
 
   it("reports no bids when no provider answers", async () => {
     const quiet = await startAkashTestStack({
-      providers: [{ name: "mute", pricePerBlock: "1", gpuModels: [], attributes: [], silent: true }],
+      providers: [{ name: "mute", pricePerBlock: "1", gpus: [], attributes: [], silent: true }],
     });
     try {
       const { account, ctx } = await devKeyContext(quiet.standIn.nodeUrl);

@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { actForAkt, aktForAct, formatMicro, formatUsd, type MintTerms } from "./act.ts";
+import { actForAkt, aktForAct, formatMicro, formatUsd, parseMicro, type MintTerms } from "./act.ts";
 
 const terms: MintTerms = { aktPriceMicroUsd: 1_250_000n, mintSpreadBps: 25n, minMintUact: 10_000_000n };
+
+describe("amounts as typed", () => {
+  it("reads whole units with up to 6 decimals as micro units, and nothing else", () => {
+    expect(parseMicro("2.5")).toBe(2_500_000n);
+    expect(parseMicro(" 10 ")).toBe(10_000_000n);
+    expect(parseMicro("0.000001")).toBe(1n);
+    for (const text of ["", "1.0000001", "-1", "1e3", "1,5", "."]) expect(parseMicro(text)).toBeUndefined();
+  });
+});
 
 describe("minting ACT from AKT", () => {
   it("gives the mint at the oracle's price less the spread, nothing below the minimum", () => {

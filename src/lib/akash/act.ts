@@ -87,6 +87,12 @@ export function aktForAct(uact: bigint, terms: MintTerms): bigint {
 }
 
 /** "1.5 ACT" (or AKT) from micro-units. */
+/** An amount typed in whole units with up to 6 decimals ("1.5") in micro units, or undefined. */
+export function parseMicro(text: string): bigint | undefined {
+  const match = /^(\d+)(?:\.(\d{1,6}))?$/.exec(text.trim());
+  return match ? BigInt(match[1]!) * 1_000_000n + BigInt((match[2] ?? "").padEnd(6, "0")) : undefined;
+}
+
 export function formatMicro(amount: bigint, symbol: "ACT" | "AKT"): string {
   const negative = amount < 0n;
   const abs = negative ? -amount : amount;

@@ -19,7 +19,8 @@ export interface JobResources {
   memory: string;
   storage: string;
   /** Omit for a CPU-only job. `model` is the lower-case name Akash providers advertise ("a100", "h100"). */
-  gpu?: { vendor: "nvidia" | "amd"; model?: string; count: number };
+  /** GPUs per instance: the vendor, and the model, memory and interface when the job needs a particular card. */
+  gpu?: { vendor: "nvidia" | "amd"; model?: string; ram?: string; interface?: string; count: number };
 }
 
 export interface TrainingJob {
@@ -86,7 +87,19 @@ export function buildSdl(job: TrainingJob) {
   const gpuResource = gpu
     ? {
         units: gpu.count,
-        attributes: { vendor: { [gpu.vendor]: gpu.model ? [{ model: gpu.model }] : null } },
+        attributes: {
+          vendor: {
+            [gpu.vendor]: gpu.model
+              ? [
+                  {
+                    model: gpu.model,
+                    ...(gpu.ram ? { ram: gpu.ram } : {}),
+                    ...(gpu.interface ? { interface: gpu.interface } : {}),
+                  },
+                ]
+              : null,
+          },
+        },
       }
     : { units: 0 };
   return {

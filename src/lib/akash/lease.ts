@@ -1,7 +1,14 @@
 // The lease lifecycle, step by step, from the developer's wallet: create the deployment with
 // its deposit → list bids → accept one (lease) → close. Each step is one function so the page
 // can show where it is and resume after a reload.
-import { closeDeploymentMsg, createDeploymentMsg, createLeaseMsg, mintActMsg, type LeaseRef } from "./messages.ts";
+import {
+  accountDepositMsg,
+  closeDeploymentMsg,
+  createDeploymentMsg,
+  createLeaseMsg,
+  mintActMsg,
+  type LeaseRef,
+} from "./messages.ts";
 import { wholeUnits } from "./cost.ts";
 import { AkashNoBidsError } from "./errors.ts";
 import { query, type AkashSdk } from "./node.ts";
@@ -228,4 +235,28 @@ export async function closeDeployment(ctx: AkashContext, dseq: string): Promise<
 
 function leaseStateName(state: number): string {
   return ["invalid", "active", "insufficient_funds", "closed"][state] ?? "unknown";
+}
+
+/** Adds `uact` from the wallet's ACT to deployment `dseq`'s escrow: its lease runs that much longer. */
+export async function addToEscrow(ctx: AkashContext, owner: string, dseq: string, uact: bigint): Promise<TxResult> {
+  return ctx.tx.signAndBroadcast("Adding ACT to the deployment's escrow", [
+    accountDepositMsg({ signer: ctx.tx.address, owner, dseq, uact }),
+  ]);
+}
+
+/** The providers registered on chain, every page of them. */
+export async function listProviderAttributes(
+  node: AkashSdk,
+  restUrl: string,
+): Promise<{ owner: string; attributes: { key: string; value: string }[] }[]> {
+  const providers: { owner: string; attributes: { key: string; value: string }[] }[] = [];
+  let key: Uint8Array | undefined;
+  do {
+    const page = await query(restUrl, () =>
+      node.akash.provider.v1beta4.getProviders({ pagination: { key: key ?? new Uint8Array(), limit: 500 as never } }),
+    );
+    providers.push(...page.providers.map((p) => ({ owner: p.owner, attributes: p.attributes })));
+    key = page.pagination?.nextKey?.length ? page.pagination.nextKey : undefined;
+  } while (key);
+  return providers;
 }

@@ -8,6 +8,8 @@ import {
 } from "@akashnetwork/chain-sdk/private-types/akash.v1beta4";
 import { MsgCreateLease, MsgCreateLeaseResponse } from "@akashnetwork/chain-sdk/private-types/akash.v1beta5";
 import {
+  MsgAccountDeposit,
+  MsgAccountDepositResponse,
   MsgCreateCertificate,
   MsgCreateCertificateResponse,
   MsgMintACT,
@@ -21,6 +23,8 @@ import type { GroupSpecs } from "./deployment.ts";
 
 /** Source of a deposit: the owner's own balance (the other source is an authz grant). */
 const SOURCE_BALANCE = 1;
+/** x/escrow's scope of a deployment's account (escrow/id/v1 Scope). */
+const SCOPE_DEPLOYMENT = 1;
 
 const TYPES = [
   MsgCreateDeployment,
@@ -35,6 +39,8 @@ const TYPES = [
   MsgRevokeCertificateResponse,
   MsgMintACT,
   MsgMintACTResponse,
+  MsgAccountDeposit,
+  MsgAccountDepositResponse,
   MsgSend,
   MsgSendResponse,
 ] as const;
@@ -46,6 +52,7 @@ export const TYPE_URL = {
   createCertificate: `/${MsgCreateCertificate.$type}`,
   revokeCertificate: `/${MsgRevokeCertificate.$type}`,
   mintAct: `/${MsgMintACT.$type}`,
+  accountDeposit: `/${MsgAccountDeposit.$type}`,
   send: `/${MsgSend.$type}`,
 } as const;
 
@@ -124,5 +131,21 @@ export function mintActMsg(owner: string, uakt: bigint): EncodeObject {
   return {
     typeUrl: TYPE_URL.mintAct,
     value: MsgMintACT.fromPartial({ owner, to: owner, coinsToBurn: { denom: "uakt", amount: uakt.toString() } }),
+  };
+}
+
+/**
+ * Adds `uact` from the signer's balance to deployment (owner, dseq)'s escrow (x/escrow
+ * AccountDeposit), so its lease runs longer. In uact: AKT added this way is kept as AKT, which
+ * pays providers only while x/bme is halted.
+ */
+export function accountDepositMsg(p: { signer: string; owner: string; dseq: string; uact: bigint }): EncodeObject {
+  return {
+    typeUrl: TYPE_URL.accountDeposit,
+    value: MsgAccountDeposit.fromPartial({
+      signer: p.signer,
+      id: { scope: SCOPE_DEPLOYMENT, xid: `${p.owner}/${p.dseq}` },
+      deposit: { amount: { denom: "uact", amount: p.uact.toString() }, sources: [SOURCE_BALANCE] },
+    }),
   };
 }

@@ -10,7 +10,8 @@ export const akash = () =>
     import("#lib/akash/txClient.ts"),
     import("#lib/akash/certificate.ts"),
     import("#lib/akash/act.ts"),
-  ]).then(([lease, provider, auth, progress, node, tx, certificate, act]) => ({
+    import("#lib/akash/gpus.ts"),
+  ]).then(([lease, provider, auth, progress, node, tx, certificate, act, gpus]) => ({
     ...lease,
     ...provider,
     ...auth,
@@ -19,4 +20,5 @@ export const akash = () =>
     ...tx,
     ...certificate,
     ...act,
+    ...gpus,
   }));

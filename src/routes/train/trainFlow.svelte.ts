@@ -16,6 +16,7 @@ import type { BidView } from "#lib/akash/lease.ts";
 import type { ProgressEvent } from "#lib/akash/progress.ts";
 import type { Balances, MintTerms } from "#lib/akash/act.ts";
 import type { CertificateStatus } from "#lib/akash/certificate.ts";
+import type { GpuOffer } from "#lib/akash/gpus.ts";
 import type { LeaseEvent, LeaseStatus, LogStream, ProviderCredentials, ProviderEndpoint } from "#lib/akash/provider.ts";
 import { consoleNetwork } from "#lib/akash/providerProxy.ts";
 import type { JwtSource } from "#lib/akash/providerAuth.ts";
@@ -56,6 +57,9 @@ export class TrainFlow {
   podWait = $state<string>();
   /** Why the manifest is being sent again, while a provider has not yet seen the lease. */
   manifestWait = $state<string>();
+  /** The kinds of GPU providers offer (from their attributes on chain), read on connection. */
+  gpuOffers = $state.raw<GpuOffer[]>();
+  gpuOffersError = $state<string>();
   /** A mint sent and not yet credited: x/bme executes it at the next block. */
   minting = $state(false);
   inflight = $state<InflightDeployment | undefined>(loadInflightSafe());
@@ -83,6 +87,8 @@ export class TrainFlow {
   /** The deployment's escrow now and the blocks it still pays for, read with the status. */
   escrow = $state.raw<{ remainingUact: bigint; blocksLeft: bigint | undefined }>();
   escrowError = $state<string>();
+  /** An escrow top-up is on its way. */
+  addingToEscrow = $state(false);
   readonly creation = new CreationCheck({
     created: () => this.#save(withoutSending(this.#current())),
     notCreated: () => this.#forget(),
@@ -114,7 +120,19 @@ export class TrainFlow {
       this.funds = undefined;
       if (this.authMode === "mtls") await this.#readCertificate();
       await this.readFunds();
+      void this.readGpuOffers();
     });
+  }
+
+  /** The GPUs providers publish on chain, for the job form's picker; a failure leaves a typed model possible. */
+  async readGpuOffers(): Promise<void> {
+    try {
+      const { a, ctx } = await this.#context();
+      this.gpuOffers = a.gpuOffers(await a.listProviderAttributes(ctx.node, ctx.restUrl));
+      this.gpuOffersError = undefined;
+    } catch (error) {
+      this.gpuOffersError = errorText(error);
+    }
   }
 
   /** Switches how the owner authenticates to providers; a certificate is checked against the chain first. */
@@ -212,6 +230,33 @@ export class TrainFlow {
         this.minting = false;
       }
     });
+  }
+
+  /**
+   * Adds ACT from the wallet to the running deployment's escrow (x/escrow AccountDeposit), as
+   * Console's "Add funds". Not a #run: the job is followed meanwhile, and stays so.
+   */
+  async addToEscrow(uact: bigint): Promise<void> {
+    this.addingToEscrow = true;
+    this.error = undefined;
+    try {
+      const { a, ctx, account } = await this.#context();
+      const inflight = this.#current();
+      if (uact <= 0n) throw new HexsError("Enter the ACT to add to the escrow");
+      const held = (await a.readBalances(ctx.restUrl, account.address)).uact;
+      if (held < uact)
+        throw new HexsError(`This account holds ${a.formatMicro(held, "ACT")}: mint more ACT first`, {
+          details: `adding ${a.formatMicro(uact, "ACT")} to deployment ${inflight.dseq}'s escrow`,
+        });
+      await a.addToEscrow(ctx, inflight.owner, inflight.dseq, uact);
+      const balances = await a.readBalances(ctx.restUrl, account.address);
+      if (this.funds) this.funds = { ...this.funds, balances };
+      await this.#readEscrow(inflight);
+    } catch (error) {
+      this.error = errorText(error);
+    } finally {
+      this.addingToEscrow = false;
+    }
   }
 
   async #context() {

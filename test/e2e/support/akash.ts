@@ -63,13 +63,27 @@ export async function createDeployment(page: Page, job: JobInput): Promise<void>
     .setInputFiles({ name: "data.txt", mimeType: "text/plain", buffer: Buffer.from(job.datasetText) });
   await expect(page.getByLabel("Dataset CID")).toHaveValue(/^baf/, { timeout: 15_000 });
   await page.getByLabel("Steps").fill(String(job.steps));
-  if (job.gpuModel) await page.getByLabel("GPU model (empty: CPU only)").fill(job.gpuModel);
+  if (job.gpuModel) await pickGpu(page, job.gpuModel);
   if (job.maxPrice) await page.getByLabel("Max price (uact per block)").fill(String(job.maxPrice));
   await page.getByRole("button", { name: "Check SDL" }).click();
   // The Akash SDK loads on first use (a large lazy chunk).
   await expect(page.getByTestId("sdl")).toContainText(`HEXS_STEPS=${job.steps}`, { timeout: 15_000 });
   await expect(page.getByTestId("deposit")).toHaveText("5 ACT");
   await page.getByRole("button", { name: "Create deployment" }).click();
+}
+
+/**
+ * Picks `model` in the GPU picker, as providers offer it on chain (the picker lists them once the
+ * wallet is connected), or types it as another model when no provider offers it.
+ */
+export async function pickGpu(page: Page, model: string): Promise<void> {
+  const picker = page.getByLabel("GPU", { exact: true });
+  await expect(picker.locator("option")).not.toHaveCount(2);
+  const offered = picker.locator("option", { hasText: ` ${model.toUpperCase()} ` });
+  if ((await offered.count()) > 0)
+    return void (await picker.selectOption({ label: (await offered.first().textContent())! }));
+  await picker.selectOption("other");
+  await page.getByLabel(/^GPU model/).fill(model);
 }
 
 /** Waits for the bids of the default providers within budget and accepts the cheapest; returns the dseq. */
