@@ -9,6 +9,7 @@ describe("the provider proxy's configuration", () => {
     expect(readConfig([], {})).toEqual({
       allowedOrigins: DAPP_ORIGINS,
       networks: { mainnet: "https://api.akashnet.net", sandbox: "https://api.sandbox-2.aksh.pw" },
+      indexerUrl: "https://console-api.akash.network",
       allowInsecureProviders: false,
       timeoutMs: 10_000,
       host: "127.0.0.1",
@@ -23,10 +24,12 @@ describe("the provider proxy's configuration", () => {
       HEXS_PROXY_ALLOW_INSECURE_PROVIDERS: "true",
       HEXS_PROXY_TIMEOUT: "2.5",
       HEXS_PROXY_HOST: "0.0.0.0",
+      HEXS_PROXY_INDEXER_URL: "",
     });
     expect(config).toEqual({
       allowedOrigins: ["https://a.example", "https://*.ipfs.example"],
       networks: { mainnet: "https://rest.example" },
+      indexerUrl: undefined,
       allowInsecureProviders: true,
       timeoutMs: 2_500,
       host: "0.0.0.0",
@@ -46,6 +49,7 @@ describe("the provider proxy's configuration", () => {
       "--allowed-origins: https://a.example/app is not an origin (scheme://host[:port], no path)",
     );
     expect(problem(["--networks", "mainnet"])).toBe("--networks: mainnet is not network=REST URL");
+    expect(problem(["--indexer-url", "ftp://x"])).toBe("--indexer-url: ftp://x is not an http(s) URL");
     expect(problem(["--port=-1"])).toBe("--port must be a number of at least 0");
     expect(problem(["--bogus"])).toMatch(/^Unknown option '--bogus'.*\(see --help\)$/);
     expect(readConfig(["--help"], {})).toBe("help");

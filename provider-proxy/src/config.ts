@@ -25,6 +25,12 @@ export const SETTINGS = [
     default: DEFAULT_NETWORKS,
   },
   {
+    flag: "indexer-url",
+    env: "HEXS_PROXY_INDEXER_URL",
+    help: "Akash Console's indexer API, for providers' uptime (GET /providers/{address}/uptime); empty: none",
+    default: "https://console-api.akash.network",
+  },
+  {
     flag: "allow-insecure-providers",
     env: "HEXS_PROXY_ALLOW_INSECURE_PROVIDERS",
     help: "also proxy to http:// providers and private or loopback addresses (only in front of local stand-ins)",
@@ -43,6 +49,8 @@ export const SETTINGS = [
 export interface ProxyConfig {
   allowedOrigins: string[];
   networks: Record<string, string>;
+  /** Console's indexer API, or undefined for none. */
+  indexerUrl: string | undefined;
   allowInsecureProviders: boolean;
   timeoutMs: number;
   host: string;
@@ -75,6 +83,13 @@ function parseOrigins(text: string): string[] {
   return origins;
 }
 
+function indexerUrl(text: string): string | undefined {
+  if (!text.trim()) return undefined;
+  if (!URL.canParse(text) || !/^https?:$/.test(new URL(text).protocol))
+    throw new ConfigError(`--indexer-url: ${text} is not an http(s) URL`);
+  return text;
+}
+
 function parseNetworks(text: string): Record<string, string> {
   const networks: Record<string, string> = {};
   for (const pair of text
@@ -104,6 +119,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): ProxyConfig 
   return {
     allowedOrigins: parseOrigins(value("allowed-origins")),
     networks: parseNetworks(value("networks")),
+    indexerUrl: indexerUrl(value("indexer-url")),
     allowInsecureProviders: ["true", "1"].includes(value("allow-insecure-providers")),
     timeoutMs: number("timeout", 0.1) * 1000,
     host: value("host"),

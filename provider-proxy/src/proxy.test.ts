@@ -20,7 +20,8 @@ let network: string;
 function config(overrides: Partial<ProxyConfig> = {}): ProxyConfig {
   const base = readConfig(["--port", "0", "--allowed-origins", APP], {});
   if (base === "help") throw new Error("unexpected --help");
-  return { ...base, networks: { [network]: standIn.nodeUrl }, ...overrides };
+  // Nothing outside this machine: no indexer unless a test names one.
+  return { ...base, networks: { [network]: standIn.nodeUrl }, indexerUrl: undefined, ...overrides };
 }
 
 beforeAll(async () => {
@@ -179,6 +180,52 @@ describe("where the provider proxy connects", () => {
   });
 });
 
+describe("providers' uptime from Console's indexer", () => {
+  it("relays a provider's uptime, says which the indexer does not know, and refuses what is not an address", async () => {
+    const withIndexer = await startProviderProxy(config({ indexerUrl: standIn.url }), () => {});
+    try {
+      const uptime = (provider: string) => fetch(`${withIndexer.url}/providers/${provider}/uptime`);
+      const a = await uptime(providerAddress("provider-a"));
+      expect(await a.json()).toMatchObject({ uptime1d: 1, uptime7d: 0.998, uptime30d: 0.995, isOnline: true });
+      const unknown = await uptime(providerAddress("provider-d"));
+      expect([unknown.status, await unknown.text()]).toEqual([
+        404,
+        `the indexer ${standIn.url} knows no provider ${providerAddress("provider-d")}`,
+      ]);
+      expect((await uptime("not-an-address")).status).toBe(400);
+    } finally {
+      await withIndexer.close();
+    }
+    // The default proxy of these tests has none configured.
+    const none = await fetch(`${proxy.url}/providers/${providerAddress("provider-a")}/uptime`);
+    expect([none.status, await none.text()]).toEqual([404, "this provider proxy has no indexer to read uptime from"]);
+  });
+
+  it("answers 502 while the indexer is down, and asks again once it is back", async () => {
+    const port = await freePort();
+    const indexer = createServer((req, res) =>
+      res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ uptime7d: 0.5, isOnline: false })),
+    );
+    const withIndexer = await startProviderProxy(config({ indexerUrl: `http://127.0.0.1:${port}` }), () => {});
+    try {
+      const path = `${withIndexer.url}/providers/${providerAddress("provider-a")}/uptime`;
+      const down = await fetch(path);
+      expect(down.status).toBe(502);
+      expect(await down.text()).toMatch(/^the indexer http:\/\/127\.0\.0\.1:\d+ did not answer: /);
+      await listen(indexer, port);
+      expect(await (await fetch(path)).json()).toMatchObject({ uptime7d: 0.5, uptime1d: null, isOnline: false });
+    } finally {
+      indexer.close();
+      await withIndexer.close();
+    }
+  });
+});
+
+const listen = (server: Server, port: number) =>
+  new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+
 describe("retries, as Console's proxy retries", () => {
   const context = { published: async () => null, policy: { allowInsecure: true } };
   const request = (url: string) => ({
@@ -188,8 +235,6 @@ describe("retries, as Console's proxy retries", () => {
     method: "GET",
     timeout: 5_000,
   });
-  const listen = (server: Server, port: number) =>
-    new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
 
   it("tries a refused connection again until the provider's gateway is up", async () => {
     const port = await freePort();

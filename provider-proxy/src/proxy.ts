@@ -5,6 +5,8 @@
 //           not on the provider's registered host; 495 "Invalid certificate error: <reason>";
 //           503 "Provider <origin> is temporarily unavailable".
 //   GET /status → {"status":"ok", networks}
+//   GET /providers/{address}/uptime → the provider's uptime from the indexer (indexer.ts), when
+//           one is configured; 404 otherwise.
 //   WS      {type:"websocket", url, network, providerAddress, auth, data?} opens (or reuses) the
 //           provider socket; {type:"ping"} → {type:"pong"}. An upgrade from an origin not
 //           allowed is refused with 403: CORS does not cover WebSockets, so the origin is
@@ -15,6 +17,7 @@ import { STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:ht
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
 import type { ProviderChain } from "./chain.ts";
+import type { providerIndexer } from "./indexer.ts";
 import { openProviderSocket, requestProvider, type ConnectionContext } from "./connections.ts";
 import { providerUrlProblem, type NetworkPolicy } from "./network.ts";
 import { parseHttpRequest, parseJsonObject, parseTarget, ProxyRequestInvalid, type ProxiedTarget } from "./requests.ts";
@@ -27,6 +30,8 @@ export interface ProviderProxyOptions {
   policy: NetworkPolicy;
   /** Milliseconds a provider has to answer an HTTP request that names no timeout. */
   defaultTimeoutMs: number;
+  /** Where providers' uptime comes from (Console's indexer API), if anywhere. */
+  indexer?: ReturnType<typeof providerIndexer>;
   /** One structured event per proxied request or socket (never a credential). */
   log?: (event: Record<string, unknown>) => void;
 }
@@ -173,8 +178,16 @@ export function createProviderProxy(options: ProviderProxyOptions) {
       if (req.method === "OPTIONS") return void res.writeHead(204, corsHeaders(origin)).end();
       if (req.method === "GET" && path === "/status")
         return answer(200, JSON.stringify({ status: "ok", networks }), "application/json");
+      const uptime = /^\/providers\/([^/]+)\/uptime$/.exec(path);
+      if (req.method === "GET" && uptime) {
+        if (!options.indexer) return answer(404, "this provider proxy has no indexer to read uptime from");
+        const found = await options.indexer.uptime(uptime[1]!);
+        return found.status === 200
+          ? answer(200, JSON.stringify(found.uptime), "application/json")
+          : answer(found.status, found.message);
+      }
       if (req.method !== "POST" || (path !== "/" && path !== ""))
-        return answer(404, "the provider proxy answers POST / and GET /status");
+        return answer(404, "the provider proxy answers POST /, GET /status and GET /providers/{address}/uptime");
       let body: string;
       try {
         body = await readBody(req);

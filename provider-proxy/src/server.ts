@@ -4,6 +4,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { providerChain } from "./chain.ts";
 import type { ProxyConfig } from "./config.ts";
+import { providerIndexer } from "./indexer.ts";
 import { createProviderProxy } from "./proxy.ts";
 
 export interface RunningProxy {
@@ -20,6 +21,7 @@ export async function startProviderProxy(
     allowedOrigins: config.allowedOrigins,
     policy: { allowInsecure: config.allowInsecureProviders },
     defaultTimeoutMs: config.timeoutMs,
+    ...(config.indexerUrl ? { indexer: providerIndexer(config.indexerUrl) } : {}),
     log,
   });
   const server = createServer((req, res) => {

@@ -4,6 +4,7 @@ import { createPublicClient, http, type Address } from "viem";
 import { hardhat } from "viem/chains";
 import { agentAbi, agentLedgerAbi } from "../../src/lib/contracts/abis.ts";
 import type { AkashStandIn } from "../../dev/standins/akash/server.ts";
+import { AKASH_AUDITOR } from "../../src/lib/akash/audit.ts";
 import { e2eEnv } from "./support/app.ts";
 import {
   acceptCheapestBid,
@@ -202,6 +203,24 @@ test.describe("/train: fine-tuning on Akash (local stand-in)", () => {
       await gpuStandIn.stop();
       await hub.stop();
     }
+  });
+
+  test("with audited providers only, the SDL names the Akash Network's auditor and only audited providers bid", async ({
+    page,
+  }) => {
+    await connectTrain(page, standIn);
+    await createDeployment(page, { datasetText: "audited only", steps: 5, auditedOnly: true });
+    await expect(page.getByTestId("sdl")).toContainText("signedBy:");
+    await expect(page.getByTestId("sdl")).toContainText(AKASH_AUDITOR);
+    const bids = page.getByTestId("bids");
+    await expect(bids.getByRole("row", { name: /Stand-in Compute A/ })).toContainText("Akash Network", {
+      timeout: 15_000,
+    });
+    // Past the stand-in's bid delay every provider has had its chance: the cheaper, unaudited one did not bid.
+    await page.waitForTimeout(1500);
+    await expect(bids.getByRole("row")).toHaveCount(2);
+    await page.getByRole("button", { name: "Close deployment" }).click();
+    await expect(page.getByTestId("outcome")).toContainText("Deployment closed");
   });
 
   test("a failed job closes the deployment and publishes nothing", async ({ page }) => {

@@ -411,6 +411,11 @@ export function sameRef(a: LeaseRef, b: LeaseRef): boolean {
 
 /** A provider can host a group when it has every GPU model the group asks for (or none is asked). */
 function canHost(provider: StandInProvider, group: GroupSpec): boolean {
+  // The placement's signedBy: attributes signed by any one of anyOf, and by every one of allOf.
+  const auditors = provider.auditedBy ?? [];
+  const signedBy = group.requirements?.signedBy;
+  if (signedBy?.anyOf.length && !signedBy.anyOf.some((a) => auditors.includes(a))) return false;
+  if (signedBy?.allOf.length && !signedBy.allOf.every((a) => auditors.includes(a))) return false;
   return group.resources.every((unit) => {
     const gpu = unit.resource?.gpu;
     const units = Number(new TextDecoder().decode(gpu?.units?.val ?? new Uint8Array()) || 0);

@@ -43,11 +43,23 @@ function leaseNamespace(ref: { owner: string; dseq: string; gseq: number; oseq: 
  */
 export const LEASE_SEEN_AFTER_BLOCKS = 1n;
 
-export function providerApi(
-  chain: StandInChain,
-  options: { extraEnv: Record<string, string>; podStartDelayMs?: number },
-) {
+export interface ProviderBehaviour {
+  extraEnv: Record<string, string>;
+  podStartDelayMs?: number;
+  /** Blocks after a lease's own before the provider takes its manifest (default LEASE_SEEN_AFTER_BLOCKS). */
+  leaseSeenAfterBlocks?: bigint;
+  /**
+   * How the logs socket ends when the workload exits: "close" (1000) or "drop" (the TCP connection
+   * just ends, 1006: a real provider's stream may end so when its log scanner stops).
+   */
+  endOfLogs?: "close" | "drop";
+}
+
+export function providerApi(chain: StandInChain, options: ProviderBehaviour) {
   const jobs = new Map<string, Job>();
+  /** Providers that answer a logs upgrade with an HTTP error (test controls). */
+  const refusedLogs = new Map<string, number>();
+  const leaseSeenAfter = options.leaseSeenAfterBlocks ?? LEASE_SEEN_AFTER_BLOCKS;
 
   /** The lease owner the request speaks for; throws JwtRejected or MtlsRejected. */
   async function authenticate(req: IncomingMessage, name: string, action: ProviderAction): Promise<string> {
@@ -77,6 +89,12 @@ export function providerApi(
   };
 
   return {
+    /** Test control: provider `name` answers logs upgrades with HTTP `status` (undefined: as usual again). */
+    refuseLogs(name: string, status: number | undefined): void {
+      if (status) refusedLogs.set(name, status);
+      else refusedLogs.delete(name);
+    },
+
     /** Stops the workload of a lease that ended on chain. */
     stopLease(owner: string, dseq: string, provider: string) {
       jobs.get(`${provider}/${key(owner, dseq)}`)?.stop();
@@ -93,7 +111,7 @@ export function providerApi(
           const owner = await authenticate(req, name, "send-manifest");
           const dseq = match[1]!;
           const lease = activeLease(owner, dseq, provider);
-          if (!lease || chain.height < lease.createdAt + LEASE_SEEN_AFTER_BLOCKS)
+          if (!lease || chain.height < lease.createdAt + leaseSeenAfter)
             return { status: 404, body: "no lease for deployment\n" };
           const deployment = chain.deployments.get(key(owner, dseq))!;
           const version = await manifestVersionOf(body).catch(() => undefined);
@@ -165,6 +183,8 @@ export function providerApi(
       const match = /^\/lease\/(\d+)\/(\d+)\/(\d+)\/(logs|kubeevents)$/.exec(rest);
       if (!match) return fail(404, `${rest} is not a logs or events path`);
       const kind = match[4] as LeaseStream["kind"];
+      const refusedWith = kind === "logs" ? refusedLogs.get(name) : undefined;
+      if (refusedWith) return fail(refusedWith, "the provider refused the logs stream");
       try {
         return { kind, owner: await authenticate(req, name, kind === "logs" ? "logs" : "events"), dseq: match[1]! };
       } catch (error) {
@@ -207,6 +227,7 @@ export function providerApi(
       }
       const send = (line: { name: string; message: string } | undefined) => {
         if (line) socket.send(JSON.stringify(line));
+        else if (options.endOfLogs === "drop") socket.terminate();
         else socket.close(1000, "workload ended");
       };
       for (const line of job.lines) send(line);

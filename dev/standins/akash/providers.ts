@@ -4,6 +4,7 @@
 // certificates, as Akash providers older than JWT auth (AEP-64) do.
 import { sha256 } from "@cosmjs/crypto";
 import { toBech32 } from "@cosmjs/encoding";
+import { AKASH_AUDITOR } from "../../../src/lib/akash/audit.ts";
 import type { GpuKind } from "../../../src/lib/akash/gpus.ts";
 
 export interface StandInProvider {
@@ -15,6 +16,10 @@ export interface StandInProvider {
   gpus: GpuKind[];
   /** Its own attributes (region, organization…); the GPU capabilities are added from `gpus`. */
   attributes: { key: string; value: string }[];
+  /** Its uptime as Console's indexer reports it (shares of checks answered, 0–1); absent: not indexed. */
+  uptime?: { uptime1d: number; uptime7d: number; uptime30d: number; isOnline: boolean };
+  /** Auditors that signed its attributes on chain (x/audit). */
+  auditedBy?: string[];
   /** Answers no bid at all (to test the "no bids" path). */
   silent?: boolean;
   /**
@@ -42,6 +47,8 @@ export const DEFAULT_PROVIDERS: StandInProvider[] = [
       { key: "region", value: "eu-west" },
       { key: "organization", value: "Stand-in Compute A" },
     ],
+    auditedBy: [AKASH_AUDITOR],
+    uptime: { uptime1d: 1, uptime7d: 0.998, uptime30d: 0.995, isOnline: true },
   },
   {
     name: "provider-b",
@@ -55,6 +62,8 @@ export const DEFAULT_PROVIDERS: StandInProvider[] = [
       { key: "region", value: "us-east" },
       { key: "organization", value: "Stand-in Compute B" },
     ],
+    auditedBy: [AKASH_AUDITOR],
+    uptime: { uptime1d: 1, uptime7d: 0.991, uptime30d: 0.987, isOnline: true },
   },
   {
     name: "provider-c",
@@ -64,6 +73,7 @@ export const DEFAULT_PROVIDERS: StandInProvider[] = [
       { key: "region", value: "ap-south" },
       { key: "organization", value: "Stand-in Compute C (CPU only)" },
     ],
+    uptime: { uptime1d: 0.9, uptime7d: 0.874, uptime30d: 0.912, isOnline: true },
   },
   {
     // Dearer than a CPU job's usual maximum (10) and with a GPU no test asks for, so it bids

@@ -1,6 +1,7 @@
 // The node API subset the HEXS client uses, over REST (gRPC-gateway JSON, snake_case), encoded
 // with the same SDK types the client decodes with.
 import {
+  QueryProvidersResponse as AuditProvidersResponse,
   QueryAggregatedPriceResponse,
   QueryCertificatesResponse,
   QueryParamsResponse as BmeQueryParamsResponse,
@@ -270,6 +271,26 @@ export function nodeApi(
             }),
           ),
         );
+      }
+      if (
+        path === "/akash/audit/v1/audit/attributes/list" ||
+        (match = /^\/akash\/audit\/v1\/audit\/attributes\/([a-z0-9]+)\/list$/.exec(path))
+      ) {
+        // x/audit: one entry per (provider, auditor), the attributes that auditor signed.
+        const owner = path.endsWith("/audit/attributes/list") ? undefined : match?.[1];
+        const audited = chain.providers
+          .filter((p) => !owner || providerAddress(p.name) === owner)
+          .flatMap((p) =>
+            (p.auditedBy ?? []).map((auditor) => ({
+              owner: providerAddress(p.name),
+              auditor,
+              attributes: publishedAttributes(p),
+            })),
+          );
+        // One provider no auditor signed for: x/audit's ErrProviderNotFound (keeper/grpc_query.go).
+        if (owner && audited.length === 0)
+          return { status: 404, body: { code: 5, message: "invalid provider: address not found", details: [] } };
+        return ok(AuditProvidersResponse.toJSON(AuditProvidersResponse.fromPartial({ providers: audited })));
       }
       if (path === "/akash/provider/v1beta4/providers") {
         return ok(

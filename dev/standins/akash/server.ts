@@ -18,7 +18,9 @@ import { providerHosts } from "./providerHosts.ts";
 import { providerChain } from "../../../provider-proxy/src/chain.ts";
 import { DAPP_ORIGINS } from "../../../provider-proxy/src/config.ts";
 import { consoleNetwork } from "../../../src/lib/akash/providerProxy.ts";
+import { providerIndexer } from "../../../provider-proxy/src/indexer.ts";
 import { createProviderProxy } from "../../../provider-proxy/src/proxy.ts";
+import { INDEXER_PROVIDER_PATH, indexerProvider } from "./indexer.ts";
 import { DEFAULT_PROVIDERS, type StandInProvider } from "./providers.ts";
 import { CORS, readBody, reply } from "./replies.ts";
 import { nodeApi } from "./rest.ts";
@@ -40,6 +42,10 @@ export interface AkashStandInOptions {
   holdAfterExit?: boolean;
   /** How long a pod takes to start after the manifest (an image pull); meanwhile its logs close with 4000. */
   podStartDelayMs?: number;
+  /** Blocks after a lease before its provider takes the manifest (meanwhile 404 "no lease for deployment"; default 1). */
+  leaseSeenAfterBlocks?: bigint;
+  /** How a provider's log stream ends with its workload: a close frame (default) or none (1006). */
+  endOfLogs?: "close" | "drop";
   providers?: StandInProvider[];
   /** Accounts funded at start, in uakt; the dev key's account always gets `devKeyFunds`. */
   funded?: Record<string, bigint>;
@@ -91,6 +97,8 @@ export interface StandInTestControls {
    * its host goes down) or brings it back. The lease on chain is untouched.
    */
   setProviderReachable(name: string, reachable: boolean): void;
+  /** Provider `name` answers logs upgrades with HTTP `status` instead of switching protocols (undefined: not any more). */
+  refuseLogs(name: string, status: number | undefined): void;
   /** mTLS provider `name`'s host presents a certificate the chain does not hold for it, or its own again. */
   presentUnpublishedCertificate(name: string, unpublished: boolean): Promise<void>;
   /** Takes the node's REST API off the network, or brings it back; blocks go on meanwhile. */
@@ -126,6 +134,8 @@ export async function startAkashStandIn(options: AkashStandInOptions = {}): Prom
   const provider = providerApi(chain, {
     extraEnv,
     ...(options.podStartDelayMs ? { podStartDelayMs: options.podStartDelayMs } : {}),
+    ...(options.leaseSeenAfterBlocks ? { leaseSeenAfterBlocks: options.leaseSeenAfterBlocks } : {}),
+    ...(options.endOfLogs ? { endOfLogs: options.endOfLogs } : {}),
   });
   events.onLeaseEnded = (lease) => provider.stopLease(lease.ref.owner, lease.ref.dseq, lease.ref.provider);
   const bidTimers = new Set<NodeJS.Timeout>();
@@ -158,6 +168,11 @@ export async function startAkashStandIn(options: AkashStandInOptions = {}): Prom
     const url = new URL(req.url ?? "/", "http://stand-in");
     const inProxy = proxyPath(url.pathname);
     if (inProxy) return proxy.handleRequest(req, res, inProxy);
+    const indexed = INDEXER_PROVIDER_PATH.exec(url.pathname);
+    if (indexed && req.method === "GET") {
+      const answer = indexerProvider(chain.providers, indexed[1]!, (p) => hosts.hostUri(p));
+      return reply(res, answer.status, answer.body);
+    }
     const providerMatch = /^\/provider\/([\w-]+)(\/.*)$/.exec(url.pathname);
     if (providerMatch) return hosts.serve(req, res, providerMatch[1]!, providerMatch[2]!);
     if (!nodeReachable) return void req.socket.destroy();
@@ -189,6 +204,8 @@ export async function startAkashStandIn(options: AkashStandInOptions = {}): Prom
     allowedOrigins: options.proxyAllowedOrigins ?? DAPP_ORIGINS,
     policy: { allowInsecure: true },
     defaultTimeoutMs: 10_000,
+    // Uptime from the stand-in of Console's indexer this server also serves (indexer.ts).
+    indexer: providerIndexer(baseUrl),
   });
   await hosts.start();
   const blocks = setInterval(() => {
@@ -213,6 +230,7 @@ export async function startAkashStandIn(options: AkashStandInOptions = {}): Prom
       pendingTxs: () => mempool.pendingCount,
       setProviderReachable: (name, reachable) => hosts.setReachable(name, reachable),
       presentUnpublishedCertificate: (name, unpublished) => hosts.presentUnpublishedCertificate(name, unpublished),
+      refuseLogs: (name, status) => provider.refuseLogs(name, status),
       setNodeReachable(reachable) {
         nodeReachable = reachable;
       },

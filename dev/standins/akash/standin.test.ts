@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromBase64, toBase64 } from "@cosmjs/encoding";
 import { TxRaw } from "@akashnetwork/chain-sdk/private-types/cosmos.v1beta1";
 import { prepareDeployment } from "../../../src/lib/akash/deployment.ts";
+import { AKASH_AUDITOR } from "../../../src/lib/akash/audit.ts";
 import { escrowLeft, leaseCost } from "../../../src/lib/akash/cost.ts";
 import {
   AkashNoBidsError,
@@ -116,6 +117,26 @@ describe("the lease lifecycle against the Akash stand-in", () => {
     expect(before.uact - after.uact).toBe(cost);
     expect(before.uakt - after.uakt).toBeGreaterThan(0n);
     expect(before.uakt - after.uakt).toBeLessThan(50_000n);
+  });
+
+  it("bids only from providers an auditor the placement names signed for, and says who audited each bidder", async () => {
+    const { account, ctx } = await devKeyContext(stack.standIn.nodeUrl);
+    const job = { ...demoJob({ weightsCid, datasetCid, ipfsUrl: stack.ipfs.url }) };
+    const open = await prepareDeployment(job);
+    const { dseq: openDseq } = await createDeployment(ctx, open, deposit);
+    const anyone = await waitForBids(ctx, account.address, openDseq, { settleMs: 300, intervalMs: 150 });
+    expect(anyone.map((b) => [b.ref.provider, b.auditors])).toEqual([
+      [providerAddress("provider-c"), []],
+      [providerAddress("provider-a"), [AKASH_AUDITOR]],
+    ]);
+    await closeDeployment(ctx, openDseq);
+
+    const audited = await prepareDeployment({ ...job, signedBy: [AKASH_AUDITOR] });
+    expect(audited.groupSpecs[0]!.requirements?.signedBy?.anyOf).toEqual([AKASH_AUDITOR]);
+    const { dseq } = await createDeployment(ctx, audited, deposit);
+    const bids = await waitForBids(ctx, account.address, dseq, { settleMs: 300, intervalMs: 150 });
+    expect(bids.map((b) => b.ref.provider)).toEqual([providerAddress("provider-a")]);
+    await closeDeployment(ctx, dseq);
   });
 
   it("bids only from providers with the GPU model the job asks for", async () => {

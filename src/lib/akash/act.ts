@@ -2,6 +2,7 @@
 // funded in uact only (an AKT deposit is refused), ACT is minted from AKT at the oracle's price
 // (akash.bme.v1.MsgMintACT, executed at the next block, less a spread, at least a minimum) and
 // cannot be sent between accounts. One ACT is one US dollar by design.
+import { HexsError } from "../errors.ts";
 import { parseDec } from "./cost.ts";
 import { akashNode, query } from "./node.ts";
 
@@ -122,4 +123,28 @@ export function defaultMaxPriceUact(gpuModel: string): number {
   if (/^(rtx|gtx)?\d{4}|^t4$|^a10$|^l4$/.test(model)) return 500;
   if (/^(h100|h200|b200|gh200)/.test(model)) return 4_000;
   return 2_000;
+}
+
+const MINT_POLLS = 20;
+const MINT_POLL_MS = 1_500;
+
+/**
+ * Waits until the account holds more ACT than `before` (x/bme executes a mint at the next
+ * block), handing every read to `onBalances`; throws when none arrives within ~30 s: the chain
+ * cancelled the mint (below its minimum, or refused at execution) and gave the AKT back.
+ */
+export async function waitForMintedAct(
+  readBalancesNow: () => Promise<Balances>,
+  before: bigint,
+  onBalances: (balances: Balances) => void,
+): Promise<void> {
+  for (let tries = 0; tries < MINT_POLLS; tries++) {
+    const balances = await readBalancesNow();
+    onBalances(balances);
+    if (balances.uact > before) return;
+    await new Promise((resolve) => setTimeout(resolve, MINT_POLL_MS));
+  }
+  throw new HexsError("The mint was not credited: the chain cancelled it and returned the AKT", {
+    details: `no ACT arrived within ${(MINT_POLLS * MINT_POLL_MS) / 1000} s`,
+  });
 }

@@ -18,8 +18,10 @@ export interface JobResources {
   /** Memory and ephemeral storage in Kubernetes notation ("4Gi", "512Mi"). */
   memory: string;
   storage: string;
-  /** Omit for a CPU-only job. `model` is the lower-case name Akash providers advertise ("a100", "h100"). */
-  /** GPUs per instance: the vendor, and the model, memory and interface when the job needs a particular card. */
+  /**
+   * GPUs per instance (omit for a CPU-only job): the vendor, and the model (the lower-case name
+   * providers advertise: "a100", "h100"), memory and interface when the job needs a particular card.
+   */
   gpu?: { vendor: "nvidia" | "amd"; model?: string; ram?: string; interface?: string; count: number };
 }
 
@@ -38,6 +40,8 @@ export interface TrainingJob {
   resources: JobResources;
   /** Highest price per block accepted from a provider, in `denom`'s smallest unit. */
   maxPricePerBlock: number;
+  /** Only providers whose attributes one of these auditors signed (x/audit) may bid. */
+  signedBy?: string[];
   denom: string;
   /** Extra environment, e.g. HF_ENDPOINT or an upload token. Never put secrets you would not give the provider. */
   env?: Record<string, string>;
@@ -117,7 +121,10 @@ export function buildSdl(job: TrainingJob) {
         },
       },
       placement: {
-        akash: { pricing: { [SERVICE_NAME]: { denom: job.denom, amount: job.maxPricePerBlock } } },
+        akash: {
+          ...(job.signedBy?.length ? { signedBy: { anyOf: job.signedBy } } : {}),
+          pricing: { [SERVICE_NAME]: { denom: job.denom, amount: job.maxPricePerBlock } },
+        },
       },
     },
     deployment: { [SERVICE_NAME]: { akash: { profile: SERVICE_NAME, count: 1 } } },

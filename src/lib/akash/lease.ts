@@ -28,6 +28,8 @@ export interface BidView {
   hostUri: string;
   /** The provider's self-declared attributes (region, GPU models, tier…). */
   attributes: { key: string; value: string }[];
+  /** Auditors (x/audit) that signed the provider's attributes. */
+  auditors: string[];
   state: string;
 }
 
@@ -99,14 +101,21 @@ export async function listBids(ctx: Omit<AkashContext, "tx">, owner: string, dse
   const views: BidView[] = [];
   for (const { bid } of bids) {
     if (!bid?.id || !bid.price) continue;
-    const { provider } = await query(ctx.restUrl, () =>
-      ctx.node.akash.provider.v1beta4.getProvider({ owner: bid.id!.provider }),
-    );
+    const owner = bid.id.provider;
+    const [{ provider }, audited] = await Promise.all([
+      query(ctx.restUrl, () => ctx.node.akash.provider.v1beta4.getProvider({ owner })),
+      // x/audit answers NotFound for a provider no auditor signed for.
+      query(ctx.restUrl, () => ctx.node.akash.audit.v1.getProviderAttributes({ owner })).catch((error: unknown) => {
+        if (error instanceof Error && /not found/i.test(error.message)) return { providers: [] };
+        throw error;
+      }),
+    ]);
     views.push({
       ref: { ...bid.id, dseq: String(bid.id.dseq) },
       price: { denom: bid.price.denom, amount: bid.price.amount },
       hostUri: provider?.hostUri ?? "",
       attributes: provider?.attributes.map(({ key, value }) => ({ key, value })) ?? [],
+      auditors: audited.providers.filter((p) => p.attributes.length > 0).map((p) => p.auditor),
       state: "open",
     });
   }

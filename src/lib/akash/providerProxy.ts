@@ -119,3 +119,26 @@ function decodeText(value: unknown): string {
   }
   return "";
 }
+
+/** A provider's uptime as the HEXS provider proxy relays it from Console's indexer (shares, 0–1). */
+export interface ProviderUptime {
+  uptime1d: number | null;
+  uptime7d: number | null;
+  uptime30d: number | null;
+  isOnline: boolean;
+}
+
+/**
+ * The provider's uptime through the proxy's `GET /providers/{address}/uptime` (HEXS's proxy;
+ * Console's has no such route), or undefined where the proxy or its indexer has none.
+ */
+export async function providerUptime(
+  proxy: ProviderProxy,
+  providerAddress: string,
+): Promise<ProviderUptime | undefined> {
+  const response = await fetch(`${proxy.url.replace(/\/+$/, "")}/providers/${providerAddress}/uptime`).catch(
+    () => undefined,
+  );
+  if (!response?.ok) return undefined;
+  return (await response.json()) as ProviderUptime;
+}

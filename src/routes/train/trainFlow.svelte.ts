@@ -14,17 +14,17 @@ import {
 import { clearInflight, loadInflight, saveInflight, type InflightDeployment } from "#lib/akash/inflight.ts";
 import type { BidView } from "#lib/akash/lease.ts";
 import type { ProgressEvent } from "#lib/akash/progress.ts";
-import type { Balances, MintTerms } from "#lib/akash/act.ts";
 import type { CertificateStatus } from "#lib/akash/certificate.ts";
 import type { GpuOffer } from "#lib/akash/gpus.ts";
 import type { LeaseEvent, LeaseStatus, LogStream, ProviderCredentials, ProviderEndpoint } from "#lib/akash/provider.ts";
-import { consoleNetwork } from "#lib/akash/providerProxy.ts";
+import { consoleNetwork, providerUptime } from "#lib/akash/providerProxy.ts";
 import type { JwtSource } from "#lib/akash/providerAuth.ts";
 import type { CosmosAccount } from "#lib/akash/wallet.ts";
 import { HexsError } from "#lib/errors.ts";
 import { settings } from "#lib/state/settings.svelte.ts";
-import { akash } from "./akashModules.ts";
-import { connectWallet } from "./connectWallet.ts";
+import { ActFunds } from "#lib/akash/actFunds.svelte.ts";
+import { connectWallet } from "#lib/akash/connectWallet.ts";
+import { akash, openAkash } from "#lib/akash/modules.ts";
 import { CreationCheck } from "./creationCheck.svelte.ts";
 import { errorText } from "./errorText.ts";
 
@@ -33,8 +33,6 @@ const LEASE_STATUS_INTERVAL_MS = 5_000;
 const POD_START_TRIES = 80;
 const POD_START_WAIT_MS = 3_000;
 /** How long a mint is waited for: x/bme executes it at the next block (about 6 s on mainnet). */
-const MINT_POLLS = 20;
-const MINT_POLL_MS = 1_500;
 
 export type Phase = "setup" | "deploying" | "bidding" | "leasing" | "running" | "closing" | "ended";
 
@@ -51,8 +49,8 @@ export class TrainFlow {
   busy = $state(false);
   error = $state<string>();
   account = $state.raw<CosmosAccount>();
-  /** The account's AKT and ACT, and what minting ACT costs now; read on connection and after each mint. */
-  funds = $state.raw<{ balances: Balances; terms: MintTerms }>();
+  /** The account's AKT and ACT, and minting ACT; read on connection and after each mint. */
+  readonly act = new ActFunds();
   /** Why the logs are being asked for again, while the lease's pod starts. */
   podWait = $state<string>();
   /** Why the manifest is being sent again, while a provider has not yet seen the lease. */
@@ -60,10 +58,10 @@ export class TrainFlow {
   /** The kinds of GPU providers offer (from their attributes on chain), read on connection. */
   gpuOffers = $state.raw<GpuOffer[]>();
   gpuOffersError = $state<string>();
-  /** A mint sent and not yet credited: x/bme executes it at the next block. */
-  minting = $state(false);
   inflight = $state<InflightDeployment | undefined>(loadInflightSafe());
   bids = $state.raw<BidView[]>([]);
+  /** Bidders' uptime over 7 days (0–1), by provider address, where the proxy's indexer knows it. */
+  uptime = $state.raw<Record<string, number | null>>({});
   logs = $state<string[]>([]);
   /** The lease's Kubernetes events (image pull, container start…), as the provider relays them. */
   events = $state.raw<LeaseEvent[]>([]);
@@ -117,9 +115,9 @@ export class TrainFlow {
       const { providerJwt } = await akash();
       this.#jwt = providerJwt(this.account);
       this.certificate = undefined;
-      this.funds = undefined;
+      this.act.clear();
       if (this.authMode === "mtls") await this.#readCertificate();
-      await this.readFunds();
+      await this.act.read(this.account);
       void this.readGpuOffers();
     });
   }
@@ -192,44 +190,14 @@ export class TrainFlow {
     this.account = undefined;
     this.#jwt = undefined;
     this.certificate = undefined;
-    this.funds = undefined;
+    this.act.clear();
     this.#walletKind = undefined;
     this.error = `Keplr switched away from ${previous}: connect Keplr again`;
   }
 
-  /** Reads the account's balances and the chain's mint terms. */
-  async readFunds(): Promise<void> {
-    const { a, ctx, account } = await this.#context();
-    const [balances, terms] = await Promise.all([
-      a.readBalances(ctx.restUrl, account.address),
-      a.readMintTerms(ctx.restUrl),
-    ]);
-    this.funds = { balances, terms };
-  }
-
   /** Burns `uakt` for ACT, then waits (a few blocks at most) for the mint to be credited. */
   async mintAct(uakt: bigint): Promise<void> {
-    await this.#run(async () => {
-      const { a, ctx, account } = await this.#context();
-      const before = (await a.readBalances(ctx.restUrl, account.address)).uact;
-      await a.mintAct(ctx, uakt);
-      this.minting = true;
-      try {
-        // Only the balances change with a mint: the price and x/bme's terms are not read again.
-        for (let tries = 0; tries < MINT_POLLS; tries++) {
-          const balances = await a.readBalances(ctx.restUrl, account.address);
-          if (this.funds) this.funds = { ...this.funds, balances };
-          if (balances.uact > before) return;
-          await new Promise((resolve) => setTimeout(resolve, MINT_POLL_MS));
-        }
-        // Below the chain's minimum, or refused at execution: x/bme cancels it and gives the AKT back.
-        throw new HexsError("The mint was not credited: the chain cancelled it and returned the AKT", {
-          details: `no ACT arrived within ${(MINT_POLLS * MINT_POLL_MS) / 1000} s`,
-        });
-      } finally {
-        this.minting = false;
-      }
-    });
+    await this.#run(() => this.act.mint(this.account, uakt));
   }
 
   /**
@@ -249,8 +217,7 @@ export class TrainFlow {
           details: `adding ${a.formatMicro(uact, "ACT")} to deployment ${inflight.dseq}'s escrow`,
         });
       await a.addToEscrow(ctx, inflight.owner, inflight.dseq, uact);
-      const balances = await a.readBalances(ctx.restUrl, account.address);
-      if (this.funds) this.funds = { ...this.funds, balances };
+      await this.act.readBalances(account);
       await this.#readEscrow(inflight);
     } catch (error) {
       this.error = errorText(error);
@@ -259,20 +226,8 @@ export class TrainFlow {
     }
   }
 
-  async #context() {
-    const a = await akash();
-    const account = this.account;
-    if (!account) throw new HexsError("Connect a Cosmos wallet first");
-    const restUrl = settings.current.akashRestUrl;
-    const node = a.akashNode(restUrl);
-    const tx = a.createTxClient({
-      node,
-      restUrl,
-      chainId: account.chainId,
-      address: account.address,
-      signer: account.signer,
-    });
-    return { a, ctx: { node, restUrl, tx }, account };
+  #context() {
+    return openAkash(this.account);
   }
 
   /** Creates the deployment with its deposit, then waits for bids. */
@@ -328,7 +283,10 @@ export class TrainFlow {
       await a.waitForBids(ctx, inflight.owner, inflight.dseq, {
         settleMs: 2000,
         timeoutMs: 60_000,
-        onBids: (bids) => (this.bids = bids),
+        onBids: (bids) => {
+          this.bids = bids;
+          void this.#readUptime(bids);
+        },
         signal,
       });
     } catch (error) {
@@ -432,6 +390,18 @@ export class TrainFlow {
     if (!ended) this.#save({ ...current, failure: "The job ended without a result line." });
     // Stop paying as soon as the job has ended, whatever its outcome.
     await this.close();
+  }
+
+  /** Looks up each new bidder's uptime once; a proxy without an indexer leaves it unknown. */
+  async #readUptime(bids: BidView[]): Promise<void> {
+    const proxy = this.#endpoint().proxy;
+    if (!proxy) return;
+    for (const provider of bids.map((b) => b.ref.provider)) {
+      if (provider in this.uptime) continue;
+      this.uptime = { ...this.uptime, [provider]: null };
+      const found = await providerUptime(proxy, provider);
+      if (found) this.uptime = { ...this.uptime, [provider]: found.uptime7d };
+    }
   }
 
   /** Follows the lease's events while the job runs, as Console's Events tab does; never fails the run. */

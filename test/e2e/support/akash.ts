@@ -53,6 +53,8 @@ export interface JobInput {
   gpuModel?: string;
   /** Max price per block in uact (the form's default otherwise). */
   maxPrice?: number;
+  /** Only providers the Akash Network's auditor signed for (the placement's signedBy). */
+  auditedOnly?: boolean;
 }
 
 /** Fills the job form on a connected /train page, checks the SDL and creates the deployment. */
@@ -65,6 +67,8 @@ export async function createDeployment(page: Page, job: JobInput): Promise<void>
   await page.getByLabel("Steps").fill(String(job.steps));
   if (job.gpuModel) await pickGpu(page, job.gpuModel);
   if (job.maxPrice) await page.getByLabel("Max price (uact per block)").fill(String(job.maxPrice));
+  if (job.auditedOnly)
+    await page.getByRole("checkbox", { name: /Only providers audited by the Akash Network/ }).check();
   await page.getByRole("button", { name: "Check SDL" }).click();
   // The Akash SDK loads on first use (a large lazy chunk).
   await expect(page.getByTestId("sdl")).toContainText(`HEXS_STEPS=${job.steps}`, { timeout: 15_000 });
@@ -90,6 +94,12 @@ export async function pickGpu(page: Page, model: string): Promise<void> {
 export async function acceptCheapestBid(page: Page): Promise<string> {
   const bids = page.getByTestId("bids");
   await expect(bids.getByRole("row")).toHaveCount(3, { timeout: 15_000 }); // header + two providers in budget
+  // Who audited each bidder, from x/audit: provider-a is signed for by the Akash Network, provider-c by nobody.
+  await expect(bids.getByRole("row", { name: /Stand-in Compute A/ })).toContainText("Akash Network");
+  await expect(bids.getByRole("row", { name: /Stand-in Compute C/ })).toContainText("—");
+  // Their uptime over 7 days, which the provider proxy reads from Console's indexer (the stand-in's).
+  await expect(bids.getByRole("row", { name: /Stand-in Compute A/ })).toContainText("99.8 %");
+  await expect(bids.getByRole("row", { name: /Stand-in Compute C/ })).toContainText("87.4 %");
   await bids.getByRole("button", { name: "Accept" }).first().click();
   return (await page.getByTestId("dseq").textContent())!;
 }

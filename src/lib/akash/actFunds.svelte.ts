@@ -1,0 +1,53 @@
+// A Cosmos account's AKT and ACT, and minting ACT from AKT, as /train and the account page show
+// them: read on connection and after each mint; a mint is waited for until x/bme credits it.
+import type { Balances, MintTerms } from "./act.ts";
+import { openAkash } from "./modules.ts";
+import type { CosmosAccount } from "./wallet.ts";
+
+export class ActFunds {
+  /** The balances and what minting costs now; undefined until read. */
+  funds = $state.raw<{ balances: Balances; terms: MintTerms }>();
+  /** A mint sent and not yet credited: x/bme executes it at the next block. */
+  minting = $state(false);
+
+  clear(): void {
+    this.funds = undefined;
+  }
+
+  /** Reads the account's balances and the chain's mint terms. */
+  async read(account: CosmosAccount | undefined): Promise<void> {
+    const { a, ctx } = await openAkash(account);
+    const [balances, terms] = await Promise.all([
+      a.readBalances(ctx.restUrl, ctx.tx.address),
+      a.readMintTerms(ctx.restUrl),
+    ]);
+    this.funds = { balances, terms };
+  }
+
+  /** Reads the balances alone (after a transaction moved ACT). */
+  async readBalances(account: CosmosAccount | undefined): Promise<void> {
+    const { a, ctx } = await openAkash(account);
+    const balances = await a.readBalances(ctx.restUrl, ctx.tx.address);
+    if (this.funds) this.funds = { ...this.funds, balances };
+  }
+
+  /** Burns `uakt` for ACT, then waits (a few blocks at most) for the mint to be credited. */
+  async mint(account: CosmosAccount | undefined, uakt: bigint): Promise<void> {
+    const { a, ctx } = await openAkash(account);
+    const before = (await a.readBalances(ctx.restUrl, ctx.tx.address)).uact;
+    await a.mintAct(ctx, uakt);
+    this.minting = true;
+    try {
+      // Only the balances change with a mint: the price and x/bme's terms are not read again.
+      await a.waitForMintedAct(
+        () => a.readBalances(ctx.restUrl, ctx.tx.address),
+        before,
+        (balances) => {
+          if (this.funds) this.funds = { ...this.funds, balances };
+        },
+      );
+    } finally {
+      this.minting = false;
+    }
+  }
+}
