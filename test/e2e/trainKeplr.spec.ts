@@ -107,6 +107,37 @@ test.describe("/train with Keplr (Keplr-protocol test wallet, local Akash stand-
     expect(standIn.chain.account(keplr.address()).balances.uact).toBe(9_975_000n - lease.paid);
   });
 
+  test("one JWT prompt in Keplr serves the manifest, the status polls, the events and the logs; a resumed run asking for all three at once prompts once more", async ({
+    page,
+  }) => {
+    const keplr = await openWithKeplr(page);
+    // The user takes a moment over each prompt, as people do: meanwhile every request waits on it.
+    keplr.answerDelayMs = 1_500;
+    const jwtPrompts = () => keplr.prompts.filter((p) => p.kind === "signArbitrary").length;
+    await page.getByRole("button", { name: "Connect Keplr" }).click();
+    await expect(page.getByTestId("cosmos-account")).toHaveText(`Keplr: ${keplr.address()}`);
+    const verse = (await readFile(new URL("../../models/corpus/verse.txt", import.meta.url), "utf8")).slice(0, 6000);
+    await createDeployment(page, { datasetText: verse, steps: 2000 });
+    const dseq = await acceptCheapestBid(page);
+    await expect(page.getByTestId("logs")).toContainText('"event":"started"', { timeout: 30_000 });
+    await expect(page.getByRole("table", { name: "Lease status" })).toBeVisible();
+    await expect(page.getByRole("table", { name: "Provider events" })).toContainText("Started container trainer");
+    expect(jwtPrompts()).toBe(1);
+
+    // A reload forgets the token (it lives in memory only); Resume then asks for the lease status,
+    // the events and the logs at once: one refresh serves all three.
+    await page.reload();
+    await page.getByRole("button", { name: "Connect Keplr" }).click();
+    await page.getByRole("button", { name: "Resume" }).click();
+    await expect(page.getByTestId("logs")).toContainText('"event":"started"', { timeout: 15_000 });
+    await expect(page.getByRole("table", { name: "Lease status" })).toBeVisible();
+    await expect(page.getByRole("table", { name: "Provider events" })).toContainText("Started container trainer");
+    expect(jwtPrompts()).toBe(2);
+    await page.getByRole("button", { name: "Close deployment" }).click();
+    await expect(page.getByTestId("closed")).toContainText(`Deployment ${dseq} closed`, { timeout: 20_000 });
+    expect(jwtPrompts()).toBe(2);
+  });
+
   test("a MsgCreateDeployment the user rejects in Keplr escrows nothing and keeps the form as typed", async ({
     page,
   }) => {

@@ -49,6 +49,8 @@ export class KeplrTestWallet {
   ledger = false;
   /** The fee the user leaves selected on Keplr's sign page. */
   feeTier: "low" | "average" | "high" = "average";
+  /** How long the user takes to answer a sign prompt (a real one takes seconds; 0: at once). */
+  answerDelayMs = 0;
 
   private constructor(privkey: Uint8Array, pubkey: Uint8Array) {
     this.#privkey = privkey;
@@ -233,6 +235,7 @@ export class KeplrTestWallet {
     await this.#signer(chainId, signer);
     const payload = "text" in data ? data.text : fromBase64(data.base64);
     this.#ask({ kind: "signArbitrary", chainId, data: "text" in data ? data.text : data.base64 });
+    await new Promise((resolve) => setTimeout(resolve, this.answerDelayMs));
     const signature = await Secp256k1.createSignature(sha256(adr36SignBytes(signer, payload)), this.#privkey);
     return {
       pub_key: { type: "tendermint/PubKeySecp256k1", value: toBase64(this.#pubkey) },
