@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { unixfs, type UnixFS } from "@helia/unixfs";
 import type { Helia } from "helia";
 import type { Blockstore } from "interface-blockstore";
+import { CarWriter } from "@ipld/car";
 import type { CID } from "multiformats/cid";
 import { CORS_HEADERS, HttpError, sendText } from "./http.ts";
 import { exportCar, readFile } from "./dagRead.ts";
@@ -20,6 +21,19 @@ export interface GatewayContext {
 
 const IMMUTABLE = "public, max-age=29030400, immutable";
 type Format = "raw" | "car" | "deserialized";
+/** Multihash code of an identity hash: the "digest" is the data itself. */
+const IDENTITY = 0x00;
+const RAW_CODEC = 0x55;
+const MEDIA_TYPES: Record<string, Exclude<Format, "deserialized">> = {
+  "application/vnd.ipld.raw": "raw",
+  "application/vnd.ipld.car": "car",
+};
+
+/** How the request chose its format: `?format=`, the Accept header, or neither. */
+interface Negotiated {
+  format: Format;
+  fromAccept: boolean;
+}
 
 export async function handleGateway(
   ctx: GatewayContext,
@@ -36,12 +50,21 @@ export async function handleGateway(
       .map(decodeURIComponent)
       .filter((segment) => segment !== "")
       .join("/");
-    if (!(await ctx.blockstore.has(root))) throw new HttpError(404, `block ${root} not found on this node`);
+    const { format, fromAccept } = formatOf(req, url);
+    // path-gateway "Content-Location": a format chosen by Accept alone is named in the URL, so
+    // caches keep the block, CAR and file answers apart.
+    const location = fromAccept ? { "Content-Location": withFormat(url, format) } : {};
+    if (root.multihash.code === IDENTITY)
+      return await sendIdentity(req, res, url, root, path, format, { ...CORS_HEADERS, ...location }, head);
+    if (!(await ctx.blockstore.has(root))) {
+      // path-gateway "412 Precondition Failed": only-if-cached asks for what is here, and nothing else.
+      if (onlyIfCached(req)) throw new HttpError(412, `${root} is not in this node's store (only-if-cached)`);
+      throw new HttpError(404, `block ${root} not found on this node`);
+    }
     const fs = unixfs(ctx.helia);
     const target = path === "" ? root : await resolve(fs, root, path);
-    const format = formatOf(req, url);
-    const common = { ...CORS_HEADERS, "X-Ipfs-Path": url.pathname, "X-Ipfs-Roots": target.toString() };
-    if (format === "raw") return await sendRaw(ctx, res, target, common, head);
+    const common = { ...CORS_HEADERS, ...location, "X-Ipfs-Path": url.pathname, "X-Ipfs-Roots": target.toString() };
+    if (format === "raw") return await sendRaw(ctx, req, res, url, target, common, head);
     if (format === "car") return await sendCar(ctx, req, res, url, target, common, head);
     return await sendDeserialized(ctx, fs, req, res, url, target, path, common, head);
   } catch (error) {
@@ -51,14 +74,121 @@ export async function handleGateway(
   }
 }
 
-function formatOf(req: IncomingMessage, url: URL): Format {
+function formatOf(req: IncomingMessage, url: URL): Negotiated {
   const format = url.searchParams.get("format");
-  if (format === "raw" || format === "car") return format;
+  if (format === "raw" || format === "car") return { format, fromAccept: false };
   if (format !== null && format !== "") throw new HttpError(400, `unsupported format "${format}" (raw or car)`);
-  const accept = req.headers.accept ?? "";
-  if (accept.includes("application/vnd.ipld.raw")) return "raw";
-  if (accept.includes("application/vnd.ipld.car")) return "car";
-  return "deserialized";
+  const accepted = acceptedFormat(req.headers.accept ?? "");
+  return accepted ? { format: accepted, fromAccept: true } : { format: "deserialized", fromAccept: false };
+}
+
+/**
+ * The verifiable format the Accept header prefers, by quality (RFC 9110 §12.5.1: `q=0` means
+ * "not acceptable"), or undefined for a deserialized answer.
+ */
+function acceptedFormat(accept: string): Exclude<Format, "deserialized"> | undefined {
+  const ranked = accept
+    .split(",")
+    .map((part) => {
+      const [type = "", ...params] = part.split(";").map((p) => p.trim().toLowerCase());
+      const q = params.find((p) => p.startsWith("q="));
+      return { format: MEDIA_TYPES[type], q: q ? Number(q.slice(2)) : 1 };
+    })
+    .filter((entry) => entry.format !== undefined && entry.q > 0)
+    .sort((a, b) => b.q - a.q);
+  return ranked[0]?.format;
+}
+
+function withFormat(url: URL, format: Format): string {
+  const search = new URLSearchParams(url.search);
+  search.set("format", format);
+  return `${url.pathname}?${search}`;
+}
+
+function onlyIfCached(req: IncomingMessage): boolean {
+  return (req.headers["cache-control"] ?? "").split(",").some((d) => d.trim().toLowerCase() === "only-if-cached");
+}
+
+/** path-gateway "If-None-Match": an Etag the client already holds is answered with 304 and no body. */
+function notModified(req: IncomingMessage, res: ServerResponse, etag: string, common: object): boolean {
+  const held = (req.headers["if-none-match"] ?? "").split(",").map((t) => t.trim());
+  if (!held.includes(etag) && !held.includes("*")) return false;
+  res.writeHead(304, { ...common, Etag: etag, "Cache-Control": IMMUTABLE });
+  res.end();
+  return true;
+}
+
+/**
+ * path-gateway "Content-Disposition": `attachment` for `download=true` (and for raw blocks and
+ * CARs, which a browser must not render), `inline` for a `filename` alone; a non-ASCII name also
+ * as RFC 8187 `filename*`.
+ */
+function contentDisposition(url: URL, defaultName: string, attachment: boolean): string | undefined {
+  const requested = url.searchParams.get("filename");
+  const download = url.searchParams.get("download");
+  if (!attachment && download !== "true" && requested === null) return undefined;
+  const kind = attachment || download === "true" ? "attachment" : "inline";
+  const name = requested ?? defaultName;
+  const ascii = name.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
+  const utf8 = ascii === name ? "" : `; filename*=UTF-8''${encodeURIComponent(name)}`;
+  return `${kind}; filename="${ascii}"${utf8}`;
+}
+
+/**
+ * An identity CID carries its block in itself (trustless-gateway "Dedicated Probe Paths":
+ * `/ipfs/bafkqaaa` answers 200 with no content, the way clients probe a gateway). Raw-codec data
+ * is served in any format; anything else only as a raw block or a CAR.
+ */
+async function sendIdentity(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  cid: CID,
+  path: string,
+  format: Format,
+  common: object,
+  head: boolean,
+): Promise<void> {
+  if (path !== "") throw new HttpError(404, `no "${path}" under ${cid}: an identity CID has no links`);
+  const bytes = cid.multihash.digest;
+  const headers = { ...common, "X-Ipfs-Path": url.pathname, "X-Ipfs-Roots": cid.toString() };
+  if (format === "car") {
+    const { writer, out } = CarWriter.create([cid]);
+    void writer.put({ cid, bytes }).then(() => writer.close());
+    const parts: Uint8Array[] = [];
+    for await (const part of out) parts.push(part);
+    const car = Buffer.concat(parts);
+    const etag = `"${cid}.car.all"`;
+    if (notModified(req, res, etag, headers)) return;
+    res.writeHead(200, {
+      ...headers,
+      "Content-Type": "application/vnd.ipld.car; version=1; order=dfs; dups=n",
+      "Content-Disposition": contentDisposition(url, `${cid}.car`, true)!,
+      "Content-Length": car.length,
+      Etag: etag,
+      "Cache-Control": IMMUTABLE,
+    });
+    return void res.end(head ? undefined : car);
+  }
+  if (format === "deserialized" && cid.code !== RAW_CODEC)
+    throw new HttpError(
+      501,
+      `${cid}: an identity CID of codec 0x${cid.code.toString(16)} is served as a raw block or a CAR only`,
+    );
+  const raw = format === "raw";
+  const etag = raw ? `"${cid}.raw"` : `"${cid}"`;
+  if (notModified(req, res, etag, headers)) return;
+  const disposition = contentDisposition(url, raw ? `${cid}.bin` : cid.toString(), raw);
+  res.writeHead(200, {
+    ...headers,
+    "Content-Type": raw ? "application/vnd.ipld.raw" : contentTypeFor("", bytes),
+    "Content-Length": bytes.length,
+    ...(disposition ? { "Content-Disposition": disposition } : {}),
+    "X-Content-Type-Options": "nosniff",
+    Etag: etag,
+    "Cache-Control": IMMUTABLE,
+  });
+  res.end(head ? undefined : bytes);
 }
 
 async function resolve(fs: UnixFS, root: CID, path: string): Promise<CID> {
@@ -78,19 +208,23 @@ function notFound(cause: unknown, message: string): HttpError {
 
 async function sendRaw(
   ctx: GatewayContext,
+  req: IncomingMessage,
   res: ServerResponse,
+  url: URL,
   cid: CID,
   common: object,
   head: boolean,
 ): Promise<void> {
+  const etag = `"${cid}.raw"`;
+  if (notModified(req, res, etag, common)) return;
   const bytes = await readBlock(ctx.blockstore, cid);
   res.writeHead(200, {
     ...common,
     "Content-Type": "application/vnd.ipld.raw",
     "Content-Length": bytes.length,
-    "Content-Disposition": `attachment; filename="${cid}.bin"`,
+    "Content-Disposition": contentDisposition(url, `${cid}.bin`, true)!,
     "X-Content-Type-Options": "nosniff",
-    Etag: `"${cid}.raw"`,
+    Etag: etag,
     "Cache-Control": IMMUTABLE,
   });
   res.end(head ? undefined : bytes);
@@ -107,12 +241,14 @@ async function sendCar(
 ): Promise<void> {
   const scope = url.searchParams.get("dag-scope") ?? "all";
   if (scope !== "all" && scope !== "block") throw new HttpError(400, `unsupported dag-scope "${scope}" (all or block)`);
+  const etag = `"${cid}.car.${scope}"`;
+  if (notModified(req, res, etag, common)) return;
   res.writeHead(200, {
     ...common,
     "Content-Type": "application/vnd.ipld.car; version=1; order=dfs; dups=n",
-    "Content-Disposition": `attachment; filename="${cid}.car"`,
+    "Content-Disposition": contentDisposition(url, `${cid}.car`, true)!,
     "X-Content-Type-Options": "nosniff",
-    Etag: `"${cid}.car.${scope}"`,
+    Etag: etag,
     "Cache-Control": IMMUTABLE,
   });
   if (head) return void res.end();
@@ -148,18 +284,17 @@ async function sendDeserialized(
   const size = Number(stat.size);
   const range = parseRange(req.headers.range, size);
   const first = await firstBytes(ctx, stat.cid);
+  const disposition = contentDisposition(url, name || stat.cid.toString(), false);
   const headers: Record<string, string | number> = {
     ...common,
-    "Content-Type": contentTypeFor(name, first),
+    "Content-Type": contentTypeFor(url.searchParams.get("filename") ?? name, first),
     "Accept-Ranges": "bytes",
     Etag: `"${stat.cid}"`,
     "Cache-Control": IMMUTABLE,
     "Content-Length": range ? range.length : size,
+    ...(disposition ? { "Content-Disposition": disposition } : {}),
   };
-  if (req.headers["if-none-match"] === headers.Etag) {
-    res.writeHead(304, { ...common });
-    return void res.end();
-  }
+  if (notModified(req, res, `"${stat.cid}"`, common)) return;
   if (range) headers["Content-Range"] = `bytes ${range.offset}-${range.offset + range.length - 1}/${size}`;
   res.writeHead(range ? 206 : 200, headers);
   if (head || size === 0) return void res.end();

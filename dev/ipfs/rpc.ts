@@ -50,16 +50,27 @@ function identityAnswer(identity: NodeIdentity) {
   };
 }
 
+/**
+ * Kubo's `pin/ls` with its `type` filter (direct, indirect, recursive, all). Every pin here is
+ * recursive: `type=direct` lists none; `type=indirect` (the blocks under recursive pins) would
+ * walk every pinned DAG, so this node refuses it rather than answer wrongly.
+ */
 async function pinLs(ctx: RpcContext, res: ServerResponse, url: URL): Promise<void> {
+  const type = url.searchParams.get("type") ?? "all";
+  if (!["direct", "indirect", "recursive", "all"].includes(type))
+    throw new HttpError(400, `invalid type '${type}', must be one of {direct, indirect, recursive, all}`);
+  if (type === "indirect")
+    throw new HttpError(400, "type=indirect is not supported by this node (it pins recursively only)");
+  const listsRecursive = type !== "direct";
   const keys: Record<string, { Type: string; Name: string }> = {};
   const args = url.searchParams.getAll("arg");
   if (args.length === 0) {
-    for await (const cid of ctx.pins.list()) keys[cid.toString()] = { Type: "recursive", Name: "" };
+    if (listsRecursive) for await (const cid of ctx.pins.list()) keys[cid.toString()] = { Type: "recursive", Name: "" };
     return sendJson(res, 200, { Keys: keys });
   }
   for (const arg of args) {
     const cid = parseCid(arg.replace(/^\/ipfs\//, ""));
-    if (!(await ctx.pins.has(cid))) throw new HttpError(404, `path '${arg}' is not pinned`);
+    if (!listsRecursive || !(await ctx.pins.has(cid))) throw new HttpError(404, `path '${arg}' is not pinned`);
     keys[cid.toString()] = { Type: "recursive", Name: "" };
   }
   sendJson(res, 200, { Keys: keys });
