@@ -73,7 +73,7 @@ async function runningOnProviderD(steps: number) {
   return { dseq, bid, auth, lease: `${bid.hostUri}/lease/${dseq}/${bid.ref.gseq}/${bid.ref.oseq}` };
 }
 
-/** POST to the provider proxy stand-in: status and body text. */
+/** POST to the provider proxy: status and body text. */
 async function proxied(payload: Record<string, unknown>): Promise<{ status: number; text: string }> {
   const response = await fetch(stack.standIn.providerProxyUrl, {
     method: "POST",
@@ -128,7 +128,7 @@ function direct(url: string, client?: { certPem: string; keyPem: string }): Prom
   });
 }
 
-describe("provider-d, an mTLS-only provider, through the stand-in of Console's provider proxy", () => {
+describe("provider-d, an mTLS-only provider, through HEXS's provider proxy", () => {
   it("registers an HTTPS host of its own on chain", async () => {
     const hostUri = stack.standIn.providerHostUri("provider-d");
     expect(hostUri).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);

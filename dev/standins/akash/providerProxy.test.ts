@@ -77,7 +77,7 @@ describe("the stand-in provider", () => {
   });
 });
 
-describe("the provider API through the stand-in of Akash Console's provider proxy", () => {
+describe("the provider API through HEXS's provider proxy (Console's protocol)", () => {
   it("sends the manifest, reads the status and relays the logs until the job's stream closes", async () => {
     const { dseq, bid, manifestJson } = await lease(5);
     const endpoint = proxiedEndpoint(stack.standIn, bid);

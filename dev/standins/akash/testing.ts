@@ -95,7 +95,7 @@ export function demoJob(p: { weightsCid: string; datasetCid: string; ipfsUrl: st
   };
 }
 
-/** A bid's provider as the browser reaches it: through the stand-in of Console's provider proxy. */
+/** A bid's provider as the browser reaches it: through HEXS's provider proxy, as the stand-in serves it. */
 export function proxiedEndpoint(standIn: AkashStandIn, bid: { hostUri: string; ref: LeaseRef }): ProviderEndpoint {
   return {
     hostUri: bid.hostUri,
