@@ -95,6 +95,8 @@ export class TrainFlow {
   #walletKind: "keplr" | "dev" | undefined;
   #stream: LogStream | undefined;
   #events: LogStream | undefined;
+  /** The running lease's price per block, read once (#readEscrow). */
+  #leasePrice: { dseq: string; amount: string } | undefined;
   #bidWait: AbortController | undefined;
   #statusPoll: ReturnType<typeof setInterval> | undefined;
 
@@ -447,12 +449,15 @@ export class TrainFlow {
   /** What the escrow holds now, as x/escrow would settle it at the latest block (Console's balance and time left). */
   async #readEscrow(inflight: InflightDeployment): Promise<void> {
     const { a, ctx } = await this.#context();
-    const [escrow, height, lease] = await Promise.all([
-      a.readEscrow(ctx, inflight.owner, inflight.dseq),
-      a.latestHeight(ctx),
-      a.readLease(ctx, inflight.lease!),
-    ]);
-    this.escrow = escrow && lease ? escrowLeft(escrow, height, lease.price.amount) : undefined;
+    // A lease's price never changes: read once per lease, not with every 5 s status poll.
+    const lease = inflight.lease!;
+    if (this.#leasePrice?.dseq !== lease.dseq) {
+      const read = await a.readLease(ctx, lease);
+      if (read) this.#leasePrice = { dseq: lease.dseq, amount: read.price.amount };
+    }
+    const [escrow, height] = await Promise.all([a.readEscrow(ctx, inflight.owner, inflight.dseq), a.latestHeight(ctx)]);
+    const price = this.#leasePrice?.dseq === lease.dseq ? this.#leasePrice.amount : undefined;
+    this.escrow = escrow && price !== undefined ? escrowLeft(escrow, height, price) : undefined;
   }
 
   #onLine(message: string, event: ProgressEvent | undefined): void {
