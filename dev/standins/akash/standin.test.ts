@@ -139,6 +139,57 @@ describe("the lease lifecycle against the Akash stand-in", () => {
     await closeDeployment(ctx, dseq);
   });
 
+  it("asks the node about each bidder once per wait, not at every poll", async () => {
+    const { account, ctx } = await devKeyContext(stack.standIn.nodeUrl);
+    const lookups: string[] = [];
+    const { provider, audit } = ctx.node.akash;
+    const counting = {
+      ...ctx,
+      node: {
+        ...ctx.node,
+        akash: {
+          ...ctx.node.akash,
+          provider: {
+            ...provider,
+            v1beta4: {
+              ...provider.v1beta4,
+              getProvider: (input: { owner: string }) => (
+                lookups.push(`provider ${input.owner}`),
+                provider.v1beta4.getProvider(input)
+              ),
+            },
+          },
+          audit: {
+            ...audit,
+            v1: {
+              ...audit.v1,
+              getProviderAttributes: (input: { owner: string }) => (
+                lookups.push(`audit ${input.owner}`),
+                audit.v1.getProviderAttributes(input)
+              ),
+            },
+          },
+        },
+      },
+    } as typeof ctx;
+    const prepared = await prepareDeployment(demoJob({ weightsCid, datasetCid, ipfsUrl: stack.ipfs.url }));
+    const { dseq } = await createDeployment(ctx, prepared, deposit);
+    let polls = 0;
+    const bids = await waitForBids(counting, account.address, dseq, {
+      settleMs: 1_200,
+      intervalMs: 100,
+      onBids: () => polls++,
+    });
+    expect(bids).toHaveLength(2);
+    expect(polls).toBeGreaterThan(5);
+    expect(lookups.sort()).toEqual(
+      ["provider-a", "provider-c"]
+        .flatMap((name) => [`audit ${providerAddress(name)}`, `provider ${providerAddress(name)}`])
+        .sort(),
+    );
+    await closeDeployment(ctx, dseq);
+  });
+
   it("bids only from providers with the GPU model the job asks for", async () => {
     const { account, ctx } = await devKeyContext(stack.standIn.nodeUrl);
     const job = { ...demoJob({ weightsCid, datasetCid, ipfsUrl: stack.ipfs.url }), maxPricePerBlock: 20 };

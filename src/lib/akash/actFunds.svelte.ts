@@ -1,7 +1,7 @@
 // A Cosmos account's AKT and ACT, and minting ACT from AKT, as /train and the account page show
 // them: read on connection and after each mint; a mint is waited for until x/bme credits it.
 import type { Balances, MintTerms } from "./act.ts";
-import { openAkash } from "./modules.ts";
+import { openAkash, readAkash } from "./modules.ts";
 import type { CosmosAccount } from "./wallet.ts";
 
 export class ActFunds {
@@ -16,18 +16,15 @@ export class ActFunds {
 
   /** Reads the account's balances and the chain's mint terms. */
   async read(account: CosmosAccount | undefined): Promise<void> {
-    const { a, ctx } = await openAkash(account);
-    const [balances, terms] = await Promise.all([
-      a.readBalances(ctx.restUrl, ctx.tx.address),
-      a.readMintTerms(ctx.restUrl),
-    ]);
+    const { a, restUrl, account: connected } = await readAkash(account);
+    const [balances, terms] = await Promise.all([a.readBalances(restUrl, connected.address), a.readMintTerms(restUrl)]);
     this.funds = { balances, terms };
   }
 
   /** Reads the balances alone (after a transaction moved ACT). */
   async readBalances(account: CosmosAccount | undefined): Promise<void> {
-    const { a, ctx } = await openAkash(account);
-    const balances = await a.readBalances(ctx.restUrl, ctx.tx.address);
+    const { a, restUrl, account: connected } = await readAkash(account);
+    const balances = await a.readBalances(restUrl, connected.address);
     if (this.funds) this.funds = { ...this.funds, balances };
   }
 

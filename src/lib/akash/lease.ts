@@ -94,31 +94,64 @@ export async function createDeployment(
 }
 
 /** Open bids on the deployment, each with its provider's host and attributes. */
-export async function listBids(ctx: Omit<AkashContext, "tx">, owner: string, dseq: string): Promise<BidView[]> {
-  const { bids } = await query(ctx.restUrl, () =>
-    ctx.node.akash.market.v1beta5.getBids({ filters: { owner, dseq: dseq as never, state: "open" } as never }),
-  );
-  const views: BidView[] = [];
-  for (const { bid } of bids) {
-    if (!bid?.id || !bid.price) continue;
-    const owner = bid.id.provider;
-    const [{ provider }, audited] = await Promise.all([
+/** What a bid shows of its provider: its host, attributes and auditors, as the chain records them. */
+interface ProviderFacts {
+  hostUri: string;
+  attributes: { key: string; value: string }[];
+  auditors: string[];
+}
+
+/**
+ * Providers' facts by address, for one wait for bids: a provider's record and audits do not
+ * change while its bid is open, so each poll asks the node only about providers it has not seen.
+ * A failed read is forgotten, so the next poll asks again.
+ */
+export type ProviderFactsCache = Map<string, Promise<ProviderFacts>>;
+
+function providerFacts(ctx: Omit<AkashContext, "tx">, owner: string, cache: ProviderFactsCache) {
+  let facts = cache.get(owner);
+  if (!facts) {
+    facts = Promise.all([
       query(ctx.restUrl, () => ctx.node.akash.provider.v1beta4.getProvider({ owner })),
       // x/audit answers NotFound for a provider no auditor signed for.
       query(ctx.restUrl, () => ctx.node.akash.audit.v1.getProviderAttributes({ owner })).catch((error: unknown) => {
         if (error instanceof Error && /not found/i.test(error.message)) return { providers: [] };
         throw error;
       }),
-    ]);
-    views.push({
-      ref: { ...bid.id, dseq: String(bid.id.dseq) },
-      price: { denom: bid.price.denom, amount: bid.price.amount },
+    ]).then(([{ provider }, audited]) => ({
       hostUri: provider?.hostUri ?? "",
       attributes: provider?.attributes.map(({ key, value }) => ({ key, value })) ?? [],
       auditors: audited.providers.filter((p) => p.attributes.length > 0).map((p) => p.auditor),
-      state: "open",
-    });
+    }));
+    cache.set(owner, facts);
+    facts.catch(() => cache.delete(owner));
   }
+  return facts;
+}
+
+export async function listBids(
+  ctx: Omit<AkashContext, "tx">,
+  owner: string,
+  dseq: string,
+  providers: ProviderFactsCache = new Map(),
+): Promise<BidView[]> {
+  const { bids } = await query(ctx.restUrl, () =>
+    ctx.node.akash.market.v1beta5.getBids({ filters: { owner, dseq: dseq as never, state: "open" } as never }),
+  );
+  const views = await Promise.all(
+    bids.flatMap(({ bid }) => {
+      if (!bid?.id || !bid.price) return [];
+      const { id, price } = bid;
+      return [
+        providerFacts(ctx, id.provider, providers).then((facts): BidView => ({
+          ref: { ...id, dseq: String(id.dseq) },
+          price: { denom: price.denom, amount: price.amount },
+          ...facts,
+          state: "open",
+        })),
+      ];
+    }),
+  );
   return views.sort((a, b) => Number(a.price.amount) - Number(b.price.amount));
 }
 
@@ -141,9 +174,10 @@ export async function waitForBids(
   const { timeoutMs = 120_000, settleMs = 3_000, intervalMs = 1_000 } = options;
   const started = Date.now();
   let firstSeen: number | undefined;
+  const providers: ProviderFactsCache = new Map();
   for (;;) {
     options.signal?.throwIfAborted();
-    const bids = await listBids(ctx, owner, dseq);
+    const bids = await listBids(ctx, owner, dseq, providers);
     options.onBids?.(bids);
     if (bids.length > 0) firstSeen ??= Date.now();
     if (firstSeen !== undefined && Date.now() - firstSeen >= settleMs) return bids;

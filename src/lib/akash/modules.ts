@@ -29,16 +29,21 @@ export const akash = () =>
 
 /** The modules, and a context for `account` on the Akash node the settings name (node, REST, signing client). */
 export async function openAkash(account: CosmosAccount | undefined) {
-  const a = await akash();
-  if (!account) throw new HexsError("Connect a Cosmos wallet first");
-  const restUrl = settings.current.akashRestUrl;
+  const { a, restUrl, account: connected } = await readAkash(account);
   const node = a.akashNode(restUrl);
   const tx = a.createTxClient({
     node,
     restUrl,
-    chainId: account.chainId,
-    address: account.address,
-    signer: account.signer,
+    chainId: connected.chainId,
+    address: connected.address,
+    signer: connected.signer,
   });
-  return { a, ctx: { node, restUrl, tx }, account };
+  return { a, ctx: { node, restUrl, tx }, account: connected };
+}
+
+/** The modules and the REST URL for reading the connected `account`'s state, with no signing client. */
+export async function readAkash(account: CosmosAccount | undefined) {
+  const a = await akash();
+  if (!account) throw new HexsError("Connect a Cosmos wallet first");
+  return { a, restUrl: settings.current.akashRestUrl, account };
 }
