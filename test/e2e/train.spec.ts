@@ -175,7 +175,8 @@ test.describe("/train: fine-tuning on Akash (local stand-in)", () => {
       await expect(page.getByTestId("sdl")).toContainText("HEXS_METHOD=lora");
       await expect(page.getByTestId("sdl")).toContainText("HEXS_BASE_HF_ID=hexs-demo/tiny-stories-char");
       await page.getByRole("button", { name: "Create deployment" }).click();
-      const dseq = await acceptCheapestBid(page);
+      // The GPU trainer is expected to run 2 hours: 1200 blocks at 5 uact.
+      const dseq = await acceptCheapestBid(page, { hours: "2", cost: "0.006 ACT ($0.01)" });
 
       await expect(page.getByTestId("job-log")).toContainText("as the GPU trainer (trainer/gpu", { timeout: 30_000 });
       await expect(page.getByTestId("outcome")).toContainText("Job finished", { timeout: 150_000 });

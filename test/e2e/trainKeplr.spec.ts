@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import { expect, test, type Page } from "@playwright/test";
 import type { AkashStandIn } from "../../dev/standins/akash/server.ts";
 import { TYPE_URL } from "../../src/lib/akash/messages.ts";
-import { acceptCheapestBid, createDeployment, openTrain, startStandIn, trainBase } from "./support/akash.ts";
+import { acceptCheapestBid, createDeployment, openTrain, pickGpu, startStandIn, trainBase } from "./support/akash.ts";
 import { KeplrTestWallet } from "./support/keplrWallet.ts";
 
 const FUNDS = 100_000_000n;
@@ -31,6 +31,11 @@ async function openWithKeplr(page: Page, minted = true): Promise<KeplrTestWallet
   await keplr.install(page);
   await openTrain(page, standIn);
   return keplr;
+}
+
+/** The claims of a provider JWT from the "<header>.<payload>" Keplr was asked to sign. */
+function jwtClaims(signed: string): { iat: number; nbf: number; exp: number } {
+  return JSON.parse(Buffer.from(signed.split(".")[1]!, "base64url").toString("utf8")) as never;
 }
 
 const ownerOf = (keplr: KeplrTestWallet) =>
@@ -107,6 +112,41 @@ test.describe("/train with Keplr (Keplr-protocol test wallet, local Akash stand-
     expect(standIn.chain.account(keplr.address()).balances.uact).toBe(9_975_000n - lease.paid);
   });
 
+  test("the mint suggested covers the expected run time at the maximum price, and the deposit follows it until typed", async ({
+    page,
+  }) => {
+    const keplr = await openWithKeplr(page, false);
+    await page.getByRole("button", { name: "Connect Keplr" }).click();
+    await expect(page.getByTestId("cosmos-account")).toHaveText(`Keplr: ${keplr.address()}`);
+    const funds = page.getByTestId("funds");
+    await expect(funds.getByTestId("act-balance")).toHaveText("0 ACT");
+
+    // Twelve hours on an H100 at its default maximum price (4000 uact a block, 600 blocks an hour).
+    await pickGpu(page, "h100");
+    await page.getByLabel("Expected run time (hours)").fill("12");
+    await expect(page.getByTestId("run-cost-hint")).toContainText("at most ≈ 28.8 ACT ($28.80)");
+    await expect(page.getByLabel("Escrow deposit (ACT)")).toHaveValue("29");
+    await expect(funds.getByTestId("act-shortfall")).toContainText(
+      "The deposit needs 29 ACT: mint at least 29 ACT more",
+    );
+    // 29 ACT before the 0.25 % spread is 29.072682 ACT minted, at AKT = $1.25.
+    await expect(funds.getByLabel("AKT to burn for ACT")).toHaveAttribute("placeholder", "23.258146");
+    await expect(funds.getByTestId("mint-gives")).toHaveText("Gives ≈ 29.000001 ACT.");
+
+    // A smaller deposit typed in: the mint still covers the run, whose escrow is topped up as it goes.
+    await page.getByLabel("Escrow deposit (ACT)").fill("6");
+    await expect(page.getByTestId("deposit-short")).toContainText("The deposit lasts about 2.5 h at the maximum price");
+    await expect(funds.getByTestId("act-shortfall")).toContainText(
+      "The run may cost up to 28.8 ACT (12 h at the maximum price), more than the 6 ACT deposit: mint at least 28.8 ACT more",
+    );
+    await expect(funds.getByLabel("AKT to burn for ACT")).toHaveAttribute("placeholder", "23.097745");
+    await funds.getByRole("button", { name: "Mint ACT" }).click();
+    await expect(funds.getByTestId("act-balance")).not.toHaveText("0 ACT", { timeout: 20_000 });
+    await expect(funds.getByTestId("act-shortfall")).toHaveCount(0);
+    expect(standIn.chain.account(keplr.address()).balances.uact).toBe(28_800_001n);
+    expect(keplr.signedTxs.map((tx) => tx.typeUrls)).toEqual([[TYPE_URL.mintAct]]);
+  });
+
   test("one JWT prompt in Keplr serves the manifest, the status polls, the events and the logs; a resumed run asking for all three at once prompts once more", async ({
     page,
   }) => {
@@ -133,6 +173,52 @@ test.describe("/train with Keplr (Keplr-protocol test wallet, local Akash stand-
     await expect(page.getByRole("table", { name: "Lease status" })).toBeVisible();
     await expect(page.getByRole("table", { name: "Provider events" })).toContainText("Started container trainer");
     expect(jwtPrompts()).toBe(2);
+    await page.getByRole("button", { name: "Close deployment" }).click();
+    await expect(page.getByTestId("closed")).toContainText(`Deployment ${dseq} closed`, { timeout: 20_000 });
+    expect(jwtPrompts()).toBe(2);
+  });
+
+  test("after the token expires while the provider is out of reach, Retry's status poll, events and logs cost one prompt", async ({
+    page,
+  }) => {
+    // The page's clock runs 14 minutes behind the provider's: the first token (15 minutes by the
+    // page's clock) is still good for a minute by the provider's, and moving the page's clock on
+    // 14 minutes later, as a laptop whose lid was closed, expires it there while the new token's
+    // times agree with the provider's clock (which allows no skew).
+    await page.clock.install({ time: Date.now() - 14 * 60_000 });
+    const keplr = await openWithKeplr(page);
+    keplr.answerDelayMs = 1_500;
+    const jwtPrompts = () => keplr.prompts.filter((p) => p.kind === "signArbitrary").length;
+    await page.getByRole("button", { name: "Connect Keplr" }).click();
+    await expect(page.getByTestId("cosmos-account")).toHaveText(`Keplr: ${keplr.address()}`);
+    const verse = (await readFile(new URL("../../models/corpus/verse.txt", import.meta.url), "utf8")).slice(0, 6000);
+    await createDeployment(page, { datasetText: verse, steps: 2000 });
+    const dseq = await acceptCheapestBid(page);
+    await expect(page.getByTestId("logs")).toContainText('"event":"started"', { timeout: 30_000 });
+    await expect(page.getByRole("table", { name: "Provider events" })).toContainText("Started container trainer");
+    expect(jwtPrompts()).toBe(1);
+
+    // The provider (provider-c took the bid) drops out; meanwhile the token expires.
+    standIn.testControls.setProviderReachable("provider-c", false);
+    await expect(page.getByTestId("train-error")).toContainText("The provider could not be reached", {
+      timeout: 15_000,
+    });
+    await page.clock.fastForward("14:00");
+    standIn.testControls.setProviderReachable("provider-c", true);
+    const retriedAt = Date.now();
+    await page.getByRole("button", { name: "Retry" }).click();
+    await expect(page.getByTestId("job-progress")).toContainText("Step", { timeout: 30_000 });
+    await expect(page.getByRole("table", { name: "Lease status" })).toBeVisible();
+    await expect(page.getByRole("table", { name: "Provider events" })).toContainText("Started container trainer");
+    await expect(page.getByTestId("train-error")).toHaveCount(0);
+    expect(jwtPrompts()).toBe(2);
+    // The first token ran out a minute after it was signed, by the provider's clock; the new one
+    // starts at the provider's time (Retry was clicked after the clock moved on).
+    const [first, second] = keplr.prompts.flatMap((p) => (p.kind === "signArbitrary" ? [jwtClaims(p.data)] : []));
+    expect(first!.exp - first!.iat).toBe(15 * 60);
+    expect(first!.exp).toBeLessThanOrEqual(Math.floor(retriedAt / 1000) + 60);
+    expect(second!.nbf).toBeGreaterThanOrEqual(Math.floor(retriedAt / 1000) - 1);
+    expect(second!.nbf).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
     await page.getByRole("button", { name: "Close deployment" }).click();
     await expect(page.getByTestId("closed")).toContainText(`Deployment ${dseq} closed`, { timeout: 20_000 });
     expect(jwtPrompts()).toBe(2);

@@ -35,7 +35,9 @@ export async function verifyLeaseJwt(
   if (!checked.isValid) throw new JwtRejected(`invalid claims: ${checked.errors.join(", ")}`);
   const iss = String(claims.iss);
   if (Number(claims.exp) <= now) throw new JwtRejected("token expired");
-  if (Number(claims.nbf) > now + 5) throw new JwtRejected("token not valid yet");
+  // No leeway, as the provider parses tokens (gateway/utils/utils.go passes only
+  // jwt.WithValidMethods, and golang-jwt v5 allows no clock skew unless told to).
+  if (Number(claims.nbf) > now) throw new JwtRejected("token not valid yet");
   const pubkey = pubkeyOf(iss);
   if (!pubkey) throw new JwtRejected(`no public key on chain for ${iss}`);
   const bytes = fromBase64(

@@ -48,3 +48,35 @@ describe("default maximum prices", () => {
     expect((defaultMaxPriceUact("h100") * 600) / 1e6).toBeCloseTo(2.4);
   });
 });
+
+describe("funding a run", () => {
+  it("costs at most the maximum price for every block of the expected run time", async () => {
+    const { runCostAtMost } = await import("./act.ts");
+    // An H100 at 4000 uact a block for 3 hours: 1800 blocks, 7.2 ACT.
+    expect(runCostAtMost(4_000, 3)).toBe(7_200_000n);
+    expect(runCostAtMost(10, 0.5)).toBe(3_000n);
+    expect(runCostAtMost(0.5, 0.001)).toBe(1n); // rounded up, as the escrow charges
+    expect(runCostAtMost(Number.NaN, 2)).toBe(0n);
+    expect(runCostAtMost(100, -1)).toBe(0n);
+  });
+
+  it("mints for the deposit, or for the run's expected cost when that is more, less what the account holds", async () => {
+    const { runFunding } = await import("./act.ts");
+    // The deposit (5 ACT) is what a short CPU run needs; nothing held: the chain's 10 ACT minimum, 8 AKT.
+    expect(runFunding({ depositUact: 5_000_000n, runCostUact: 3_000n }, 0n, terms)).toEqual({
+      neededUact: 5_000_000n,
+      shortfallUact: 5_000_000n,
+      burnUakt: 8_000_000n,
+    });
+    // 12 hours on an H100 cost up to 28.8 ACT: more than the deposit, so the mint covers the run.
+    const long = runFunding({ depositUact: 5_000_000n, runCostUact: 28_800_000n }, 3_000_000n, terms);
+    expect(long.neededUact).toBe(28_800_000n);
+    expect(long.shortfallUact).toBe(25_800_000n);
+    expect(actForAkt(long.burnUakt, terms)).toBeGreaterThanOrEqual(25_800_000n);
+    // Enough held: nothing is short, and the suggestion falls back to the chain's minimum mint.
+    expect(runFunding({ depositUact: 5_000_000n, runCostUact: 28_800_000n }, 30_000_000n, terms)).toMatchObject({
+      shortfallUact: 0n,
+      burnUakt: 8_000_000n,
+    });
+  });
+});

@@ -125,6 +125,35 @@ export function defaultMaxPriceUact(gpuModel: string): number {
   return 2_000;
 }
 
+/** About 600 blocks an hour on mainnet (6 s a block). */
+export const BLOCKS_PER_HOUR = 600;
+
+/** The most a run of `hours` costs at a maximum price of `maxPriceUact` per block, in uact, rounded up. */
+export function runCostAtMost(maxPriceUact: number, hours: number): bigint {
+  if (!(maxPriceUact >= 0) || !(hours >= 0)) return 0n;
+  return BigInt(Math.ceil(maxPriceUact * hours * BLOCKS_PER_HOUR));
+}
+
+/** What a run needs from the account, and what to mint for it. */
+export interface RunFunding {
+  /** The deposit, or the run's expected cost when that is more (the rest tops the escrow up as it runs). */
+  neededUact: bigint;
+  /** ACT the account lacks for that: 0 when it holds enough. */
+  shortfallUact: bigint;
+  /** AKT to burn for the shortfall, or for the chain's minimum mint when nothing is short. */
+  burnUakt: bigint;
+}
+
+export function runFunding(
+  run: { depositUact: bigint; runCostUact: bigint },
+  balanceUact: bigint,
+  terms: MintTerms,
+): RunFunding {
+  const neededUact = run.runCostUact > run.depositUact ? run.runCostUact : run.depositUact;
+  const shortfallUact = neededUact > balanceUact ? neededUact - balanceUact : 0n;
+  return { neededUact, shortfallUact, burnUakt: aktForAct(shortfallUact, terms) };
+}
+
 const MINT_POLLS = 20;
 const MINT_POLL_MS = 1_500;
 

@@ -22,6 +22,8 @@ const inflightSchema = z.object({
   datasetCid: z.string(),
   base: z.object({ label: z.string(), agent: z.string().optional(), weightsCid: z.string().optional() }),
   createdAt: z.number(),
+  /** Hours the owner expected the job to run when creating it: the cost of a run beside each bid. */
+  expectedHours: z.number().positive().optional(),
   /**
    * Present until the chain is known to hold the deployment: MsgCreateDeployment's timeout height
    * and, once the wallet signed it, its hash. src/lib/akash/reconcile.ts settles such a record.

@@ -236,7 +236,7 @@ export class TrainFlow {
   async deploy(
     prepared: PreparedDeployment,
     deposit: bigint,
-    job: { datasetCid: string; base: InflightDeployment["base"] },
+    job: { datasetCid: string; base: InflightDeployment["base"]; expectedHours?: number },
   ): Promise<void> {
     this.creation.clear();
     await this.#run(async () => {
@@ -254,6 +254,7 @@ export class TrainFlow {
           manifestJson: prepared.manifestJson,
           datasetCid: job.datasetCid,
           base: job.base,
+          ...(job.expectedHours ? { expectedHours: job.expectedHours } : {}),
           createdAt: Date.now(),
           manifestSent: false,
           sending: { timeoutHeight: plan.timeoutHeight },

@@ -91,7 +91,10 @@ export async function pickGpu(page: Page, model: string): Promise<void> {
 }
 
 /** Waits for the bids of the default providers within budget and accepts the cheapest; returns the dseq. */
-export async function acceptCheapestBid(page: Page): Promise<string> {
+export async function acceptCheapestBid(
+  page: Page,
+  expectedRun: { hours: string; cost: string } = { hours: "0.5", cost: "0.0015 ACT ($0.00)" },
+): Promise<string> {
   const bids = page.getByTestId("bids");
   await expect(bids.getByRole("row")).toHaveCount(3, { timeout: 15_000 }); // header + two providers in budget
   // Who audited each bidder, from x/audit: provider-a is signed for by the Akash Network, provider-c by nobody.
@@ -100,6 +103,11 @@ export async function acceptCheapestBid(page: Page): Promise<string> {
   // Their uptime over 7 days, which the provider proxy reads from Console's indexer (the stand-in's).
   await expect(bids.getByRole("row", { name: /Stand-in Compute A/ })).toContainText("99.8 %");
   await expect(bids.getByRole("row", { name: /Stand-in Compute C/ })).toContainText("87.4 %");
+  // What the whole run costs at each price (by default the tiny trainer's expected half hour: 300 blocks at 5 uact).
+  await expect(bids.getByRole("columnheader", { name: `≈ per run (${expectedRun.hours} h)` })).toBeVisible();
+  await expect(bids.getByRole("row", { name: /Stand-in Compute C/ }).getByTestId("bid-run-cost")).toHaveText(
+    expectedRun.cost,
+  );
   await bids.getByRole("button", { name: "Accept" }).first().click();
   return (await page.getByTestId("dseq").textContent())!;
 }
