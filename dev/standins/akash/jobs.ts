@@ -1,17 +1,51 @@
 // Runs a lease's workload on this machine, with the environment from the manifest: an image of
 // HEXS's GPU trainer runs trainer/gpu (Python, on CPU, from its environment trainer/gpu/.venv);
-// every other image runs as the tiny trainer (trainer/local) — the contract any trainer image
-// implements on a real provider. Output lines are kept for the logs API.
+// an image of HEXS's inference gateway runs gateway/ on a loopback port of its own, which the
+// stand-in reports as the service's URI as a provider reports its ingress host; every other image
+// runs as the tiny trainer (trainer/local) — the contract any trainer image implements on a real
+// provider. Output lines are kept for the logs API.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { isGatewayImage } from "../../../src/lib/akash/gatewayService.ts";
+import { freePort } from "../../stack/ports.ts";
 import { trainerOfImage } from "../../../src/lib/akash/trainers.ts";
 import { GPU_TRAINER_ARGS, GPU_TRAINER_DIR, GPU_TRAINER_PYTHON } from "../../../trainer/gpu/runJob.ts";
 
 const TINY_TRAINER = fileURLToPath(new URL("../../../trainer/local/main.ts", import.meta.url));
+const GATEWAY = fileURLToPath(new URL("../../../gateway/main.ts", import.meta.url));
+
+interface Command {
+  file: string;
+  args: string[];
+  cwd?: string;
+  says: string;
+  /** Environment the stand-in sets over the manifest's (where a container's own network and disk differ from this machine's). */
+  env?: Record<string, string>;
+  /** The service's URI, as the provider's ingress would give it. */
+  uri?: string;
+  cleanUp?: () => Promise<void>;
+}
 
 /** The command that stands in for `image`'s entry point here, and how to say so in the log. */
-function commandFor(image: string): { file: string; args: string[]; cwd?: string; says: string } {
+async function commandFor(image: string): Promise<Command> {
+  if (isGatewayImage(image)) {
+    // The container listens on its own 8787 behind the ingress; here it gets a free loopback port
+    // and a data folder of its own (a pod's ephemeral storage), removed with the lease.
+    const port = await freePort();
+    const dataDir = await mkdtemp(join(tmpdir(), "hexs-lease-gateway-"));
+    return {
+      file: process.execPath,
+      args: [GATEWAY],
+      says: `running image ${image} as the inference gateway (gateway/) on 127.0.0.1:${port}`,
+      env: { HEXS_GATEWAY_HOST: "127.0.0.1", HEXS_GATEWAY_PORT: String(port), HEXS_GATEWAY_DATA_DIR: dataDir },
+      uri: `127.0.0.1:${port}`,
+      cleanUp: () => rm(dataDir, { recursive: true, force: true }),
+    };
+  }
   if (trainerOfImage(image) === "gpu")
     return {
       file: GPU_TRAINER_PYTHON,
@@ -44,12 +78,16 @@ export interface LeaseEvent {
 export interface Job {
   /** False while the pod is being scheduled and its image pulled (`startDelayMs`). */
   readonly running: boolean;
+  /** The manifest's service this job runs. */
+  readonly service: string;
   readonly lines: LogEntry[];
   /** The lease namespace's events so far, oldest first. */
   readonly events: LeaseEvent[];
   /** Called with each new event, and with `undefined` when the lease's namespace is gone. */
   eventListeners: Set<(event: LeaseEvent | undefined) => void>;
   readonly startedAt: number;
+  /** The service's URIs once it runs (a gateway's ingress host), null for a service that exposes nothing. */
+  readonly uris: string[] | null;
   exitCode: number | null | undefined;
   /** Called with each new line, and with `undefined` when the job has ended. */
   listeners: Set<(line: LogEntry | undefined) => void>;
@@ -73,10 +111,12 @@ export function startJob(p: {
   let stopped = false;
   const job: Job = {
     running: false,
+    service: p.service,
     lines: [],
     events: [],
     eventListeners: new Set(),
     startedAt: Date.now(),
+    uris: null,
     exitCode: undefined,
     listeners: new Set(),
     stop: () => {
@@ -122,20 +162,24 @@ export function startJob(p: {
     event("kubelet", "Created", "Pod", pod, `Created container: ${p.service}`);
     event("kubelet", "Started", "Pod", pod, `Started container ${p.service}`);
     (job as { running: boolean }).running = true;
-    child = run(p, pod, job);
+    void run(p, pod, job).then((started) => {
+      if (stopped) started.kill("SIGTERM");
+      child = started;
+    });
   }, p.startDelayMs ?? 0);
   return job;
 }
 
-/** Starts the trainer for `job`, feeding its output lines and its end to the job's listeners. */
-function run(
+/** Starts the workload for `job`, feeding its output lines and its end to the job's listeners. */
+async function run(
   p: { image: string; env: Record<string, string>; extraEnv: Record<string, string> },
   pod: string,
   job: Job,
-) {
-  const command = commandFor(p.image);
+): Promise<ChildProcess> {
+  const command = await commandFor(p.image);
+  if (command.uri) (job as { uris: string[] | null }).uris = [command.uri];
   const child = spawn(command.file, command.args, {
-    env: { PATH: process.env.PATH ?? "", ...p.extraEnv, ...p.env },
+    env: { PATH: process.env.PATH ?? "", ...p.extraEnv, ...p.env, ...command.env },
     stdio: ["ignore", "pipe", "pipe"],
     ...(command.cwd ? { cwd: command.cwd } : {}),
   });
@@ -168,7 +212,10 @@ function run(
       for (const listener of job.listeners) listener(undefined);
     }, 50);
   };
-  child.once("exit", end);
+  child.once("exit", (code) => {
+    end(code);
+    void command.cleanUp?.();
+  });
   // A command that cannot start (a missing environment) ends the pod as a crash would.
   child.once("error", (error) => (emit(`stand-in provider: ${error.message}`), end(127)));
   return child;

@@ -148,15 +148,16 @@ export function providerApi(chain: StandInChain, options: ProviderBehaviour) {
           if (!lease) return fail(404, "lease not found or not active");
           const job = jobs.get(`${provider}/${key(owner, match[1]!)}`);
           const running = job?.running && job.exitCode === undefined ? 1 : 0;
+          const service = job?.service ?? "trainer";
           return {
             status: 200,
             body: {
               services: {
-                trainer: {
-                  name: "trainer",
+                [service]: {
+                  name: service,
                   available: running,
                   total: 1,
-                  uris: null,
+                  uris: job?.uris ?? null,
                   ready_replicas: running,
                   observed_generation: 1,
                   replicas: 1,

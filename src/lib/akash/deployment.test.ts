@@ -70,7 +70,7 @@ describe("prepareDeployment", () => {
   });
 
   // Every SDL the repository ships for people to deploy by hand.
-  it.each(["trainer/gpu/sdl.template.yaml", "provider-proxy/deploy.sdl.yaml"])(
+  it.each(["trainer/gpu/sdl.template.yaml", "provider-proxy/deploy.sdl.yaml", "gateway/deploy.sdl.yaml"])(
     "passes %s, filled in, through the SDK and the post-BME rules",
     async (path) => {
       const template = await readFile(new URL(`../../../${path}`, import.meta.url), "utf8");

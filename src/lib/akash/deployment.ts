@@ -8,6 +8,7 @@ import {
 } from "@akashnetwork/chain-sdk/web";
 import { formatMicro, MIN_DEPOSIT_UACT } from "./act.ts";
 import { AkashSdlInvalidError } from "./errors.ts";
+import type { GatewaySdl } from "./gatewayService.ts";
 import { buildSdl, type Sdl, type TrainingJob } from "./job.ts";
 import { toYaml } from "./yaml.ts";
 
@@ -18,8 +19,8 @@ type ManifestResult = Extract<ReturnType<typeof generateManifest>, { ok: true }>
 export type ManifestGroups = ManifestResult["groups"];
 export type GroupSpecs = ManifestResult["groupSpecs"];
 
-export interface PreparedDeployment {
-  sdl: Sdl;
+export interface PreparedDeployment<S = Sdl> {
+  sdl: S;
   /** The SDL as YAML, for the user to read (and to paste into Akash Console). */
   yaml: string;
   /** MsgCreateDeployment's groups. */
@@ -38,7 +39,18 @@ export async function prepareDeployment(
   job: TrainingJob,
   network: AkashNetworkId = "mainnet",
 ): Promise<PreparedDeployment> {
-  const sdl = buildSdl(job);
+  return prepareSdl(buildSdl(job), network);
+}
+
+/**
+ * Validates any SDL HEXS writes (a training job's, an inference gateway's) with the Akash SDK and
+ * the post-BME rules, and derives what the chain and the provider need from it.
+ * @throws AkashSdlInvalidError listing every problem found
+ */
+export async function prepareSdl<S extends Sdl | GatewaySdl>(
+  sdl: S,
+  network: AkashNetworkId = "mainnet",
+): Promise<PreparedDeployment<S>> {
   let result: ReturnType<typeof generateManifest>;
   try {
     const problems = [...(validateSDL(sdl as never, network) ?? []).map(describeProblem), ...postBmeProblems(sdl)];

@@ -84,11 +84,9 @@ export function jobEnvironment(job: TrainingJob): Record<string, string> {
   return { ...env, ...job.env };
 }
 
-/** The SDL (version 2.0, as the Akash SDK reads it) as a plain object. */
-export function buildSdl(job: TrainingJob) {
-  const env = Object.entries(jobEnvironment(job)).map(([key, value]) => `${key}=${value}`);
-  const gpu = job.resources.gpu;
-  const gpuResource = gpu
+/** A service's `gpu` resource in an SDL: none, or `count` of a vendor's cards (any model, or the one named). */
+export function sdlGpuResource(gpu: JobResources["gpu"]) {
+  return gpu
     ? {
         units: gpu.count,
         attributes: {
@@ -106,6 +104,11 @@ export function buildSdl(job: TrainingJob) {
         },
       }
     : { units: 0 };
+}
+
+/** The SDL (version 2.0, as the Akash SDK reads it) as a plain object. */
+export function buildSdl(job: TrainingJob) {
+  const env = Object.entries(jobEnvironment(job)).map(([key, value]) => `${key}=${value}`);
   return {
     version: "2.0",
     services: { [SERVICE_NAME]: { image: job.image, env } },
@@ -116,7 +119,7 @@ export function buildSdl(job: TrainingJob) {
             cpu: { units: job.resources.cpu },
             memory: { size: job.resources.memory },
             storage: [{ size: job.resources.storage }],
-            gpu: gpuResource,
+            gpu: sdlGpuResource(job.resources.gpu),
           },
         },
       },
