@@ -73,10 +73,10 @@ describe("an agent's gateway on an Akash lease", () => {
       "the gateway's URI",
       30_000,
     );
-    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
     await eventually(
       () =>
-        fetch(`${url}/ready`).then(
+        fetch(new URL("/ready", url)).then(
           (r) => r.ok,
           () => false,
         ),
@@ -84,7 +84,7 @@ describe("an agent's gateway on an Akash lease", () => {
       60_000,
     );
 
-    const client = new OpenAI({ baseURL: `${url}/v1`, apiKey });
+    const client = new OpenAI({ baseURL: url, apiKey });
     expect((await client.models.list()).data.map((m) => m.id)).toEqual([agent.toLowerCase()]);
     const completion = await client.chat.completions.create({
       model: agent.toLowerCase(),
@@ -123,7 +123,7 @@ describe("an agent's gateway on an Akash lease", () => {
     expect(await readDeploymentState(ctx, account.address, dseq)).toBe("closed");
     await eventually(
       async () =>
-        !(await fetch(`${url}/health`).then(
+        !(await fetch(new URL("/health", url)).then(
           (r) => r.ok,
           () => false,
         )),

@@ -60,9 +60,9 @@ describe("an agent's gateway as an Akash deployment", () => {
 
   it("is called at the lease's ingress host over HTTPS, a loopback stand-in's over HTTP", () => {
     expect(gatewayEndpoint(["8hq2f3.ingress.provider.example.com"])).toBe(
-      "https://8hq2f3.ingress.provider.example.com",
+      "https://8hq2f3.ingress.provider.example.com/v1",
     );
-    expect(gatewayEndpoint(["127.0.0.1:41234"])).toBe("http://127.0.0.1:41234");
+    expect(gatewayEndpoint(["127.0.0.1:41234"])).toBe("http://127.0.0.1:41234/v1");
     expect(gatewayEndpoint(null)).toBeUndefined();
     expect(gatewayEndpoint([])).toBeUndefined();
   });

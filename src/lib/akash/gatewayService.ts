@@ -85,9 +85,10 @@ export function buildGatewaySdl(service: GatewayService) {
 export type GatewaySdl = ReturnType<typeof buildGatewaySdl>;
 
 /**
- * The URL apps call the gateway at, from the lease status' URIs for its service: the provider's
- * ingress host names the lease (`<id>.ingress.<provider>`), reached over HTTPS where the provider
- * terminates TLS for its ingress; a loopback host (a local stand-in) over plain HTTP.
+ * The OpenAI base URL (…/v1) apps call the gateway at, what the agent's `endpoint` holds, from the
+ * lease status' URIs for its service: the provider's ingress host names the lease
+ * (`<id>.ingress.<provider>`), reached over HTTPS where the provider terminates TLS for its
+ * ingress; a loopback host (a local stand-in) over plain HTTP.
  */
 export function gatewayEndpoint(uris: readonly string[] | null | undefined): string | undefined {
   const uri = uris?.find((u) => u.trim());
@@ -97,5 +98,5 @@ export function gatewayEndpoint(uris: readonly string[] | null | undefined): str
     .replace(/^[a-z]+:\/\//i, "")
     .replace(/\/+$/, "");
   const loopback = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/.test(host);
-  return `${loopback ? "http" : "https"}://${host}`;
+  return `${loopback ? "http" : "https"}://${host}/v1`;
 }

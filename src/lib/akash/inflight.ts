@@ -4,7 +4,7 @@
 // from the moment the transaction leaves the browser.
 import { z } from "zod";
 
-const leaseRefSchema = z.object({
+export const leaseRefSchema = z.object({
   owner: z.string(),
   dseq: z.string(),
   gseq: z.number(),

@@ -13,6 +13,8 @@
 //            {type:"websocket", message} per provider message, {…, closed:true, code, reason} at the
 //            end, {…, error, message} on failures and {…, error:"tokenExpired"}.
 
+import type { ProviderEndpoint } from "./provider.ts";
+
 export interface ProviderProxy {
   /** Base URL of the proxy, e.g. https://proxy.hexs.example.org (provider-proxy/) */
   url: string;
@@ -141,4 +143,17 @@ export async function providerUptime(
   );
   if (!response?.ok) return undefined;
   return (await response.json()) as ProviderUptime;
+}
+
+/** A lease's provider as the page reaches it: its host from the chain, through the proxy the settings name (if any). */
+export function leaseEndpoint(
+  lease: { hostUri: string | undefined; provider: string | undefined },
+  settings: { akashProviderProxyUrl: string; akashChainId: string },
+): ProviderEndpoint {
+  const proxy = settings.akashProviderProxyUrl;
+  return {
+    hostUri: lease.hostUri ?? "",
+    providerAddress: lease.provider ?? "",
+    ...(proxy ? { proxy: { url: proxy, network: consoleNetwork(settings.akashChainId) } } : {}),
+  };
 }

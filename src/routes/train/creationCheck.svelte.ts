@@ -4,7 +4,7 @@
 import type { InflightDeployment } from "#lib/akash/inflight.ts";
 import type { CreationOutcome } from "#lib/akash/reconcile.ts";
 import { settings } from "#lib/state/settings.svelte.ts";
-import { errorText } from "./errorText.ts";
+import { errorText } from "#lib/akash/errorText.ts";
 
 /** Which deployment the check is about; kept after a record is forgotten, to say what happened. */
 export interface CheckedDeployment {

@@ -7,7 +7,6 @@ import type { PreparedDeployment } from "#lib/akash/deployment.ts";
 import {
   AkashLogsNeedProxyError,
   AkashMtlsNeedsProxyError,
-  AkashNoBidsError,
   AkashProviderError,
   AkashTxError,
 } from "#lib/akash/errors.ts";
@@ -17,7 +16,8 @@ import type { ProgressEvent } from "#lib/akash/progress.ts";
 import type { CertificateStatus } from "#lib/akash/certificate.ts";
 import type { GpuOffer } from "#lib/akash/gpus.ts";
 import type { LeaseEvent, LeaseStatus, LogStream, ProviderCredentials, ProviderEndpoint } from "#lib/akash/provider.ts";
-import { consoleNetwork, providerUptime } from "#lib/akash/providerProxy.ts";
+import { BidWatch } from "#lib/akash/bidWatch.svelte.ts";
+import { leaseEndpoint } from "#lib/akash/providerProxy.ts";
 import type { JwtSource } from "#lib/akash/providerAuth.ts";
 import type { CosmosAccount } from "#lib/akash/wallet.ts";
 import { HexsError } from "#lib/errors.ts";
@@ -26,7 +26,7 @@ import { ActFunds } from "#lib/akash/actFunds.svelte.ts";
 import { connectWallet } from "#lib/akash/connectWallet.ts";
 import { akash, openAkash } from "#lib/akash/modules.ts";
 import { CreationCheck } from "./creationCheck.svelte.ts";
-import { errorText } from "./errorText.ts";
+import { errorText } from "#lib/akash/errorText.ts";
 
 const LEASE_STATUS_INTERVAL_MS = 5_000;
 /** While a lease's pod starts (an image pull takes minutes for a GPU image), its logs are asked for again. */
@@ -59,17 +59,14 @@ export class TrainFlow {
   gpuOffers = $state.raw<GpuOffer[]>();
   gpuOffersError = $state<string>();
   inflight = $state<InflightDeployment | undefined>(loadInflightSafe());
-  bids = $state.raw<BidView[]>([]);
-  /** Bidders' uptime over 7 days (0–1), by provider address, where the proxy's indexer knows it. */
-  uptime = $state.raw<Record<string, number | null>>({});
+  /** The bids while the owner chooses one, with each bidder's uptime. */
+  readonly bidding = new BidWatch();
   logs = $state<string[]>([]);
   /** The lease's Kubernetes events (image pull, container start…), as the provider relays them. */
   events = $state.raw<LeaseEvent[]>([]);
   /** Why the events could not be followed; the job and its logs go on regardless. */
   eventsError = $state<string>();
   losses = $state<LossPoint[]>([]);
-  /** No provider bid within the waiting time: the deployment only holds the deposit, close it. */
-  noBids = $state(false);
   /** The provider could not be reached for the manifest or the logs; the lease still runs, Retry may get through. */
   providerDown = $state(false);
   /** The provider refused the credentials (HTTP 401/403); another way to authenticate, then Retry, may get through. */
@@ -97,7 +94,6 @@ export class TrainFlow {
   #events: LogStream | undefined;
   /** The running lease's price per block, read once (#readEscrow). */
   #leasePrice: { dseq: string; amount: string } | undefined;
-  #bidWait: AbortController | undefined;
   #statusPoll: ReturnType<typeof setInterval> | undefined;
 
   /** A run the chain is known to hold, found on return: resume it or close it. */
@@ -276,29 +272,10 @@ export class TrainFlow {
   }
 
   async #waitBids(): Promise<void> {
-    const { a, ctx } = await this.#context();
-    const inflight = this.#current();
+    const { ctx } = await this.#context();
     this.phase = "bidding";
-    this.noBids = false;
-    this.#bidWait = new AbortController();
-    const signal = this.#bidWait.signal;
-    try {
-      await a.waitForBids(ctx, inflight.owner, inflight.dseq, {
-        settleMs: 2000,
-        timeoutMs: 60_000,
-        onBids: (bids) => {
-          this.bids = bids;
-          void this.#readUptime(bids);
-        },
-        signal,
-      });
-    } catch (error) {
-      // Closing the deployment stops the wait; that is not a failure.
-      if (signal.aborted) return;
-      if (!(error instanceof AkashNoBidsError)) throw error;
-      this.noBids = true;
-      this.error = `${error.shortMessage}. ${error.details ?? ""}`;
-    }
+    const none = await this.bidding.wait(ctx, this.#current(), this.#endpoint().proxy);
+    if (none) this.error = `${none.shortMessage}. ${none.details ?? ""}`;
   }
 
   /** Accepts a bid (creates the lease), sends the manifest and follows the job. */
@@ -395,18 +372,6 @@ export class TrainFlow {
     await this.close();
   }
 
-  /** Looks up each new bidder's uptime once; a proxy without an indexer leaves it unknown. */
-  async #readUptime(bids: BidView[]): Promise<void> {
-    const proxy = this.#endpoint().proxy;
-    if (!proxy) return;
-    for (const provider of bids.map((b) => b.ref.provider)) {
-      if (provider in this.uptime) continue;
-      this.uptime = { ...this.uptime, [provider]: null };
-      const found = await providerUptime(proxy, provider);
-      if (found) this.uptime = { ...this.uptime, [provider]: found.uptime7d };
-    }
-  }
-
   /** Follows the lease's events while the job runs, as Console's Events tab does; never fails the run. */
   async #followEvents(): Promise<void> {
     this.events = [];
@@ -477,7 +442,7 @@ export class TrainFlow {
     await this.#run(async () => {
       const { a, ctx } = await this.#context();
       const inflight = this.#current();
-      this.#bidWait?.abort();
+      this.bidding.stop();
       this.#stream?.close();
       this.#events?.close();
       this.providerDown = false;
@@ -525,10 +490,9 @@ export class TrainFlow {
     this.#forget();
     this.creation.clear();
     this.phase = "setup";
-    this.bids = [];
+    this.bidding.clear();
     this.logs = [];
     this.losses = [];
-    this.noBids = false;
     this.providerDown = false;
     this.providerRefused = false;
     this.error = undefined;
@@ -555,12 +519,7 @@ export class TrainFlow {
 
   #endpoint(): ProviderEndpoint {
     const inflight = this.#current();
-    const { akashProviderProxyUrl: proxy, akashChainId } = settings.current;
-    return {
-      hostUri: inflight.hostUri ?? "",
-      providerAddress: inflight.lease?.provider ?? "",
-      ...(proxy ? { proxy: { url: proxy, network: consoleNetwork(akashChainId) } } : {}),
-    };
+    return leaseEndpoint({ hostUri: inflight.hostUri, provider: inflight.lease?.provider }, settings.current);
   }
 
   #current(): InflightDeployment {

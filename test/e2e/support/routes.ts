@@ -11,6 +11,10 @@ export function routes() {
       ready: (page: Page) => page.getByTestId("model-card").getByRole("heading").nth(1),
     },
     { route: `#/agent/${agent.agent}/dao`, ready: (page: Page) => page.getByRole("heading", { level: 1 }) },
+    {
+      route: `#/agent/${agent.agent}/serve`,
+      ready: (page: Page) => page.getByRole("heading", { name: "1. The operator key" }),
+    },
     { route: "#/create", ready: (page: Page) => page.getByRole("heading", { name: "Publish an agent" }) },
     { route: "#/train", ready: (page: Page) => page.getByRole("heading", { level: 1 }) },
     { route: "#/playground", ready: (page: Page) => page.getByRole("heading", { level: 1 }) },

@@ -1,4 +1,4 @@
-// One line of text for an error the /train page shows: what failed, then the evidence.
+// One line of text for an error the Akash pages (/train, serving an agent) show: what failed, then the evidence.
 import { HexsError } from "#lib/errors.ts";
 
 export function errorText(error: unknown): string {

@@ -1,0 +1,283 @@
+// Serving an agent from an Akash lease: the page's state from the operator key to the gateway
+// answering at the lease's URI. The operator key is made in this browser and kept with the
+// deployment's record (src/lib/akash/serving.ts), written before each transaction is signed, so a
+// reload finds the deployment again to follow it or close it.
+import { generatePrivateKey, privateKeyToAddress } from "viem/accounts";
+import type { Address } from "viem";
+import { ActFunds } from "#lib/akash/actFunds.svelte.ts";
+import { connectWallet } from "#lib/akash/connectWallet.ts";
+import { AkashLogsNeedProxyError, AkashTxError } from "#lib/akash/errors.ts";
+import { errorText } from "#lib/akash/errorText.ts";
+import type { JobResources } from "#lib/akash/job.ts";
+import type { BidView } from "#lib/akash/lease.ts";
+import { akash, openAkash } from "#lib/akash/modules.ts";
+import { BidWatch } from "#lib/akash/bidWatch.svelte.ts";
+import { leaseEndpoint } from "#lib/akash/providerProxy.ts";
+import type { JwtSource } from "#lib/akash/providerAuth.ts";
+import { loadServing, saveServing, type ServingDeployment, type ServingRecord } from "#lib/akash/serving.ts";
+import type { CosmosAccount } from "#lib/akash/wallet.ts";
+import { HexsError } from "#lib/errors.ts";
+import { settings } from "#lib/state/settings.svelte.ts";
+
+export type ServePhase = "setup" | "deploying" | "bidding" | "starting" | "serving" | "closing";
+
+/** How often the lease status and the gateway's /ready are asked while it starts. */
+const START_POLL_MS = 2_000;
+/** A GPU image pull and a model load take minutes: wait this long before saying it did not start. */
+const START_TIMEOUT_MS = 10 * 60_000;
+
+export class ServeFlow {
+  account = $state.raw<CosmosAccount>();
+  readonly act = new ActFunds();
+  phase = $state<ServePhase>("setup");
+  busy = $state(false);
+  error = $state<string>();
+  record = $state<ServingRecord>();
+  /** The bids while the owner chooses one, with each bidder's uptime. */
+  readonly bidding = new BidWatch();
+  /** What the start is waiting for, while it waits. */
+  starting = $state<string>();
+  /** The gateway answered /ready at the lease's endpoint. */
+  ready = $state(false);
+  readonly operator = $derived(this.record ? privateKeyToAddress(this.record.operatorKey as `0x${string}`) : undefined);
+  readonly deployment = $derived(this.record?.deployment);
+  #jwt: JwtSource | undefined;
+  #stopped = false;
+
+  readonly agent: Address;
+  readonly chainId: number;
+
+  constructor(agent: Address, chainId: number) {
+    this.agent = agent;
+    this.chainId = chainId;
+    this.record = typeof localStorage === "undefined" ? undefined : loadServing(chainId, agent);
+  }
+
+  /** The operator key for this agent, made on first use and kept with the record. */
+  ensureOperator(): Address {
+    if (!this.record) this.#save({ agent: this.agent, chainId: this.chainId, operatorKey: generatePrivateKey() });
+    return this.operator!;
+  }
+
+  async connect(kind: "keplr" | "dev"): Promise<void> {
+    await this.#run(async () => {
+      this.account = await connectWallet(kind);
+      const { providerJwt } = await akash();
+      this.#jwt = providerJwt(this.account);
+      this.act.clear();
+      await this.act.read(this.account);
+    });
+  }
+
+  async mintAct(uakt: bigint): Promise<void> {
+    await this.#run(() => this.act.mint(this.account, uakt));
+  }
+
+  /** Writes the gateway's SDL, creates the deployment with its deposit, then waits for bids. */
+  async deploy(resources: JobResources, maxPricePerBlock: number, deposit: bigint): Promise<void> {
+    await this.#run(async () => {
+      if (!settings.current.akashProviderProxyUrl) throw new AkashLogsNeedProxyError();
+      const record = this.#current();
+      const [{ a, ctx, account }, { buildGatewaySdl }, { prepareSdl }] = await Promise.all([
+        openAkash(this.account),
+        import("#lib/akash/gatewayService.ts"),
+        import("#lib/akash/deployment.ts"),
+      ]);
+      const prepared = await prepareSdl(
+        buildGatewaySdl({
+          agent: this.agent,
+          rpcUrl: settings.current.rpcUrl,
+          operatorKey: record.operatorKey,
+          ipfsGateways: settings.current.ipfsGateways,
+          resources,
+          maxPricePerBlock,
+        }),
+      );
+      this.phase = "deploying";
+      const plan = await a.planDeployment(ctx);
+      // Recorded before the wallet prompt: once signed, the deposit may be escrowed whether or
+      // not this tab lives to see it confirmed.
+      this.#saveDeployment({
+        akashChainId: account.chainId,
+        owner: account.address,
+        dseq: plan.dseq,
+        manifestJson: prepared.manifestJson,
+        created: false,
+        timeoutHeight: plan.timeoutHeight,
+        manifestSent: false,
+        closed: false,
+      });
+      try {
+        await a.createDeployment(ctx, prepared, { denom: a.UACT, amount: deposit.toString() }, plan, (txHash) =>
+          this.#saveDeployment({ ...this.#currentDeployment(), txHash }),
+        );
+      } catch (error) {
+        this.phase = "setup";
+        // Never signed, or refused by the chain: nothing was escrowed. Otherwise only the chain
+        // knows, once past the timeout height (resume asks it).
+        if (!this.#currentDeployment().txHash || error instanceof AkashTxError) this.#forgetDeployment();
+        throw error;
+      }
+      this.#saveDeployment({ ...this.#currentDeployment(), created: true });
+      await this.#waitBids();
+    });
+  }
+
+  async #waitBids(): Promise<void> {
+    const { ctx } = await openAkash(this.account);
+    this.phase = "bidding";
+    const none = await this.bidding.wait(ctx, this.#currentDeployment(), this.#providerProxy());
+    if (none) this.error = errorText(none);
+  }
+
+  /** Accepts a bid (creates the lease), sends the manifest and waits for the gateway to answer. */
+  async accept(bid: BidView): Promise<void> {
+    await this.#run(async () => {
+      const { a, ctx } = await openAkash(this.account);
+      this.#jwtSource();
+      this.phase = "starting";
+      await a.acceptBid(ctx, bid.ref);
+      this.#saveDeployment({ ...this.#currentDeployment(), lease: bid.ref, hostUri: bid.hostUri });
+      await this.#start();
+    });
+  }
+
+  /** After a reload: follows the recorded deployment from where it was. */
+  async resume(): Promise<void> {
+    await this.#run(async () => {
+      const deployment = this.#currentDeployment();
+      if (!deployment.created) {
+        const { a, ctx } = await openAkash(this.account);
+        if ((await a.readDeploymentState(ctx, deployment.owner, deployment.dseq)) === undefined) {
+          // Its transaction may still be in a block to come until its timeout height passes.
+          if ((await a.latestHeight(ctx)) <= BigInt(deployment.timeoutHeight))
+            throw new HexsError("The deployment's transaction is not on chain yet", {
+              details: `it can still be included until block ${deployment.timeoutHeight}: try again in a minute`,
+            });
+          this.#forgetDeployment();
+          throw new HexsError("The chain never created this deployment; nothing was escrowed");
+        }
+        this.#saveDeployment({ ...this.#currentDeployment(), created: true });
+      }
+      if (this.#currentDeployment().lease) {
+        this.phase = "starting";
+        await this.#start();
+      } else await this.#waitBids();
+    });
+  }
+
+  /** Sends the manifest (once), then waits for the lease's URI and the gateway's /ready. */
+  async #start(): Promise<void> {
+    const a = await akash();
+    const deployment = this.#currentDeployment();
+    const endpoint = leaseEndpoint(
+      { hostUri: deployment.hostUri, provider: deployment.lease?.provider },
+      settings.current,
+    );
+    if (!deployment.manifestSent) {
+      this.starting = "Sending the manifest to the provider…";
+      await a.sendManifest(endpoint, this.#jwtSource(), deployment.dseq, deployment.manifestJson, {
+        onWait: (attempt, ms) =>
+          (this.starting = `The provider has not seen the lease on chain yet; sending the manifest again in ${ms / 1000} s (try ${attempt + 1})`),
+      });
+      this.#saveDeployment({ ...this.#currentDeployment(), manifestSent: true });
+    }
+    const { gatewayEndpoint, GATEWAY_SERVICE } = await import("#lib/akash/gatewayService.ts");
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    this.ready = false;
+    while (!this.#stopped && !this.ready) {
+      if (Date.now() > deadline)
+        throw new HexsError("The gateway did not start in 10 minutes", {
+          details:
+            "the lease is still active and paid from the deposit: close the deployment, or look at its logs in Akash Console",
+        });
+      const current = this.#currentDeployment();
+      if (!current.endpoint) {
+        this.starting = "Waiting for the provider to run the gateway (image pull, container start)…";
+        const status = await a.leaseStatus(endpoint, this.#jwtSource(), current.lease!);
+        const service = status.services[GATEWAY_SERVICE];
+        const url = service?.available ? gatewayEndpoint(service.uris) : undefined;
+        if (url) this.#saveDeployment({ ...current, endpoint: url });
+      } else {
+        this.starting = "Waiting for the gateway to load the agent's weights and check them against their CID…";
+        this.ready = await fetch(`${current.endpoint.replace(/\/v1$/, "")}/ready`).then(
+          (response) => response.ok,
+          () => false,
+        );
+      }
+      if (!this.ready) await new Promise((resolve) => setTimeout(resolve, START_POLL_MS));
+    }
+    this.starting = undefined;
+    if (this.ready) this.phase = "serving";
+  }
+
+  /** Closes the deployment: the lease ends, the provider is paid, the rest of the deposit returns. */
+  async close(): Promise<void> {
+    await this.#run(async () => {
+      this.bidding.stop();
+      const { a, ctx } = await openAkash(this.account);
+      this.phase = "closing";
+      try {
+        await a.closeDeployment(ctx, this.#currentDeployment().dseq);
+      } catch (error) {
+        this.phase = "setup";
+        throw error;
+      }
+      this.#forgetDeployment();
+      this.ready = false;
+      this.bidding.clear();
+      this.phase = "setup";
+    });
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    this.bidding.stop();
+  }
+
+  #providerProxy() {
+    return leaseEndpoint({ hostUri: undefined, provider: undefined }, settings.current).proxy;
+  }
+
+  #jwtSource(): JwtSource {
+    if (!this.#jwt) throw new HexsError("Connect a Cosmos wallet first");
+    return this.#jwt;
+  }
+
+  #current(): ServingRecord {
+    if (!this.record) throw new HexsError("Make the operator key first");
+    return this.record;
+  }
+
+  #currentDeployment(): ServingDeployment {
+    const deployment = this.record?.deployment;
+    if (!deployment) throw new HexsError("No deployment serves this agent");
+    return deployment;
+  }
+
+  #save(record: ServingRecord): void {
+    saveServing(record);
+    this.record = record;
+  }
+
+  #saveDeployment(deployment: ServingDeployment): void {
+    this.#save({ ...this.#current(), deployment });
+  }
+
+  #forgetDeployment(): void {
+    const { deployment: _, ...rest } = this.#current();
+    this.#save(rest);
+  }
+
+  async #run(action: () => Promise<void>): Promise<void> {
+    this.error = undefined;
+    this.busy = true;
+    try {
+      await action();
+    } catch (error) {
+      this.error = errorText(error);
+    } finally {
+      this.busy = false;
+    }
+  }
+}
