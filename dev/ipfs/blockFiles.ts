@@ -4,7 +4,7 @@
 // Why not the store's get: it streams a block back in 64 KiB pieces glued together again here.
 // Blocks are written by blockWriter.ts, on its own thread, into the same layout.
 import { open, readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { FsBlockstore } from "blockstore-fs";
 import type { Blockstore } from "interface-blockstore";
 import type { CID } from "multiformats/cid";
@@ -25,6 +25,28 @@ export function fileOf(blockstore: Blockstore, cid: CID): BlockFile | undefined 
   if (!(blockstore instanceof FsBlockstore) || sharding === undefined) return undefined;
   const { dir, file } = sharding.encode(cid);
   return { dir: join(blockstore.path, dir), path: join(blockstore.path, dir, file) };
+}
+
+/**
+ * Flushes the folders holding `cids`' files, and the store's own folder, to the disk: a renamed
+ * block file is durable only once its folder is.
+ */
+export async function syncBlockFolders(blockstore: Blockstore, cids: Iterable<CID>): Promise<void> {
+  const folders = new Set<string>();
+  for (const cid of cids) {
+    const file = fileOf(blockstore, cid);
+    if (file) folders.add(file.dir).add(dirname(file.dir));
+  }
+  await Promise.all([...folders].map(syncFolder));
+}
+
+export async function syncFolder(path: string): Promise<void> {
+  const handle = await open(path, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 export async function readBlock(blockstore: Blockstore, cid: CID): Promise<Uint8Array> {

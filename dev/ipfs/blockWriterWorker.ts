@@ -1,8 +1,9 @@
 // The thread behind blockWriter.ts: hashes a block in its shared slot and, if it matches the
-// CID's digest, writes it to a temporary file and renames it into place, all with blocking
-// calls, which here stall no event loop.
+// CID's digest, writes it to a temporary file, flushes it to the disk and renames it into place,
+// all with blocking calls, which here stall no event loop. Flushed before the rename, a block
+// file is whole after a power loss too (the import syncs the folders before it pins).
 import { createHash } from "node:crypto";
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, fdatasyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import type { WriteJob, WriteResult } from "./blockWriter.ts";
 
@@ -21,7 +22,14 @@ parentPort!.on("message", (job: WriteJob) => {
         madeDirs.add(job.dir);
       }
       try {
-        writeFileSync(job.temp, bytes);
+        const fd = openSync(job.temp, "w");
+        try {
+          for (let written = 0; written < bytes.length;)
+            written += writeSync(fd, bytes, written, bytes.length - written);
+          fdatasyncSync(fd);
+        } finally {
+          closeSync(fd);
+        }
         renameSync(job.temp, job.path);
       } catch (error) {
         rmSync(job.temp, { force: true });

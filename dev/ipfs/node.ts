@@ -12,6 +12,8 @@ import { handleGateway } from "./gateway.ts";
 import { CORS_HEADERS, discardBody, sendText } from "./http.ts";
 import { loadIdentity } from "./identity.ts";
 import { pinStore } from "./pins.ts";
+import { removeTemporaryFiles } from "./repoCleanup.ts";
+import { repoLock } from "./repoLock.ts";
 import { handleRpc } from "./rpc.ts";
 import { rpcGate, sendAccessDenied, type RpcAuthorization } from "./rpcAuth.ts";
 
@@ -39,13 +41,16 @@ export interface IpfsNode {
 export async function startIpfsNode(options: IpfsNodeOptions): Promise<IpfsNode> {
   const { dataDir, port = 0, host = "127.0.0.1", maxUploadBytes = 64 * 1024 ** 3 } = options;
   await mkdir(dataDir, { recursive: true });
-  const blockstore = new FsBlockstore(join(dataDir, "blocks"));
+  // A node killed mid-write left temporary files only: each block and pin is whole or absent.
+  await removeTemporaryFiles(dataDir);
+  const blocksRoot = join(dataDir, "blocks");
+  const blockstore = new FsBlockstore(blocksRoot);
   const datastore = new FsDatastore(join(dataDir, "datastore"));
   const helia = createHeliaLight({ blockstore, datastore, blockBrokers: [], routers: [] });
   await helia.start();
   const identity = await loadIdentity(dataDir);
   const writer = await startBlockWriter();
-  const rpc = { pins: pinStore(datastore), blockstore, writer, identity, maxUploadBytes };
+  const rpc = { pins: pinStore(datastore), blockstore, writer, identity, maxUploadBytes, blocksRoot, lock: repoLock() };
   const gateway = { helia, blockstore };
   const rpcAllows = rpcGate(options.rpcAuthorizations);
 

@@ -1,11 +1,14 @@
 // The Kubo RPC subset the dApp uses, shaped like Kubo's answers so a real Kubo node can take
-// the local node's place: `dag/import`, `id`, `pin/ls`.
+// the local node's place: `dag/import`, `id`, `pin/ls`, and `repo/gc` for the operator.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import busboy from "busboy";
 import type { Blockstore } from "interface-blockstore";
 import { CID } from "multiformats/cid";
 import { HttpError, discardBody, sendJson, sendRpcError, CORS_HEADERS } from "./http.ts";
+import { syncBlockFolders } from "./blockFiles.ts";
 import { assertComplete, importCar, type CarImport } from "./importCar.ts";
+import { collectGarbage } from "./repoGc.ts";
+import type { RepoLock } from "./repoLock.ts";
 import type { BlockWriter } from "./blockWriter.ts";
 import type { NodeIdentity } from "./identity.ts";
 import type { PinStore } from "./pins.ts";
@@ -19,6 +22,10 @@ export interface RpcContext {
   identity: NodeIdentity;
   /** Largest accepted upload, in bytes (the multipart body). */
   maxUploadBytes: number;
+  /** The blockstore's folder, walked by garbage collection. */
+  blocksRoot: string;
+  /** Imports hold it shared, garbage collection alone. */
+  lock: RepoLock;
 }
 
 export async function handleRpc(ctx: RpcContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -28,11 +35,12 @@ export async function handleRpc(ctx: RpcContext, req: IncomingMessage, res: Serv
   }
   const command = url.pathname.slice("/api/v0/".length);
   try {
-    if (command === "dag/import") return await dagImport(ctx, req, res, url);
+    if (command === "dag/import") return await ctx.lock.shared(() => dagImport(ctx, req, res, url));
     discardBody(req);
     if (command === "id") return sendJson(res, 200, identityAnswer(ctx.identity));
     if (command === "pin/ls") return await pinLs(ctx, res, url);
-    return sendRpcError(res, 404, `unknown command "${command}"; this node serves dag/import, id, pin/ls`);
+    if (command === "repo/gc") return await ctx.lock.exclusive(() => repoGc(ctx, res));
+    return sendRpcError(res, 404, `unknown command "${command}"; this node serves dag/import, id, pin/ls, repo/gc`);
   } catch (error) {
     if (error instanceof HttpError) return sendRpcError(res, error.status, error.message);
     console.error("ipfs rpc:", error);
@@ -106,6 +114,12 @@ async function dagImport(ctx: RpcContext, req: IncomingMessage, res: ServerRespo
   const roots = imports.flatMap((one) => one.roots);
   const stored = new Set(imports.flatMap((one) => [...one.stored]));
   const lines: unknown[] = [];
+  // Every block of the upload reaches the disk before any root is pinned (each file was flushed
+  // before its rename; the folders hold the renames).
+  await syncBlockFolders(
+    ctx.blockstore,
+    [...stored].map((key) => CID.parse(key)),
+  );
   for (const root of roots) {
     await assertComplete(ctx.blockstore, root, stored);
     if (pinRoots) await ctx.pins.add(root);
@@ -121,6 +135,22 @@ async function dagImport(ctx: RpcContext, req: IncomingMessage, res: ServerRespo
   }
   res.writeHead(200, { ...CORS_HEADERS, "Content-Type": "application/json", "X-Chunked-Output": "1" });
   res.end(lines.map((line) => JSON.stringify(line) + "\n").join(""));
+}
+
+/**
+ * Kubo's `repo/gc`: one line `{"Key":{"/":<cid>}}` per block removed, streamed as they go. The
+ * blocks of uploads that were rejected or imported with `pin-roots=false` go; pinned DAGs stay.
+ */
+async function repoGc(ctx: RpcContext, res: ServerResponse): Promise<void> {
+  res.writeHead(200, { ...CORS_HEADERS, "Content-Type": "application/json", "X-Chunked-Output": "1" });
+  try {
+    for await (const cid of collectGarbage(ctx.blockstore, ctx.pins, ctx.blocksRoot))
+      res.write(JSON.stringify({ Key: { "/": cid.toString() } }) + "\n");
+  } catch (error) {
+    // The status is sent: Kubo reports a failure mid-stream as a line with an Error.
+    res.write(JSON.stringify({ Error: (error as Error).message }) + "\n");
+  }
+  res.end();
 }
 
 function readParts(ctx: RpcContext, req: IncomingMessage): Promise<CarImport[]> {
