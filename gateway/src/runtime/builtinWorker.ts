@@ -22,7 +22,17 @@ const host = createGenerationHost({
       useCache: false,
       hf: () => import("@huggingface/transformers"),
       sessionOptions: { intraOpNumThreads: threads, interOpNumThreads: 1 },
-      read: (cid, path) => verifiedRead(cid, { gateways, path, signal: AbortSignal.timeout(120_000) }),
+      read: (cid, path) =>
+        verifiedRead(cid, {
+          gateways,
+          path,
+          signal: AbortSignal.timeout(120_000),
+          // The read goes on from the next gateway; the operator learns which one to drop.
+          onGatewayLied: (gateway, details) =>
+            process.stdout.write(
+              `${JSON.stringify({ time: new Date().toISOString(), event: "ipfs-gateway-lied", cid: String(cid), path, gateway, details })}\n`,
+            ),
+        }),
     }),
 });
 

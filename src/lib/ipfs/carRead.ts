@@ -11,6 +11,7 @@ import { UnixFS } from "ipfs-unixfs";
 import { equals } from "multiformats/bytes";
 import { CID } from "multiformats/cid";
 import {
+  IpfsCarFormatError,
   IpfsInvalidCidError,
   IpfsNotFoundError,
   IpfsReadError,
@@ -22,18 +23,34 @@ import { DAG_PB_CODE, RAW_CODE, SHA2_256_CODE, sha256OfPieces } from "./hash.ts"
 import { concat } from "./pieces.ts";
 
 export interface FileStreamOptions {
-  /** Trustless gateway base URLs, tried in order until one answers. */
+  /** Trustless gateway base URLs, tried in order until one answers with content that verifies. */
   gateways: readonly string[];
   signal?: AbortSignal;
+  /** Told of each gateway that served content not matching its CID (the read goes on with the next). */
+  onGatewayLied?: GatewayLiedListener;
 }
+
+/** Names a gateway caught serving bytes that do not match their CID, and what it got wrong. */
+export type GatewayLiedListener = (gateway: string, details: string) => void;
 
 const HASHES_IN_FLIGHT = 4;
 /** Kubo's block limit: a larger block could not have been shared over bitswap. */
 const MAX_BLOCK_SIZE = 2 * 1024 * 1024;
 
+/** A gateway's depth-first CAR of the file, ready to walk. */
+interface OpenedCar {
+  gateway: string;
+  /** Its place in the gateway list: failover goes on after it. */
+  index: number;
+  body: ReadableStream<Uint8Array>;
+  duplicates: boolean;
+}
+
 /**
- * The verified bytes of the UnixFS file `cid`, as a stream.
- * @throws IpfsVerificationError (in the stream) when a block does not match; IpfsReadError when no gateway answers.
+ * The verified bytes of the UnixFS file `cid`, as a stream. A gateway whose CAR fails
+ * verification is named to `onGatewayLied` and the read goes on from the next gateway: its CAR is
+ * verified from the start, and the bytes already delivered are skipped.
+ * @throws IpfsVerificationError (in the stream) when every gateway that answered lied; IpfsReadError when no gateway answers.
  * @example const stream = await verifiedFileStream(weightsCid, { gateways, signal: AbortSignal.timeout(600_000) })
  */
 export async function verifiedFileStream(
@@ -41,10 +58,22 @@ export async function verifiedFileStream(
   options: FileStreamOptions,
 ): Promise<ReadableStream<Uint8Array>> {
   const root = typeof cid === "string" ? parseCid(cid) : cid;
+  const opened = await openCar(root, options, 0);
+  if ("failures" in opened) throw noCarError(root, options, opened);
+  return toStream(failingOver(root, opened, options));
+}
+
+/** Asks the gateways from `from` on for the file's CAR; the first usable answer, or why none was. */
+async function openCar(
+  root: CID,
+  options: FileStreamOptions,
+  from: number,
+): Promise<OpenedCar | { failures: string[]; notFound: number; unreachable: number }> {
   const failures: string[] = [];
   let notFound = 0;
   let unreachable = 0;
-  for (const gateway of options.gateways) {
+  for (let index = from; index < options.gateways.length; index++) {
+    const gateway = options.gateways[index]!;
     const url = `${gateway.replace(/\/+$/, "")}/ipfs/${root}?format=car&dag-scope=all`;
     let response: Response;
     try {
@@ -72,18 +101,63 @@ export async function verifiedFileStream(
       await response.body.cancel();
       continue;
     }
-    return toStream(verifyFile(root, blocksOf(response.body), { duplicates: type.dups === "y" }));
+    return { gateway, index, body: response.body, duplicates: type.dups === "y" };
   }
+  return { failures, notFound, unreachable };
+}
+
+function noCarError(
+  root: CID,
+  options: FileStreamOptions,
+  { failures, notFound, unreachable }: { failures: string[]; notFound: number; unreachable: number },
+): Error {
   const details = failures.join("; ");
   if (notFound > 0 && notFound === options.gateways.length) {
-    throw new IpfsNotFoundError(root.toString(), `no gateway has ${root}`, { details });
+    return new IpfsNotFoundError(root.toString(), `no gateway has ${root}`, { details });
   }
   if (unreachable > 0 && unreachable === options.gateways.length) {
-    throw new IpfsUnreachableError(root.toString(), `no gateway answered (tried ${options.gateways.join(", ")})`, {
+    return new IpfsUnreachableError(root.toString(), `no gateway answered (tried ${options.gateways.join(", ")})`, {
       details,
     });
   }
-  throw new IpfsReadError(root.toString(), `no gateway returned ${root}`, { details });
+  return new IpfsReadError(root.toString(), `no gateway returned ${root}`, { details });
+}
+
+/** Emits the verified file from `first`, going on from the next gateway each time one lies. */
+async function* failingOver(root: CID, first: OpenedCar, options: FileStreamOptions): AsyncGenerator<Uint8Array> {
+  const liars: string[] = [];
+  let emitted = 0;
+  let car = first;
+  for (;;) {
+    let skip = emitted;
+    try {
+      for await (const piece of verifyFile(root, blocksOf(car.body), { duplicates: car.duplicates })) {
+        if (skip >= piece.length) {
+          skip -= piece.length;
+          continue;
+        }
+        const fresh = skip > 0 ? piece.subarray(skip) : piece;
+        skip = 0;
+        emitted += fresh.length;
+        yield fresh;
+      }
+      return;
+    } catch (error) {
+      // Bytes that fail their hash, or a CAR that is not one: the gateway lied, the next may not.
+      if (!(error instanceof IpfsVerificationError || error instanceof IpfsCarFormatError) || options.signal?.aborted)
+        throw error;
+      const details = error.details ?? error.message;
+      liars.push(`${car.gateway} (${details})`);
+      options.onGatewayLied?.(car.gateway, details);
+      const next = await openCar(root, options, car.index + 1);
+      if ("failures" in next)
+        throw new IpfsVerificationError(root.toString(), {
+          details: `gateways that lied: ${liars.join("; ")}${next.failures.length ? `; the others: ${next.failures.join("; ")}` : ""}`,
+          cause: error,
+        });
+      car = next;
+    }
+  }
 }
 
 async function* blocksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<CarBlock> {

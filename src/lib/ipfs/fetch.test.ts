@@ -179,3 +179,103 @@ describe("verified file streams (one CAR per file)", () => {
     await expect(read(unknown, [node.gatewayUrl])).rejects.toBeInstanceOf(IpfsReadError);
   });
 });
+
+describe("failing over from a gateway that lies to an honest one", () => {
+  const signal = () => AbortSignal.timeout(10_000);
+  const lied = () => {
+    const named: string[] = [];
+    return { named, onGatewayLied: (gateway: string) => void named.push(gateway) };
+  };
+
+  it("reads a whole file from the honest gateway and names the liar", async () => {
+    const data = bytesOf(3 * 1024 * 1024 + 3);
+    const cid = await publish(await packFile(data));
+    const { named, onGatewayLied } = lied();
+    const bytes = await verifiedRead(cid, { gateways: [liar.url, node.gatewayUrl], signal: signal(), onGatewayLied });
+    expect(bytes).toEqual(data);
+    expect(named).toEqual([liar.url]);
+  });
+
+  it("reads a path inside a folder from the honest gateway and names the liar", async () => {
+    // verified-fetch asks every gateway at once and takes the first block that verifies: the liar
+    // is caught when it answers first, so the honest gateway here answers 200 ms late.
+    const slow = await startSlowGateway(node.gatewayUrl, 200);
+    const folder = await publish(
+      await packFiles([
+        { path: "config.json", content: '{"model_type":"llama"}' },
+        { path: "weights.bin", content: bytesOf(2 * 1024 * 1024) },
+      ]),
+    );
+    const { named, onGatewayLied } = lied();
+    try {
+      const bytes = await verifiedRead(folder, {
+        gateways: [liar.url, slow.url],
+        path: "config.json",
+        signal: signal(),
+        onGatewayLied,
+      });
+      expect(new TextDecoder().decode(bytes)).toBe('{"model_type":"llama"}');
+      expect(named).toEqual([liar.url]);
+    } finally {
+      await slow.stop();
+    }
+  });
+
+  it("goes on streaming a file's CAR from the honest gateway after the liar's CAR fails midway, each byte once", async () => {
+    const data = bytesOf(6 * 1024 * 1024 + 101);
+    const cid = await publish(await packFile(data));
+    const { named, onGatewayLied } = lied();
+    const stream = await verifiedFileStream(cid, {
+      gateways: [liar.url, node.gatewayUrl],
+      signal: signal(),
+      onGatewayLied,
+    });
+    expect(new Uint8Array(await new Response(stream).arrayBuffer())).toEqual(data);
+    expect(named).toEqual([liar.url]);
+  });
+
+  it("fails, naming every liar, when no gateway tells the truth", async () => {
+    const cid = await publish(await packFile(bytesOf(2 * 1024 * 1024 + 9)));
+    const other = await startTamperingGateway(node.gatewayUrl);
+    try {
+      const { named, onGatewayLied } = lied();
+      const error = await verifiedRead(cid, { gateways: [liar.url, other.url], signal: signal(), onGatewayLied }).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(IpfsVerificationError);
+      expect((error as IpfsVerificationError).details).toContain(liar.url);
+      expect((error as IpfsVerificationError).details).toContain(other.url);
+      expect(named).toEqual([liar.url, other.url]);
+    } finally {
+      await other.stop();
+    }
+  });
+});
+
+/** A proxy in front of a gateway that answers every request `delayMs` late. */
+async function startSlowGateway(target: string, delayMs: number): Promise<{ url: string; stop(): Promise<void> }> {
+  const server = createServer(async (req, res) => {
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    try {
+      const upstream = await fetch(new URL(req.url ?? "/", target), {
+        method: req.method,
+        headers: req.headers.accept ? { accept: req.headers.accept } : {},
+      });
+      const headers = Object.fromEntries(
+        [...upstream.headers].filter(([name]) => name !== "content-length" && name !== "content-encoding"),
+      );
+      res.writeHead(upstream.status, headers);
+      res.end(new Uint8Array(await upstream.arrayBuffer()));
+    } catch (error) {
+      res.writeHead(502).end(String(error));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise((done) => server.close(done));
+    },
+  };
+}

@@ -8,7 +8,7 @@ import { createVerifiedFetchWithHelia } from "@helia/verified-fetch";
 import { createHeliaLight } from "helia";
 import { CID } from "multiformats/cid";
 import { BoundedBlockstore } from "./boundedBlockstore.ts";
-import { verifiedFileStream } from "./carRead.ts";
+import { verifiedFileStream, type GatewayLiedListener } from "./carRead.ts";
 import {
   IpfsInvalidCidError,
   IpfsNotFoundError,
@@ -36,6 +36,8 @@ export interface ReadOptions {
   /** A path inside a UnixFS directory, e.g. "config.json". */
   path?: string;
   signal?: AbortSignal;
+  /** Told of each gateway caught serving content that does not match its CID; the read goes on with the others. */
+  onGatewayLied?: GatewayLiedListener;
 }
 
 export interface VerifiedReader {
@@ -71,11 +73,18 @@ export async function createVerifiedReader(options: VerifiedReaderOptions): Prom
     const root = parseCid(cid);
     const id = root.toString();
     const path = readOptions.path ? `/${readOptions.path.split("/").map(encodeURIComponent).join("/")}` : "";
-    // Fail as soon as every gateway has served a block that does not match its CID.
+    // Fail as soon as every gateway has served a block that does not match its CID; name each
+    // liar as it is caught (the read goes on with the others).
     const rejected = new AbortController();
-    let lies = 0;
-    const unwatch = mismatches.watch(id, () => {
-      if (++lies >= options.gateways.length)
+    const liars = new Set<string>();
+    let lied = false;
+    const unwatch = mismatches.watch(id, (gateway) => {
+      lied = true;
+      // Helia logs a mismatch twice: once with the gateway it evicts, once without.
+      if (gateway === undefined || liars.has(gateway)) return;
+      liars.add(gateway);
+      readOptions.onGatewayLied?.(gateway, `served a block of ${id} that does not match its CID`);
+      if (liars.size >= options.gateways.length)
         rejected.abort(
           new IpfsVerificationError(id, {
             details: `every gateway (${options.gateways.join(", ")}) served a block that does not match its CID`,
@@ -99,9 +108,9 @@ export async function createVerifiedReader(options: VerifiedReaderOptions): Prom
           details: text,
           cause,
         });
-      if (lies > 0)
+      if (lied)
         return new IpfsVerificationError(id, {
-          details: `a gateway served a block that does not match its CID; ${text}`,
+          details: `${[...liars].join(", ") || "a gateway"} served a block that does not match its CID; ${text}`,
           cause,
         });
       return classify(id, text, signal, cause);

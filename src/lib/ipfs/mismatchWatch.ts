@@ -8,17 +8,21 @@ const SESSION = /^helia:trustless-gateway:session:([^:]+)/;
 
 export interface MismatchWatch {
   logger: ComponentLogger;
-  /** Calls `onMismatch` each time a block fetched for the session of `root` fails its hash. */
-  watch(root: string, onMismatch: () => void): () => void;
+  /**
+   * Calls `onMismatch` each time a block fetched for the session of `root` fails its hash, with
+   * the gateway that served it when the log names one.
+   */
+  watch(root: string, onMismatch: (gateway: string | undefined) => void): () => void;
 }
 
 export function mismatchWatch(): MismatchWatch {
   const base = defaultLogger();
-  const listeners = new Map<string, Set<() => void>>();
+  const listeners = new Map<string, Set<(gateway: string | undefined) => void>>();
   const notify = (component: string, args: unknown[]) => {
     const root = SESSION.exec(component)?.[1];
     if (root === undefined || !args.some(isHashMismatch)) return;
-    for (const listener of listeners.get(root) ?? []) listener();
+    const gateway = args.map(gatewayOf).find((url) => url !== undefined);
+    for (const listener of listeners.get(root) ?? []) listener(gateway);
   };
   const wrap = (component: string, log: Logger): Logger =>
     Object.assign((formatter: unknown, ...args: unknown[]) => log(formatter, ...args), {
@@ -48,4 +52,11 @@ function isHashMismatch(value: unknown): boolean {
   return (
     value instanceof Error && (value.name === "InvalidMultihashError" || /did not match multihash/.test(value.message))
   );
+}
+
+/** The session logs the provider it evicts: a trustless gateway, whose `url` names it. */
+function gatewayOf(value: unknown): string | undefined {
+  if (value === null || typeof value !== "object" || !("url" in value)) return undefined;
+  const url = (value as { url: unknown }).url;
+  return url instanceof URL || typeof url === "string" ? String(url).replace(/\/+$/, "") : undefined;
 }
