@@ -1,21 +1,19 @@
-// Streaming reads from the blockstore with backpressure: file bytes (for deserialized
-// responses) and CAR exports (trustless responses). Both pull one block at a time, so a slow
-// client holds the server to about one block of memory. Raw leaves come in reusable send
+// Streaming reads from the blockstore with backpressure: file bytes for deserialized responses
+// (CAR answers: carExport.ts). Both pull one block at a time, so a slow client holds the server
+// to about one block of memory. Raw leaves come in reusable send
 // buffers (sendBuffers.ts): the consumer hands each chunk to `giveBackSendBuffer` once sent.
 //
 // Why not `@helia/unixfs` cat / `@helia/car` export: the exporter reads child blocks into an
 // unbounded queue, ahead of the consumer; serving a 100 MB file to a slow reader kept most of
 // it in memory.
-import { encode as encodeCbor } from "@ipld/dag-cbor";
 import * as dagPb from "@ipld/dag-pb";
 import type { Blockstore } from "interface-blockstore";
 import { UnixFS } from "ipfs-unixfs";
-import { varint } from "multiformats";
 import type { CID } from "multiformats/cid";
 import { HttpError } from "./http.ts";
 import { readBlock, readBlockToSend } from "./blockFiles.ts";
 import { giveBackSendBuffer } from "./sendBuffers.ts";
-import { DAG_PB, RAW, linksOf } from "./verifyBlock.ts";
+import { DAG_PB, RAW } from "./verifyBlock.ts";
 
 /** Bytes `[offset, offset + length)` of the UnixFS file (or raw block) at `cid`. */
 export async function* readFile(
@@ -64,40 +62,4 @@ function clip(bytes: Uint8Array, at: number, start: number, end: number): Uint8A
   const from = Math.max(0, start - at);
   const to = Math.min(bytes.length, end - at);
   return to > from ? bytes.subarray(from, to) : undefined;
-}
-
-/** A CARv1 of `root`'s DAG in depth-first pre-order, each block once (`order=dfs; dups=n`). */
-export async function* exportCar(
-  blockstore: Blockstore,
-  root: CID,
-  scope: "all" | "block",
-): AsyncGenerator<Uint8Array> {
-  yield withLength(encodeCbor({ version: 1, roots: [root] }));
-  const seen = new Set<string>();
-  const stack = [root];
-  while (stack.length > 0) {
-    const cid = stack.pop()!;
-    if (seen.has(cid.toString())) continue;
-    seen.add(cid.toString());
-    // Leaves go out from a send buffer; nodes are read apart, as their links outlive the send.
-    const bytes = cid.code === RAW ? await readBlockToSend(blockstore, cid) : await readBlock(blockstore, cid);
-    yield frame(cid, bytes);
-    yield bytes;
-    if (scope === "all") stack.push(...linksOf(cid, bytes).reverse());
-  }
-}
-
-function frame(cid: CID, bytes: Uint8Array): Uint8Array {
-  const total = cid.bytes.length + bytes.length;
-  const prefix = new Uint8Array(varint.encodingLength(total) + cid.bytes.length);
-  varint.encodeTo(total, prefix, 0);
-  prefix.set(cid.bytes, prefix.length - cid.bytes.length);
-  return prefix;
-}
-
-function withLength(bytes: Uint8Array): Uint8Array {
-  const out = new Uint8Array(varint.encodingLength(bytes.length) + bytes.length);
-  varint.encodeTo(bytes.length, out, 0);
-  out.set(bytes, out.length - bytes.length);
-  return out;
 }

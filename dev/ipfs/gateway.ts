@@ -8,7 +8,16 @@ import type { Blockstore } from "interface-blockstore";
 import { CarWriter } from "@ipld/car";
 import type { CID } from "multiformats/cid";
 import { CORS_HEADERS, HttpError, sendText } from "./http.ts";
-import { exportCar, readFile } from "./dagRead.ts";
+import {
+  byteRange,
+  exportCar,
+  fileSize,
+  parseEntityBytes,
+  resolvePathBlocks,
+  type CarRequest,
+  type DagScope,
+} from "./carExport.ts";
+import { readFile } from "./dagRead.ts";
 import { readBlock } from "./blockFiles.ts";
 import { giveBackSendBuffer } from "./sendBuffers.ts";
 import { contentTypeFor } from "./mime.ts";
@@ -61,11 +70,11 @@ export async function handleGateway(
       if (onlyIfCached(req)) throw new HttpError(412, `${root} is not in this node's store (only-if-cached)`);
       throw new HttpError(404, `block ${root} not found on this node`);
     }
+    if (format === "car") return await sendCar(ctx, req, res, url, root, path, { ...CORS_HEADERS, ...location }, head);
     const fs = unixfs(ctx.helia);
     const target = path === "" ? root : await resolve(fs, root, path);
     const common = { ...CORS_HEADERS, ...location, "X-Ipfs-Path": url.pathname, "X-Ipfs-Roots": target.toString() };
     if (format === "raw") return await sendRaw(ctx, req, res, url, target, common, head);
-    if (format === "car") return await sendCar(ctx, req, res, url, target, common, head);
     return await sendDeserialized(ctx, fs, req, res, url, target, path, common, head);
   } catch (error) {
     if (error instanceof HttpError) return sendText(res, error.status, error.message, head);
@@ -230,29 +239,53 @@ async function sendRaw(
   res.end(head ? undefined : bytes);
 }
 
+/**
+ * trustless-gateway "CAR Responses": the blocks verifying `path` from `root`, then the terminal
+ * element as `dag-scope` shapes it, or only the blocks of an `entity-bytes` range of a file.
+ */
 async function sendCar(
   ctx: GatewayContext,
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
-  cid: CID,
+  root: CID,
+  path: string,
   common: object,
   head: boolean,
 ): Promise<void> {
-  const scope = url.searchParams.get("dag-scope") ?? "all";
-  if (scope !== "all" && scope !== "block") throw new HttpError(400, `unsupported dag-scope "${scope}" (all or block)`);
-  const etag = `"${cid}.car.${scope}"`;
-  if (notModified(req, res, etag, common)) return;
+  const requested = url.searchParams.get("dag-scope") ?? "all";
+  if (requested !== "all" && requested !== "block" && requested !== "entity")
+    throw new HttpError(400, `unsupported dag-scope "${requested}" (block, entity or all)`);
+  const bytesParam = url.searchParams.get("entity-bytes");
+  const entityBytes = bytesParam === null ? undefined : parseEntityBytes(bytesParam);
+  const { traversed, terminal } = await resolvePathBlocks(ctx.blockstore, root, path);
+  // "entity-bytes" implies dag-scope=entity, and is ignored for what is not a byte array.
+  const scope: DagScope = entityBytes ? "entity" : requested;
+  const request: CarRequest = { root, traversed, terminal, scope };
+  if (entityBytes) {
+    const size = await fileSize(ctx.blockstore, terminal);
+    if (size !== undefined) {
+      const range = byteRange(entityBytes, size);
+      // A range entirely past the end is known wrong before any block is sent.
+      if (entityBytes.from >= 0 && entityBytes.from >= size && size > 0)
+        throw new HttpError(400, `entity-bytes "${bytesParam}" starts past the end of ${terminal} (${size} bytes)`);
+      request.range = range;
+    }
+  }
+  const variant = `${scope}${request.range === undefined ? "" : request.range === "empty" ? ".empty" : `.${request.range.start}-${request.range.end}`}`;
+  const etag = `"${root}${path ? `/${encodeURIComponent(path)}` : ""}.car.${variant}"`;
+  const headers = { ...common, "X-Ipfs-Path": url.pathname, "X-Ipfs-Roots": terminal.toString() };
+  if (notModified(req, res, etag, headers)) return;
   res.writeHead(200, {
-    ...common,
+    ...headers,
     "Content-Type": "application/vnd.ipld.car; version=1; order=dfs; dups=n",
-    "Content-Disposition": contentDisposition(url, `${cid}.car`, true)!,
+    "Content-Disposition": contentDisposition(url, `${terminal}.car`, true)!,
     "X-Content-Type-Options": "nosniff",
     Etag: etag,
     "Cache-Control": IMMUTABLE,
   });
   if (head) return void res.end();
-  await pipeOut(req, res, exportCar(ctx.blockstore, cid, scope));
+  await pipeOut(req, res, exportCar(ctx.blockstore, request));
 }
 
 async function sendDeserialized(
