@@ -36,6 +36,22 @@ const call = (name: string, ...args: unknown[]) =>
   });
 
 describe("IPFS modules in Chromium", () => {
+  it("hears the node's 413 for an oversized upload from the dApp's uploader, every time (30 of 30)", async () => {
+    const small = await startIpfsNode({
+      dataDir: join(dir.path, "small"),
+      port: 0,
+      host: "127.0.0.1",
+      maxUploadBytes: 1024 * 1024,
+    });
+    try {
+      const outcomes = (await call("uploadRepeatedly", small.url, 48 * 1024 * 1024, 30)) as string[];
+      const heard = outcomes.filter((o) => /HTTP 413/.test(o) && /over this node's 1048576-byte limit/.test(o));
+      expect(heard, outcomes.filter((o) => !heard.includes(o)).join("\n")).toHaveLength(30);
+    } finally {
+      await small.stop();
+    }
+  }, 120_000);
+
   it("packs JSON, uploads it with progress, and reads it back verified", async () => {
     const { cid, progress } = (await call("uploadJson", node.url, { card: "tiny" })) as {
       cid: string;

@@ -22,6 +22,23 @@ async function uploadFile(api: string, size: number): Promise<{ cid: string; sum
   return { cid: cid.toString(), sum: bytes.reduce((a, b) => a + b, 0) };
 }
 
+/** Uploads `size` bytes of a pattern `tries` times; what each try ended with (a CID, or the error's words). */
+async function uploadRepeatedly(api: string, size: number, tries: number): Promise<string[]> {
+  const bytes = new Uint8Array(size);
+  for (let i = 0; i < size; i++) bytes[i] = (i * 13) & 0xff;
+  const car = await packFile(new File([bytes], "big.bin"));
+  const outcomes: string[] = [];
+  for (let i = 0; i < tries; i++) {
+    try {
+      outcomes.push((await uploadCar(kuboAdapter({ url: api }), car)).cid.toString());
+    } catch (error) {
+      const { shortMessage, details } = error as { shortMessage?: string; details?: string };
+      outcomes.push(`${shortMessage ?? (error as Error).message} — ${details ?? ""}`);
+    }
+  }
+  return outcomes;
+}
+
 async function readJson(gateways: string[], cid: string): Promise<unknown> {
   const reader = await createVerifiedReader({ gateways, timeoutMs: 5_000 });
   try {
@@ -43,4 +60,10 @@ async function readFileSum(gateways: string[], cid: string): Promise<number | { 
   }
 }
 
-(globalThis as unknown as { hexsIpfs: unknown }).hexsIpfs = { uploadJson, uploadFile, readJson, readFileSum };
+(globalThis as unknown as { hexsIpfs: unknown }).hexsIpfs = {
+  uploadJson,
+  uploadFile,
+  uploadRepeatedly,
+  readJson,
+  readFileSum,
+};

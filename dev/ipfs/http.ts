@@ -38,11 +38,27 @@ export function sendText(res: ServerResponse, status: number, message: string, h
   res.end(head ? undefined : message + "\n");
 }
 
-/** Reads and discards the rest of a request body, giving up (and closing) after `ms`. */
-export function discardBody(req: IncomingMessage, ms = 10_000): void {
+/** How much of a refused request's body is read after the answer before the connection is closed instead. */
+export const DRAIN_LIMIT_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Reads and discards the rest of a request body, answered or about to be. A client still sending
+ * when its connection is closed can take the reset before it reads the answer (a "network error"
+ * in place of the 400 or 413), so the node reads on to the body's end and keeps the connection;
+ * it gives up, closing it, after `maxBytes` more or `idleMs` without data.
+ */
+export function discardBody(req: IncomingMessage, { maxBytes = DRAIN_LIMIT_BYTES, idleMs = 10_000 } = {}): void {
   if (req.readableEnded) return;
-  const timer = setTimeout(() => req.destroy(), ms);
-  req.on("end", () => clearTimeout(timer));
-  req.on("close", () => clearTimeout(timer));
+  let read = 0;
+  let idle = setTimeout(() => req.destroy(), idleMs);
+  const stop = () => clearTimeout(idle);
+  req.on("data", (chunk: Buffer) => {
+    read += chunk.length;
+    if (read > maxBytes) return void (stop(), req.destroy());
+    clearTimeout(idle);
+    idle = setTimeout(() => req.destroy(), idleMs);
+  });
+  req.on("end", stop);
+  req.on("close", stop);
   req.resume();
 }

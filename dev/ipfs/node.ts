@@ -61,7 +61,7 @@ export async function startIpfsNode(options: IpfsNodeOptions): Promise<IpfsNode>
       return void res.end();
     }
     if (url.pathname.startsWith("/api/v0/")) {
-      if (!rpcAllows(req, url.pathname)) return void (discardBody(req, 0), sendAccessDenied(res));
+      if (!rpcAllows(req, url.pathname)) return void (discardBody(req), sendAccessDenied(res));
       return void handleRpc(rpc, req, res, url);
     }
     if (url.pathname.startsWith("/ipfs/")) return void handleGateway(gateway, req, res, url);

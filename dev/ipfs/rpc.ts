@@ -96,7 +96,7 @@ export function parseCid(text: string): CID {
 async function dagImport(ctx: RpcContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const declared = Number(req.headers["content-length"] ?? 0);
   if (declared > ctx.maxUploadBytes) {
-    discardBody(req, 0);
+    discardBody(req);
     throw new HttpError(413, `upload of ${declared} bytes is over this node's ${ctx.maxUploadBytes}-byte limit`);
   }
   let imports: CarImport[];
@@ -105,7 +105,6 @@ async function dagImport(ctx: RpcContext, req: IncomingMessage, res: ServerRespo
   } catch (error) {
     req.unpipe();
     discardBody(req);
-    res.setHeader("Connection", "close");
     throw error;
   }
   if (imports.length === 0)
