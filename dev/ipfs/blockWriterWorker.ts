@@ -1,9 +1,9 @@
 // The thread behind blockWriter.ts: hashes a block in its shared slot and, if it matches the
-// CID's digest, writes it to a temporary file, flushes it to the disk and renames it into place,
-// all with blocking calls, which here stall no event loop. Flushed before the rename, a block
-// file is whole after a power loss too (the import syncs the folders before it pins).
+// CID's digest, writes it to a temporary file, with blocking calls, which here stall no event
+// loop. blockWriter.ts then flushes the file and renames it into place off this thread, so the
+// next block is hashed while the disk takes this one.
 import { createHash } from "node:crypto";
-import { closeSync, fdatasyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, rmSync, writeSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import type { WriteJob, WriteResult } from "./blockWriter.ts";
 
@@ -26,11 +26,9 @@ parentPort!.on("message", (job: WriteJob) => {
         try {
           for (let written = 0; written < bytes.length;)
             written += writeSync(fd, bytes, written, bytes.length - written);
-          fdatasyncSync(fd);
         } finally {
           closeSync(fd);
         }
-        renameSync(job.temp, job.path);
       } catch (error) {
         rmSync(job.temp, { force: true });
         throw error;
