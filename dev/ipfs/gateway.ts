@@ -169,14 +169,7 @@ async function sendIdentity(
     const car = Buffer.concat(parts);
     const etag = `"${cid}.car.all"`;
     if (notModified(req, res, etag, headers)) return;
-    res.writeHead(200, {
-      ...headers,
-      "Content-Type": "application/vnd.ipld.car; version=1; order=dfs; dups=n",
-      "Content-Disposition": contentDisposition(url, `${cid}.car`, true)!,
-      "Content-Length": car.length,
-      Etag: etag,
-      "Cache-Control": IMMUTABLE,
-    });
+    res.writeHead(200, { ...carHeaders(url, cid, etag, headers), "Content-Length": car.length });
     return void res.end(head ? undefined : car);
   }
   if (format === "deserialized" && cid.code !== RAW_CODEC)
@@ -276,16 +269,21 @@ async function sendCar(
   const etag = `"${root}${path ? `/${encodeURIComponent(path)}` : ""}.car.${variant}"`;
   const headers = { ...common, "X-Ipfs-Path": url.pathname, "X-Ipfs-Roots": terminal.toString() };
   if (notModified(req, res, etag, headers)) return;
-  res.writeHead(200, {
-    ...headers,
+  res.writeHead(200, carHeaders(url, terminal, etag, headers));
+  if (head) return void res.end();
+  await pipeOut(req, res, exportCar(ctx.blockstore, request));
+}
+
+/** trustless-gateway "CAR Responses" headers: version and order signalled, an attachment named after `cid`. */
+function carHeaders(url: URL, cid: CID, etag: string, common: object): Record<string, string> {
+  return {
+    ...(common as Record<string, string>),
     "Content-Type": "application/vnd.ipld.car; version=1; order=dfs; dups=n",
-    "Content-Disposition": contentDisposition(url, `${terminal}.car`, true)!,
+    "Content-Disposition": contentDisposition(url, `${cid}.car`, true)!,
     "X-Content-Type-Options": "nosniff",
     Etag: etag,
     "Cache-Control": IMMUTABLE,
-  });
-  if (head) return void res.end();
-  await pipeOut(req, res, exportCar(ctx.blockstore, request));
+  };
 }
 
 async function sendDeserialized(

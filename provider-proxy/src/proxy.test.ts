@@ -174,6 +174,26 @@ describe("where the provider proxy connects", () => {
     }
   });
 
+  it("answers 503 when the chain cannot say whether the provider's certificate is the one it published", async () => {
+    // A fresh proxy: no certificate of provider-d known yet, so the check must ask the chain.
+    const local = await startProviderProxy(config({ allowInsecureProviders: true }), () => {});
+    standIn.testControls.setNodeReachable(false);
+    try {
+      const answer = await fetch(`${local.url}/`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(
+          statusRequest(`${standIn.providerHostUri("provider-d")}/lease/1/1/1/status`, "provider-d"),
+        ),
+      });
+      expect(answer.status).toBe(503);
+      expect(await answer.text()).toMatch(/^Cannot check the provider's certificate: the chain did not answer \(/);
+    } finally {
+      standIn.testControls.setNodeReachable(true);
+      await local.close();
+    }
+  });
+
   it("answers 413 with its reason for an oversized request, after reading it", async () => {
     const big = await post({ ...statusRequest("https://provider.example/status"), body: "x".repeat(2 << 20) }, APP);
     expect([big.status, await big.text()]).toEqual([413, "request body over 1048576 bytes"]);
