@@ -224,6 +224,33 @@ test.describe("/train: fine-tuning on Akash (local stand-in)", () => {
     await expect(page.getByTestId("outcome")).toContainText("Deployment closed");
   });
 
+  test("a chain whose least deposit is higher than mainnet's: the deposit follows it, and less is refused before signing", async ({
+    page,
+  }) => {
+    // Governance can raise x/deployment's min_deposits; the page reads it from the node, as Console does.
+    const strict = await startStandIn({ minDeposit: 10_000_000n });
+    try {
+      await connectTrain(page, strict, false, {}, 7);
+      await expect(page.getByLabel("Escrow deposit (ACT)")).toHaveValue("10");
+      await page.getByLabel("Escrow deposit (ACT)").fill("6");
+      await page.getByLabel("Upload a text file").setInputFiles({
+        name: "data.txt",
+        mimeType: "text/plain",
+        buffer: Buffer.from("a few lines of verse to train on"),
+      });
+      await expect(page.getByLabel("Dataset CID")).toHaveValue(/^baf/, { timeout: 15_000 });
+      await page.getByRole("button", { name: "Check SDL" }).click();
+      // The field's own minimum is the chain's: the browser holds the form back and says why.
+      const deposit = page.getByLabel("Escrow deposit (ACT)");
+      expect(await deposit.evaluate((input: HTMLInputElement) => input.validity.rangeUnderflow)).toBe(true);
+      expect(await deposit.evaluate((input: HTMLInputElement) => input.min)).toBe("10");
+      await expect(page.getByTestId("sdl")).toHaveCount(0);
+      expect(strict.chain.deployments.size).toBe(0);
+    } finally {
+      await strict.stop();
+    }
+  });
+
   test("a failed job closes the deployment and publishes nothing", async ({ page }) => {
     const { base, dseq } = await startRun(page, "far too little text", 20);
     const before = await versionCount(base.agent);

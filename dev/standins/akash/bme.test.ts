@@ -2,12 +2,13 @@
 // does — through the dApp's own client code (messages, tx client, queries).
 import { MsgMintACT } from "@akashnetwork/chain-sdk/private-types/akash.v1";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actForAkt, readBalances, readMintTerms } from "../../../src/lib/akash/act.ts";
-import { prepareDeployment } from "../../../src/lib/akash/deployment.ts";
+import { actForAkt, readBalances, readMinDepositUact, readMintTerms } from "../../../src/lib/akash/act.ts";
+import { depositProblem, prepareDeployment } from "../../../src/lib/akash/deployment.ts";
 import { AkashTxError } from "../../../src/lib/akash/errors.ts";
 import { createDeployment, mintAct } from "../../../src/lib/akash/lease.ts";
 import { TYPE_URL } from "../../../src/lib/akash/messages.ts";
 import { providerAddress } from "./providers.ts";
+import { startAkashStandIn } from "./server.ts";
 import { demoJob, devKeyContext, startAkashTestStack } from "./testing.ts";
 
 let stack: Awaited<ReturnType<typeof startAkashTestStack>>;
@@ -37,6 +38,21 @@ describe("the Akash stand-in after the BME upgrade", () => {
       mintSpreadBps: 25n,
       minMintUact: 10_000_000n,
     });
+  });
+
+  it("reads x/deployment's least deposit in uact as the node answers it, and refuses less than that before signing", async () => {
+    expect(await readMinDepositUact(stack.standIn.nodeUrl)).toBe(stack.standIn.chain.minDeposit);
+    const strict = await startAkashStandIn({ minDeposit: 10_000_000n });
+    try {
+      const minimum = await readMinDepositUact(strict.nodeUrl);
+      expect(minimum).toBe(10_000_000n);
+      expect(depositProblem({ denom: "uact", amount: 5_000_000n }, minimum)).toBe(
+        "the deposit is below the chain's minimum of 10 ACT",
+      );
+      expect(depositProblem({ denom: "uact", amount: 10_000_000n }, minimum)).toBeUndefined();
+    } finally {
+      await strict.stop();
+    }
   });
 
   it("mints ACT from AKT at the next block, less the spread; below the minimum the AKT comes back", async () => {

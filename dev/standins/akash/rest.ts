@@ -6,7 +6,10 @@ import {
   QueryCertificatesResponse,
   QueryParamsResponse as BmeQueryParamsResponse,
 } from "@akashnetwork/chain-sdk/private-types/akash.v1";
-import { QueryDeploymentResponse } from "@akashnetwork/chain-sdk/private-types/akash.v1beta4";
+import {
+  QueryDeploymentResponse,
+  QueryParamsResponse as DeploymentQueryParamsResponse,
+} from "@akashnetwork/chain-sdk/private-types/akash.v1beta4";
 import { QueryProviderResponse, QueryProvidersResponse } from "@akashnetwork/chain-sdk/private-types/akash.v1beta4";
 import {
   QueryBidsResponse,
@@ -198,6 +201,18 @@ export function nodeApi(
                 numSources: 1,
               },
               priceHealth: { denom: match[1], isHealthy: true, hasMinSources: true, deviationOk: true },
+            }),
+          ),
+        );
+      }
+      // x/deployment's params: the least deposit per denom CreateDeployment takes (ValidateDeposit).
+      if (path === "/akash/deployment/v1beta4/params") {
+        return ok(
+          DeploymentQueryParamsResponse.toJSON(
+            DeploymentQueryParamsResponse.fromPartial({
+              params: {
+                minDeposits: ["uakt", "uact"].map((denom) => ({ denom, amount: String(chain.minDeposit) })),
+              },
             }),
           ),
         );

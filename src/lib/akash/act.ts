@@ -34,6 +34,13 @@ export async function readBalances(restUrl: string, address: string): Promise<Ba
   return { uakt: of(UAKT), uact: of(UACT) };
 }
 
+/** x/deployment's least deposit in uact for a new deployment (its `min_deposits`), or mainnet's when it names none. */
+export async function readMinDepositUact(restUrl: string): Promise<bigint> {
+  const { params } = await query(restUrl, () => akashNode(restUrl).akash.deployment.v1beta4.getParams({}));
+  const uact = params?.minDeposits.find((coin) => coin.denom === UACT)?.amount;
+  return uact ? BigInt(uact) : MIN_DEPOSIT_UACT;
+}
+
 export async function readMintTerms(restUrl: string): Promise<MintTerms> {
   const node = akashNode(restUrl);
   const [price, params] = await Promise.all([

@@ -5,8 +5,8 @@ import { openAkash, readAkash } from "./modules.ts";
 import type { CosmosAccount } from "./wallet.ts";
 
 export class ActFunds {
-  /** The balances and what minting costs now; undefined until read. */
-  funds = $state.raw<{ balances: Balances; terms: MintTerms }>();
+  /** The balances, what minting costs now and the least deposit a deployment takes; undefined until read. */
+  funds = $state.raw<{ balances: Balances; terms: MintTerms; minDepositUact: bigint }>();
   /** A mint sent and not yet credited: x/bme executes it at the next block. */
   minting = $state(false);
 
@@ -14,11 +14,15 @@ export class ActFunds {
     this.funds = undefined;
   }
 
-  /** Reads the account's balances and the chain's mint terms. */
+  /** Reads the account's balances, the chain's mint terms and its least deposit. */
   async read(account: CosmosAccount | undefined): Promise<void> {
     const { a, restUrl, account: connected } = await readAkash(account);
-    const [balances, terms] = await Promise.all([a.readBalances(restUrl, connected.address), a.readMintTerms(restUrl)]);
-    this.funds = { balances, terms };
+    const [balances, terms, minDepositUact] = await Promise.all([
+      a.readBalances(restUrl, connected.address),
+      a.readMintTerms(restUrl),
+      a.readMinDepositUact(restUrl),
+    ]);
+    this.funds = { balances, terms, minDepositUact };
   }
 
   /** Reads the balances alone (after a transaction moved ACT). */

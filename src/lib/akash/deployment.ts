@@ -91,11 +91,14 @@ export function postBmeProblems(sdl: { profiles?: { placement?: Record<string, u
 }
 
 /** Why the chain would refuse `deposit` for a new deployment, if it would (CreateDeployment's checks). */
-export function depositProblem(deposit: { denom: string; amount: bigint }): string | undefined {
+export function depositProblem(
+  deposit: { denom: string; amount: bigint },
+  minimumUact: bigint = MIN_DEPOSIT_UACT,
+): string | undefined {
   if (deposit.denom !== "uact")
     return `a deposit in ${deposit.denom}: new deployments are funded in ACT (uact) only since Akash's BME upgrade`;
-  if (deposit.amount < MIN_DEPOSIT_UACT)
-    return `the deposit is below the chain's minimum of ${formatMicro(MIN_DEPOSIT_UACT, "ACT")}`;
+  if (deposit.amount < minimumUact)
+    return `the deposit is below the chain's minimum of ${formatMicro(minimumUact, "ACT")}`;
   return undefined;
 }
 
