@@ -108,14 +108,18 @@ export class TrainFlow {
 
   async connect(kind: "keplr" | "dev"): Promise<void> {
     await this.#run(async () => {
-      this.account = await connectWallet(kind);
+      const account = await connectWallet(kind);
+      this.account = account;
       this.#walletKind = kind;
       const { providerJwt } = await akash();
-      this.#jwt = providerJwt(this.account);
+      // Keplr switched keys while this connection was being set up: keplrKeyChanged said so.
+      if (this.account !== account) return;
+      this.#jwt = providerJwt(account);
       this.certificate = undefined;
       this.act.clear();
       if (this.authMode === "mtls") await this.#readCertificate();
-      await this.act.read(this.account);
+      await this.act.read(account);
+      if (this.account !== account) return this.act.clear();
       void this.readGpuOffers();
     });
   }
