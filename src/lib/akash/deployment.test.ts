@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { generateManifest, generateManifestVersion, validateSDL, yaml } from "@akashnetwork/chain-sdk/web";
 import { depositProblem, manifestVersionOf, postBmeProblems, prepareDeployment } from "./deployment.ts";
 import { AkashSdlInvalidError } from "./errors.ts";
-import { JOB_ENV, type TrainingJob } from "./job.ts";
+import { JOB_ENV, SERVICE_NAME, type TrainingJob } from "./job.ts";
 
 const job: TrainingJob = {
   image: "ghcr.io/hexs/trainer-gpu:0.1.0",
@@ -19,12 +19,12 @@ const job: TrainingJob = {
 describe("prepareDeployment", () => {
   it("builds an SDL the SDK validates, with the job's environment and GPU request", async () => {
     const prepared = await prepareDeployment(job);
-    const env = prepared.sdl.services.trainer.env;
+    const env = prepared.sdl.services[SERVICE_NAME]!.env;
     expect(env).toContain(`${JOB_ENV.baseHfId}=Qwen/Qwen2.5-0.5B`);
     expect(env).toContain(`${JOB_ENV.datasetCid}=${job.datasetCid}`);
     expect(env.some((line) => line.startsWith(JOB_ENV.outputKuboToken))).toBe(false);
     const withToken = await prepareDeployment({ ...job, output: { ...job.output, kuboApiToken: "job-only" } });
-    expect(withToken.sdl.services.trainer.env).toContain(`${JOB_ENV.outputKuboToken}=job-only`);
+    expect(withToken.sdl.services[SERVICE_NAME]!.env).toContain(`${JOB_ENV.outputKuboToken}=job-only`);
     const unit = prepared.groupSpecs[0]!.resources[0]!;
     expect(unit.resource?.gpu?.attributes).toEqual([{ key: "vendor/nvidia/model/a100", value: "true" }]);
     expect(unit.price).toEqual({ denom: "uact", amount: "2000" });

@@ -8,7 +8,6 @@ import {
 } from "@akashnetwork/chain-sdk/web";
 import { formatMicro, MIN_DEPOSIT_UACT } from "./act.ts";
 import { AkashSdlInvalidError } from "./errors.ts";
-import type { GatewaySdl } from "./gatewayService.ts";
 import { buildSdl, type Sdl, type TrainingJob } from "./job.ts";
 import { toYaml } from "./yaml.ts";
 
@@ -19,8 +18,8 @@ type ManifestResult = Extract<ReturnType<typeof generateManifest>, { ok: true }>
 export type ManifestGroups = ManifestResult["groups"];
 export type GroupSpecs = ManifestResult["groupSpecs"];
 
-export interface PreparedDeployment<S = Sdl> {
-  sdl: S;
+export interface PreparedDeployment {
+  sdl: Sdl;
   /** The SDL as YAML, for the user to read (and to paste into Akash Console). */
   yaml: string;
   /** MsgCreateDeployment's groups. */
@@ -47,10 +46,7 @@ export async function prepareDeployment(
  * the post-BME rules, and derives what the chain and the provider need from it.
  * @throws AkashSdlInvalidError listing every problem found
  */
-export async function prepareSdl<S extends Sdl | GatewaySdl>(
-  sdl: S,
-  network: AkashNetworkId = "mainnet",
-): Promise<PreparedDeployment<S>> {
+export async function prepareSdl(sdl: Sdl, network: AkashNetworkId = "mainnet"): Promise<PreparedDeployment> {
   let result: ReturnType<typeof generateManifest>;
   try {
     const problems = [...(validateSDL(sdl as never, network) ?? []).map(describeProblem), ...postBmeProblems(sdl)];

@@ -3,7 +3,7 @@
 // its port exposed to the provider's ingress over HTTP. The SDL carries the operator's key: the
 // provider can read it, which is why that key is a low-privilege one of its own (it can settle
 // usage and sign receipts for this agent, nothing else) and not the owner's.
-import { sdlGpuResource, type JobResources } from "./job.ts";
+import { sdlForService, type JobResources } from "./job.ts";
 import { UACT } from "./act.ts";
 
 export const GATEWAY_IMAGE = "ghcr.io/hexs/gateway:0.1.0";
@@ -50,39 +50,17 @@ export function gatewayEnvironment(service: GatewayService): Record<string, stri
 
 /** The SDL (version 2.0, as the Akash SDK reads it) serving the agent on the provider's ingress. */
 export function buildGatewaySdl(service: GatewayService) {
-  const env = Object.entries(gatewayEnvironment(service)).map(([key, value]) => `${key}=${value}`);
-  return {
-    version: "2.0",
-    services: {
-      [GATEWAY_SERVICE]: {
-        image: service.image ?? GATEWAY_IMAGE,
-        env,
-        expose: [{ port: GATEWAY_PORT, as: 80, to: [{ global: true }] }],
-      },
-    },
-    profiles: {
-      compute: {
-        [GATEWAY_SERVICE]: {
-          resources: {
-            cpu: { units: service.resources.cpu },
-            memory: { size: service.resources.memory },
-            storage: [{ size: service.resources.storage }],
-            gpu: sdlGpuResource(service.resources.gpu),
-          },
-        },
-      },
-      placement: {
-        akash: {
-          ...(service.signedBy?.length ? { signedBy: { anyOf: service.signedBy } } : {}),
-          pricing: { [GATEWAY_SERVICE]: { denom: UACT, amount: service.maxPricePerBlock } },
-        },
-      },
-    },
-    deployment: { [GATEWAY_SERVICE]: { akash: { profile: GATEWAY_SERVICE, count: 1 } } },
-  };
+  return sdlForService({
+    name: GATEWAY_SERVICE,
+    image: service.image ?? GATEWAY_IMAGE,
+    env: gatewayEnvironment(service),
+    expose: [{ port: GATEWAY_PORT, as: 80, to: [{ global: true }] }],
+    resources: service.resources,
+    denom: UACT,
+    maxPricePerBlock: service.maxPricePerBlock,
+    signedBy: service.signedBy,
+  });
 }
-
-export type GatewaySdl = ReturnType<typeof buildGatewaySdl>;
 
 /**
  * The OpenAI base URL (…/v1) apps call the gateway at, what the agent's `endpoint` holds, from the

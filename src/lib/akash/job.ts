@@ -106,32 +106,71 @@ export function sdlGpuResource(gpu: JobResources["gpu"]) {
     : { units: 0 };
 }
 
-/** The SDL (version 2.0, as the Akash SDK reads it) as a plain object. */
-export function buildSdl(job: TrainingJob) {
-  const env = Object.entries(jobEnvironment(job)).map(([key, value]) => `${key}=${value}`);
+/** A port a service exposes through the provider's ingress (SDL `expose`). */
+export type SdlExpose = {
+  port: number;
+  as: number;
+  to: { global: boolean }[];
+};
+
+/** One service of an SDL: what runs, what it is given, what it may cost per block. */
+export interface SdlService {
+  name: string;
+  image: string;
+  env: Record<string, string>;
+  expose?: SdlExpose[];
+  resources: JobResources;
+  denom: string;
+  maxPricePerBlock: number;
+  signedBy?: string[];
+}
+
+/**
+ * The SDL (version 2.0, as the Akash SDK reads it) of a one-service deployment as a plain object:
+ * the service, its compute profile and its placement share its name.
+ */
+export function sdlForService(service: SdlService) {
+  const { name } = service;
+  const env = Object.entries(service.env).map(([key, value]) => `${key}=${value}`);
   return {
     version: "2.0",
-    services: { [SERVICE_NAME]: { image: job.image, env } },
+    services: {
+      [name]: { image: service.image, env, ...(service.expose ? { expose: service.expose } : {}) },
+    },
     profiles: {
       compute: {
-        [SERVICE_NAME]: {
+        [name]: {
           resources: {
-            cpu: { units: job.resources.cpu },
-            memory: { size: job.resources.memory },
-            storage: [{ size: job.resources.storage }],
-            gpu: sdlGpuResource(job.resources.gpu),
+            cpu: { units: service.resources.cpu },
+            memory: { size: service.resources.memory },
+            storage: [{ size: service.resources.storage }],
+            gpu: sdlGpuResource(service.resources.gpu),
           },
         },
       },
       placement: {
         akash: {
-          ...(job.signedBy?.length ? { signedBy: { anyOf: job.signedBy } } : {}),
-          pricing: { [SERVICE_NAME]: { denom: job.denom, amount: job.maxPricePerBlock } },
+          ...(service.signedBy?.length ? { signedBy: { anyOf: service.signedBy } } : {}),
+          pricing: { [name]: { denom: service.denom, amount: service.maxPricePerBlock } },
         },
       },
     },
-    deployment: { [SERVICE_NAME]: { akash: { profile: SERVICE_NAME, count: 1 } } },
+    deployment: { [name]: { akash: { profile: name, count: 1 } } },
   };
 }
 
-export type Sdl = ReturnType<typeof buildSdl>;
+/** The training job's SDL. */
+export function buildSdl(job: TrainingJob) {
+  return sdlForService({
+    name: SERVICE_NAME,
+    image: job.image,
+    env: jobEnvironment(job),
+    resources: job.resources,
+    denom: job.denom,
+    maxPricePerBlock: job.maxPricePerBlock,
+    signedBy: job.signedBy,
+  });
+}
+
+/** An SDL HEXS writes (a training job's, an inference gateway's). */
+export type Sdl = ReturnType<typeof sdlForService>;

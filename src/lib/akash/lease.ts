@@ -73,7 +73,7 @@ export async function planDeployment(
  */
 export async function createDeployment(
   ctx: AkashContext,
-  prepared: Pick<PreparedDeployment<unknown>, "groupSpecs" | "hash">,
+  prepared: Pick<PreparedDeployment, "groupSpecs" | "hash">,
   deposit: { denom: string; amount: string },
   plan?: DeploymentPlan,
   onSigned?: (txHash: string) => void,
