@@ -128,6 +128,11 @@ function readableBody(text: string): string {
  */
 export const MANIFEST_RETRY_DELAYS_MS = [1_000, 2_000, 4_000, 6_000, 6_000, 6_000];
 
+/** What a page says while sendManifest waits for the provider to see the lease (its `onWait`). */
+export function manifestWaitText(attempt: number, ms: number): string {
+  return `The provider has not seen the lease on chain yet; sending the manifest again in ${ms / 1000} s (try ${attempt + 1})`;
+}
+
 export async function sendManifest(
   endpoint: ProviderEndpoint,
   credentials: ProviderCredentials,

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { consoleNetwork, proxySocketUrl, readProxyMessage, socketOpenMessage } from "./providerProxy.ts";
+import {
+  consoleNetwork,
+  leaseEndpoint,
+  providerProxyOf,
+  proxySocketUrl,
+  readProxyMessage,
+  socketOpenMessage,
+} from "./providerProxy.ts";
 
 describe("consoleNetwork", () => {
   it("names the Akash chains as Console's proxy does and keeps other chain ids", () => {
@@ -7,6 +14,29 @@ describe("consoleNetwork", () => {
     expect(consoleNetwork("sandbox-01")).toBe("sandbox");
     expect(consoleNetwork("testnet-02")).toBe("testnet");
     expect(consoleNetwork("hexs-akash-standin-1")).toBe("hexs-akash-standin-1");
+  });
+});
+
+describe("the proxy the settings name", () => {
+  const settings = { akashProviderProxyUrl: "https://proxy.example.org", akashChainId: "akashnet-2" };
+
+  it("is none without a proxy URL, whether or not a lease is known", () => {
+    const none = { ...settings, akashProviderProxyUrl: "" };
+    expect(providerProxyOf(none)).toBeUndefined();
+    expect(leaseEndpoint({ hostUri: "https://p:8443", provider: "akash1p" }, none)).toEqual({
+      hostUri: "https://p:8443",
+      providerAddress: "akash1p",
+    });
+  });
+
+  it("speaks Console's network name, before a lease (bids) and for one", () => {
+    const proxy = { url: "https://proxy.example.org", network: "mainnet" };
+    expect(providerProxyOf(settings)).toEqual(proxy);
+    expect(leaseEndpoint({ hostUri: "https://p:8443", provider: "akash1p" }, settings)).toEqual({
+      hostUri: "https://p:8443",
+      providerAddress: "akash1p",
+      proxy,
+    });
   });
 });
 

@@ -22,6 +22,12 @@ export interface ProviderProxy {
   network: string;
 }
 
+/** The settings that name a provider proxy and the chain it is for. */
+export interface ProxySettings {
+  akashProviderProxyUrl: string;
+  akashChainId: string;
+}
+
 /** How the proxy authenticates the lease owner to the provider (Console's `auth` field). */
 export type ProxyAuth = { type: "jwt"; token: string } | { type: "mtls"; certPem: string; keyPem: string };
 
@@ -148,12 +154,14 @@ export async function providerUptime(
 /** A lease's provider as the page reaches it: its host from the chain, through the proxy the settings name (if any). */
 export function leaseEndpoint(
   lease: { hostUri: string | undefined; provider: string | undefined },
-  settings: { akashProviderProxyUrl: string; akashChainId: string },
+  settings: ProxySettings,
 ): ProviderEndpoint {
-  const proxy = settings.akashProviderProxyUrl;
-  return {
-    hostUri: lease.hostUri ?? "",
-    providerAddress: lease.provider ?? "",
-    ...(proxy ? { proxy: { url: proxy, network: consoleNetwork(settings.akashChainId) } } : {}),
-  };
+  const proxy = providerProxyOf(settings);
+  return { hostUri: lease.hostUri ?? "", providerAddress: lease.provider ?? "", ...(proxy ? { proxy } : {}) };
+}
+
+/** The provider proxy the settings name, if any, speaking Console's name for the chain. */
+export function providerProxyOf(settings: ProxySettings): ProviderProxy | undefined {
+  const url = settings.akashProviderProxyUrl;
+  return url ? { url, network: consoleNetwork(settings.akashChainId) } : undefined;
 }

@@ -17,7 +17,7 @@ import type { CertificateStatus } from "#lib/akash/certificate.ts";
 import type { GpuOffer } from "#lib/akash/gpus.ts";
 import type { LeaseEvent, LeaseStatus, LogStream, ProviderCredentials, ProviderEndpoint } from "#lib/akash/provider.ts";
 import { BidWatch } from "#lib/akash/bidWatch.svelte.ts";
-import { leaseEndpoint } from "#lib/akash/providerProxy.ts";
+import { leaseEndpoint, providerProxyOf } from "#lib/akash/providerProxy.ts";
 import type { JwtSource } from "#lib/akash/providerAuth.ts";
 import type { CosmosAccount } from "#lib/akash/wallet.ts";
 import { HexsError } from "#lib/errors.ts";
@@ -50,7 +50,7 @@ export class TrainFlow {
   error = $state<string>();
   account = $state.raw<CosmosAccount>();
   /** The account's AKT and ACT, and minting ACT; read on connection and after each mint. */
-  readonly act = new ActFunds();
+  readonly act = new ActFunds({ forDeployments: true });
   /** Why the logs are being asked for again, while the lease's pod starts. */
   podWait = $state<string>();
   /** Why the manifest is being sent again, while a provider has not yet seen the lease. */
@@ -278,8 +278,8 @@ export class TrainFlow {
   async #waitBids(): Promise<void> {
     const { ctx } = await this.#context();
     this.phase = "bidding";
-    const none = await this.bidding.wait(ctx, this.#current(), this.#endpoint().proxy);
-    if (none) this.error = `${none.shortMessage}. ${none.details ?? ""}`;
+    const none = await this.bidding.wait(ctx, this.#current(), providerProxyOf(settings.current));
+    if (none) this.error = errorText(none);
   }
 
   /** Accepts a bid (creates the lease), sends the manifest and follows the job. */
@@ -325,8 +325,7 @@ export class TrainFlow {
     if (!inflight.manifestSent) {
       try {
         await a.sendManifest(endpoint, this.#credentials(), inflight.dseq, inflight.manifestJson, {
-          onWait: (attempt, ms) =>
-            (this.manifestWait = `The provider has not seen the lease on chain yet; sending the manifest again in ${ms / 1000} s (try ${attempt + 1})`),
+          onWait: (attempt, ms) => (this.manifestWait = a.manifestWaitText(attempt, ms)),
         });
       } finally {
         this.manifestWait = undefined;

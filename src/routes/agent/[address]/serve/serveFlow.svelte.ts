@@ -12,7 +12,7 @@ import type { JobResources } from "#lib/akash/job.ts";
 import type { BidView } from "#lib/akash/lease.ts";
 import { akash, openAkash } from "#lib/akash/modules.ts";
 import { BidWatch } from "#lib/akash/bidWatch.svelte.ts";
-import { leaseEndpoint } from "#lib/akash/providerProxy.ts";
+import { leaseEndpoint, providerProxyOf } from "#lib/akash/providerProxy.ts";
 import type { JwtSource } from "#lib/akash/providerAuth.ts";
 import { loadServing, saveServing, type ServingDeployment, type ServingRecord } from "#lib/akash/serving.ts";
 import type { CosmosAccount } from "#lib/akash/wallet.ts";
@@ -28,7 +28,7 @@ const START_TIMEOUT_MS = 10 * 60_000;
 
 export class ServeFlow {
   account = $state.raw<CosmosAccount>();
-  readonly act = new ActFunds();
+  readonly act = new ActFunds({ forDeployments: true });
   phase = $state<ServePhase>("setup");
   busy = $state(false);
   error = $state<string>();
@@ -126,7 +126,7 @@ export class ServeFlow {
   async #waitBids(): Promise<void> {
     const { ctx } = await openAkash(this.account);
     this.phase = "bidding";
-    const none = await this.bidding.wait(ctx, this.#currentDeployment(), this.#providerProxy());
+    const none = await this.bidding.wait(ctx, this.#currentDeployment(), providerProxyOf(settings.current));
     if (none) this.error = errorText(none);
   }
 
@@ -177,8 +177,7 @@ export class ServeFlow {
     if (!deployment.manifestSent) {
       this.starting = "Sending the manifest to the provider…";
       await a.sendManifest(endpoint, this.#jwtSource(), deployment.dseq, deployment.manifestJson, {
-        onWait: (attempt, ms) =>
-          (this.starting = `The provider has not seen the lease on chain yet; sending the manifest again in ${ms / 1000} s (try ${attempt + 1})`),
+        onWait: (attempt, ms) => (this.starting = a.manifestWaitText(attempt, ms)),
       });
       this.#saveDeployment({ ...this.#currentDeployment(), manifestSent: true });
     }
@@ -233,10 +232,6 @@ export class ServeFlow {
   stop(): void {
     this.#stopped = true;
     this.bidding.stop();
-  }
-
-  #providerProxy() {
-    return leaseEndpoint({ hostUri: undefined, provider: undefined }, settings.current).proxy;
   }
 
   #jwtSource(): JwtSource {
