@@ -5,24 +5,33 @@ import { openAkash, readAkash } from "./modules.ts";
 import type { CosmosAccount } from "./wallet.ts";
 
 export class ActFunds {
-  /** The balances, what minting costs now and the least deposit a deployment takes; undefined until read. */
-  funds = $state.raw<{ balances: Balances; terms: MintTerms; minDepositUact: bigint }>();
+  /**
+   * The balances, what minting costs now and, where deployments are made, the least deposit one
+   * takes; undefined until read.
+   */
+  funds = $state.raw<{ balances: Balances; terms: MintTerms; minDepositUact?: bigint }>();
   /** A mint sent and not yet credited: x/bme executes it at the next block. */
   minting = $state(false);
+  readonly #forDeployments: boolean;
+
+  /** `forDeployments`: the page makes deployments, so the chain's least deposit is read too. */
+  constructor({ forDeployments = false }: { forDeployments?: boolean } = {}) {
+    this.#forDeployments = forDeployments;
+  }
 
   clear(): void {
     this.funds = undefined;
   }
 
-  /** Reads the account's balances, the chain's mint terms and its least deposit. */
+  /** Reads the account's balances, the chain's mint terms and (for deployments) its least deposit. */
   async read(account: CosmosAccount | undefined): Promise<void> {
     const { a, restUrl, account: connected } = await readAkash(account);
     const [balances, terms, minDepositUact] = await Promise.all([
       a.readBalances(restUrl, connected.address),
       a.readMintTerms(restUrl),
-      a.readMinDepositUact(restUrl),
+      this.#forDeployments ? a.readMinDepositUact(restUrl) : undefined,
     ]);
-    this.funds = { balances, terms, minDepositUact };
+    this.funds = { balances, terms, ...(minDepositUact === undefined ? {} : { minDepositUact }) };
   }
 
   /** Reads the balances alone (after a transaction moved ACT). */
