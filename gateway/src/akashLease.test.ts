@@ -6,7 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import OpenAI from "openai";
 import { prepareSdl } from "../../src/lib/akash/deployment.ts";
-import { buildGatewaySdl, gatewayEndpoint, GATEWAY_SERVICE } from "../../src/lib/akash/gatewayService.ts";
+import {
+  buildGatewaySdl,
+  gatewayEndpoints,
+  GATEWAY_SERVICE,
+  probeGateway,
+} from "../../src/lib/akash/gatewayService.ts";
 import { privateKeyToAddress } from "viem/accounts";
 import {
   acceptBid,
@@ -63,26 +68,29 @@ describe("an agent's gateway on an Akash lease", () => {
     await sendManifest(endpoint, jwt, dseq, prepared.manifestJson);
 
     // The lease status names the service's URI once it runs, as a provider names its ingress host.
-    let url: string | undefined;
+    let candidates: string[] = [];
     await eventually(
       async () => {
         const service = (await leaseStatus(endpoint, jwt, bid!.ref)).services[GATEWAY_SERVICE];
-        url = service?.available ? gatewayEndpoint(service.uris) : undefined;
-        return url !== undefined;
+        candidates = service?.available ? gatewayEndpoints(service.uris) : [];
+        return candidates.length > 0;
       },
       "the gateway's URI",
       30_000,
     );
-    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+    // A bare ingress host: HTTPS is tried first; the stand-in's loopback port answers plain HTTP.
+    expect(candidates[0]).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/v1$/);
+    let url: string | undefined;
     await eventually(
-      () =>
-        fetch(new URL("/ready", url)).then(
-          (r) => r.ok,
-          () => false,
-        ),
+      async () => {
+        const probe = await probeGateway(candidates);
+        url = probe?.endpoint;
+        return probe?.ready === true;
+      },
       "the gateway to load the agent's weights",
       60_000,
     );
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
 
     const client = new OpenAI({ baseURL: url, apiKey });
     expect((await client.models.list()).data.map((m) => m.id)).toEqual([agent.toLowerCase()]);

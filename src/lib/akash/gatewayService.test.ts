@@ -1,8 +1,18 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
+import { freePort } from "../../../dev/stack/ports.ts";
 import { readFile } from "node:fs/promises";
 import { yaml } from "@akashnetwork/chain-sdk/web";
 import { prepareSdl } from "./deployment.ts";
-import { buildGatewaySdl, gatewayEndpoint, isGatewayImage, type GatewayService } from "./gatewayService.ts";
+import {
+  buildGatewaySdl,
+  gatewayEndpoints,
+  isGatewayImage,
+  isPlainHttpRemote,
+  probeGateway,
+  type GatewayService,
+} from "./gatewayService.ts";
 
 const service: GatewayService = {
   agent: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
@@ -58,12 +68,45 @@ describe("an agent's gateway as an Akash deployment", () => {
     expect(isGatewayImage("ghcr.io/hexs/trainer-tiny:0.1.0")).toBe(false);
   });
 
-  it("is called at the lease's ingress host over HTTPS, a loopback stand-in's over HTTP", () => {
-    expect(gatewayEndpoint(["8hq2f3.ingress.provider.example.com"])).toBe(
+  it("may answer at the lease's ingress host over HTTPS or plain HTTP, HTTPS tried first", () => {
+    expect(gatewayEndpoints(["8hq2f3.ingress.provider.example.com"])).toEqual([
       "https://8hq2f3.ingress.provider.example.com/v1",
-    );
-    expect(gatewayEndpoint(["127.0.0.1:41234"])).toBe("http://127.0.0.1:41234/v1");
-    expect(gatewayEndpoint(null)).toBeUndefined();
-    expect(gatewayEndpoint([])).toBeUndefined();
+      "http://8hq2f3.ingress.provider.example.com/v1",
+    ]);
+    expect(gatewayEndpoints([" ", "127.0.0.1:41234/"])).toEqual([
+      "https://127.0.0.1:41234/v1",
+      "http://127.0.0.1:41234/v1",
+    ]);
+    expect(gatewayEndpoints(["http://gw.example.org"])).toEqual(["http://gw.example.org/v1"]);
+    expect(gatewayEndpoints(null)).toEqual([]);
+    expect(gatewayEndpoints([])).toEqual([]);
+  });
+
+  it("is found where /ready answers at all, loading (503) or ready (200); nowhere while nothing answers", async () => {
+    const server = createServer((request, response) => {
+      response.writeHead(request.url === "/ready" ? (loaded ? 200 : 503) : 404).end();
+    });
+    let loaded = false;
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      // The stand-in's server speaks plain HTTP: the HTTPS handshake fails, and HTTP answers.
+      const candidates = gatewayEndpoints([`127.0.0.1:${port}`]);
+      expect(await probeGateway(candidates)).toEqual({ endpoint: `http://127.0.0.1:${port}/v1`, ready: false });
+      loaded = true;
+      expect(await probeGateway(candidates)).toEqual({ endpoint: `http://127.0.0.1:${port}/v1`, ready: true });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    // A port nothing listens on: neither scheme answers.
+    const closed = await freePort();
+    expect(await probeGateway(gatewayEndpoints([`127.0.0.1:${closed}`]))).toBeUndefined();
+  });
+
+  it("warns of plain HTTP to another host, not to this machine", () => {
+    expect(isPlainHttpRemote("http://8hq2f3.ingress.provider.example.com/v1")).toBe(true);
+    expect(isPlainHttpRemote("https://8hq2f3.ingress.provider.example.com/v1")).toBe(false);
+    expect(isPlainHttpRemote("http://127.0.0.1:41234/v1")).toBe(false);
+    expect(isPlainHttpRemote("http://localhost:8787/v1")).toBe(false);
   });
 });

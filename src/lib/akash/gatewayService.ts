@@ -63,18 +63,45 @@ export function buildGatewaySdl(service: GatewayService) {
 }
 
 /**
- * The OpenAI base URL (…/v1) apps call the gateway at, what the agent's `endpoint` holds, from the
- * lease status' URIs for its service: the provider's ingress host names the lease
- * (`<id>.ingress.<provider>`), reached over HTTPS where the provider terminates TLS for its
- * ingress; a loopback host (a local stand-in) over plain HTTP.
+ * The OpenAI base URLs (…/v1) the gateway may answer at, from the lease status' URIs for its
+ * service, most secure first: the provider's ingress host names the lease
+ * (`<id>.ingress.<provider>`) and serves it over HTTPS where the provider terminates TLS for its
+ * ingress, over plain HTTP otherwise (Console links both kinds as the provider reports them). A URI
+ * that names its scheme is taken as it is.
  */
-export function gatewayEndpoint(uris: readonly string[] | null | undefined): string | undefined {
-  const uri = uris?.find((u) => u.trim());
-  if (!uri) return undefined;
-  const host = uri
-    .trim()
-    .replace(/^[a-z]+:\/\//i, "")
-    .replace(/\/+$/, "");
-  const loopback = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/.test(host);
-  return `${loopback ? "http" : "https"}://${host}/v1`;
+export function gatewayEndpoints(uris: readonly string[] | null | undefined): string[] {
+  const uri = uris?.find((u) => u.trim())?.trim();
+  if (!uri) return [];
+  const host = uri.replace(/^[a-z]+:\/\//i, "").replace(/\/+$/, "");
+  const scheme = /^(https?):\/\//i.exec(uri)?.[1]?.toLowerCase();
+  return (scheme ? [scheme] : ["https", "http"]).map((s) => `${s}://${host}/v1`);
+}
+
+export interface GatewayProbe {
+  /** The base URL the gateway answered at. */
+  endpoint: string;
+  /** Its /ready said 200: the weights are loaded and match their CID. */
+  ready: boolean;
+}
+
+/**
+ * Asks each candidate's /ready in turn; the first that answers at all (200, or 503 while the
+ * weights load) is the gateway's endpoint. None answering: undefined (not started yet, or a
+ * scheme this page cannot reach, such as plain HTTP from an HTTPS page).
+ */
+export async function probeGateway(
+  candidates: readonly string[],
+  fetcher: typeof fetch = fetch,
+): Promise<GatewayProbe | undefined> {
+  for (const endpoint of candidates) {
+    const response = await fetcher(`${endpoint.replace(/\/v1$/, "")}/ready`).catch(() => undefined);
+    if (response) return { endpoint, ready: response.ok };
+  }
+  return undefined;
+}
+
+/** An endpoint served over plain HTTP from a host other than this machine: keys would travel unencrypted. */
+export function isPlainHttpRemote(endpoint: string): boolean {
+  const url = new URL(endpoint);
+  return url.protocol === "http:" && !/^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(url.hostname);
 }

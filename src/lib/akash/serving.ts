@@ -16,6 +16,8 @@ const servingSchema = z.object({
       owner: z.string(),
       dseq: z.string(),
       manifestJson: z.string(),
+      /** The deposit escrowed, in uact (absent from records kept before it was). */
+      deposit: z.string().optional(),
       /** Set once the chain holds the deployment (its creation was confirmed). */
       created: z.boolean().default(false),
       /** MsgCreateDeployment's timeout height, and its hash once the wallet signed it. */

@@ -1,7 +1,7 @@
 // The /train page's state: one fine-tuning run from the Cosmos wallet connection to the closed
 // deployment, persisted step by step (src/lib/akash/inflight.ts) so a reload can resume it.
 // The record is written before the deployment's transaction is signed; a run whose creation was
-// never seen confirmed is settled from the chain by creationCheck.svelte.ts.
+// never seen confirmed is settled from the chain by CreationCheck (#lib/akash/creationCheck.svelte.ts).
 import { escrowLeft, leaseBlocks, leaseCost } from "#lib/akash/cost.ts";
 import type { PreparedDeployment } from "#lib/akash/deployment.ts";
 import {
@@ -23,9 +23,9 @@ import type { CosmosAccount } from "#lib/akash/wallet.ts";
 import { HexsError } from "#lib/errors.ts";
 import { settings } from "#lib/state/settings.svelte.ts";
 import { ActFunds } from "#lib/akash/actFunds.svelte.ts";
+import { CreationCheck } from "#lib/akash/creationCheck.svelte.ts";
 import { connectWallet } from "#lib/akash/connectWallet.ts";
 import { akash, openAkash } from "#lib/akash/modules.ts";
-import { CreationCheck } from "./creationCheck.svelte.ts";
 import { errorText } from "#lib/akash/errorText.ts";
 
 const LEASE_STATUS_INTERVAL_MS = 5_000;
@@ -103,7 +103,8 @@ export class TrainFlow {
 
   /** On page load, or on Retry: settles an unconfirmed run from the chain. */
   checkCreation(): void {
-    if (this.inflight?.sending) void this.creation.check(this.inflight);
+    const inflight = this.inflight;
+    if (inflight?.sending) void this.creation.check({ ...inflight, sending: inflight.sending });
   }
 
   async connect(kind: "keplr" | "dev"): Promise<void> {

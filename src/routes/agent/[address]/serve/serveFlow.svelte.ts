@@ -6,6 +6,7 @@ import { generatePrivateKey, privateKeyToAddress } from "viem/accounts";
 import type { Address } from "viem";
 import { ActFunds } from "#lib/akash/actFunds.svelte.ts";
 import { connectWallet } from "#lib/akash/connectWallet.ts";
+import { CreationCheck } from "#lib/akash/creationCheck.svelte.ts";
 import { AkashLogsNeedProxyError, AkashTxError } from "#lib/akash/errors.ts";
 import { errorText } from "#lib/akash/errorText.ts";
 import type { JobResources } from "#lib/akash/job.ts";
@@ -41,6 +42,11 @@ export class ServeFlow {
   ready = $state(false);
   readonly operator = $derived(this.record ? privateKeyToAddress(this.record.operatorKey as `0x${string}`) : undefined);
   readonly deployment = $derived(this.record?.deployment);
+  /** A deployment whose creation was sent but not seen confirmed: what the chain says of it. */
+  readonly creation = new CreationCheck({
+    created: () => this.#saveDeployment({ ...this.#currentDeployment(), created: true }),
+    notCreated: () => this.#forgetDeployment(),
+  });
   #jwt: JwtSource | undefined;
   #stopped = false;
 
@@ -59,6 +65,20 @@ export class ServeFlow {
     return this.operator!;
   }
 
+  /** On page load, or on Retry: settles from the chain a deployment whose creation was not seen confirmed. */
+  checkCreation(): void {
+    const deployment = this.record?.deployment;
+    if (!deployment || deployment.created) return;
+    void this.creation.check({
+      chainId: deployment.akashChainId,
+      owner: deployment.owner,
+      dseq: deployment.dseq,
+      manifestJson: deployment.manifestJson,
+      deposit: deployment.deposit,
+      sending: { timeoutHeight: deployment.timeoutHeight, txHash: deployment.txHash },
+    });
+  }
+
   async connect(kind: "keplr" | "dev"): Promise<void> {
     await this.#run(async () => {
       this.account = await connectWallet(kind);
@@ -75,6 +95,7 @@ export class ServeFlow {
 
   /** Writes the gateway's SDL, creates the deployment with its deposit, then waits for bids. */
   async deploy(resources: JobResources, maxPricePerBlock: number, deposit: bigint): Promise<void> {
+    this.creation.clear();
     await this.#run(async () => {
       if (!settings.current.akashProviderProxyUrl) throw new AkashLogsNeedProxyError();
       const record = this.#current();
@@ -102,6 +123,7 @@ export class ServeFlow {
         owner: account.address,
         dseq: plan.dseq,
         manifestJson: prepared.manifestJson,
+        deposit: deposit.toString(),
         created: false,
         timeoutHeight: plan.timeoutHeight,
         manifestSent: false,
@@ -113,9 +135,9 @@ export class ServeFlow {
         );
       } catch (error) {
         this.phase = "setup";
-        // Never signed, or refused by the chain: nothing was escrowed. Otherwise only the chain
-        // knows, once past the timeout height (resume asks it).
+        // Never signed, or refused by the chain: nothing was escrowed. Otherwise only the chain knows.
         if (!this.#currentDeployment().txHash || error instanceof AkashTxError) this.#forgetDeployment();
+        else this.checkCreation();
         throw error;
       }
       this.#saveDeployment({ ...this.#currentDeployment(), created: true });
@@ -142,23 +164,9 @@ export class ServeFlow {
     });
   }
 
-  /** After a reload: follows the recorded deployment from where it was. */
+  /** After a reload: follows the recorded deployment (the chain holds it) from where it was. */
   async resume(): Promise<void> {
     await this.#run(async () => {
-      const deployment = this.#currentDeployment();
-      if (!deployment.created) {
-        const { a, ctx } = await openAkash(this.account);
-        if ((await a.readDeploymentState(ctx, deployment.owner, deployment.dseq)) === undefined) {
-          // Its transaction may still be in a block to come until its timeout height passes.
-          if ((await a.latestHeight(ctx)) <= BigInt(deployment.timeoutHeight))
-            throw new HexsError("The deployment's transaction is not on chain yet", {
-              details: `it can still be included until block ${deployment.timeoutHeight}: try again in a minute`,
-            });
-          this.#forgetDeployment();
-          throw new HexsError("The chain never created this deployment; nothing was escrowed");
-        }
-        this.#saveDeployment({ ...this.#currentDeployment(), created: true });
-      }
       if (this.#currentDeployment().lease) {
         this.phase = "starting";
         await this.#start();
@@ -181,9 +189,11 @@ export class ServeFlow {
       });
       this.#saveDeployment({ ...this.#currentDeployment(), manifestSent: true });
     }
-    const { gatewayEndpoint, GATEWAY_SERVICE } = await import("#lib/akash/gatewayService.ts");
+    const { gatewayEndpoints, probeGateway, GATEWAY_SERVICE } = await import("#lib/akash/gatewayService.ts");
     const deadline = Date.now() + START_TIMEOUT_MS;
     this.ready = false;
+    /** Where the lease status says the gateway may answer, until it answers at one of them. */
+    let candidates: string[] = [];
     while (!this.#stopped && !this.ready) {
       if (Date.now() > deadline)
         throw new HexsError("The gateway did not start in 10 minutes", {
@@ -191,18 +201,18 @@ export class ServeFlow {
             "the lease is still active and paid from the deposit: close the deployment, or look at its logs in Akash Console",
         });
       const current = this.#currentDeployment();
-      if (!current.endpoint) {
-        this.starting = "Waiting for the provider to run the gateway (image pull, container start)…";
-        const status = await a.leaseStatus(endpoint, this.#jwtSource(), current.lease!);
-        const service = status.services[GATEWAY_SERVICE];
-        const url = service?.available ? gatewayEndpoint(service.uris) : undefined;
-        if (url) this.#saveDeployment({ ...current, endpoint: url });
-      } else {
+      if (current.endpoint) {
         this.starting = "Waiting for the gateway to load the agent's weights and check them against their CID…";
-        this.ready = await fetch(`${current.endpoint.replace(/\/v1$/, "")}/ready`).then(
-          (response) => response.ok,
-          () => false,
-        );
+        this.ready = (await probeGateway([current.endpoint]))?.ready === true;
+      } else if (!candidates.length) {
+        this.starting = "Waiting for the provider to run the gateway (image pull, container start)…";
+        const service = (await a.leaseStatus(endpoint, this.#jwtSource(), current.lease!)).services[GATEWAY_SERVICE];
+        candidates = service?.available ? gatewayEndpoints(service.uris) : [];
+      } else {
+        this.starting = waitingToAnswer(candidates);
+        const probe = await probeGateway(candidates);
+        if (probe) this.#saveDeployment({ ...current, endpoint: probe.endpoint });
+        this.ready = probe?.ready === true;
       }
       if (!this.ready) await new Promise((resolve) => setTimeout(resolve, START_POLL_MS));
     }
@@ -232,6 +242,7 @@ export class ServeFlow {
   stop(): void {
     this.#stopped = true;
     this.bidding.stop();
+    this.creation.clear();
   }
 
   #jwtSource(): JwtSource {
@@ -275,4 +286,15 @@ export class ServeFlow {
       this.busy = false;
     }
   }
+}
+
+/** What the start waits for once the provider runs the gateway, and why it may never see it from here. */
+function waitingToAnswer(candidates: readonly string[]): string {
+  const text = `The provider runs the gateway; waiting for it to answer at ${candidates.join(" or ")}…`;
+  // Mixed content: a page served over HTTPS cannot call a plain-HTTP address.
+  return typeof location !== "undefined" &&
+    location.protocol === "https:" &&
+    candidates.some((c) => c.startsWith("http:"))
+    ? `${text} (this page is served over HTTPS, so it cannot reach a gateway that answers over plain HTTP only: check ${candidates.at(-1)!.replace(/\/v1$/, "/ready")} yourself)`
+    : text;
 }

@@ -1,15 +1,19 @@
-// The /train page's view of a deployment whose creation was sent but not seen confirmed (the tab
-// closed, the node stopped answering): asks the chain (src/lib/akash/reconcile.ts), and keeps
-// asking while the transaction may still land. The record is only settled on the chain's word.
-import type { InflightDeployment } from "#lib/akash/inflight.ts";
-import type { CreationOutcome } from "#lib/akash/reconcile.ts";
+// A page's view of a deployment whose creation was sent but not seen confirmed (the tab closed,
+// the node stopped answering), on /train and the serve page alike: asks the chain (reconcile.ts),
+// and keeps asking while the transaction may still land. The record is only settled on the
+// chain's word.
+import type { CreationOutcome, SentCreation } from "#lib/akash/reconcile.ts";
 import { settings } from "#lib/state/settings.svelte.ts";
 import { errorText } from "#lib/akash/errorText.ts";
+
+/** What a page recorded of a creation it sent: the transaction, and the deposit it escrows. */
+export type SentDeployment = SentCreation & { deposit: string | undefined };
 
 /** Which deployment the check is about; kept after a record is forgotten, to say what happened. */
 export interface CheckedDeployment {
   dseq: string;
-  deposit: string;
+  /** In uact; unknown for a record kept before deposits were. */
+  deposit: string | undefined;
   txHash: string | undefined;
 }
 
@@ -44,9 +48,8 @@ export class CreationCheck {
   }
 
   /** Asks the chain what became of `record`'s creation; asks again while it may still land. */
-  async check(record: InflightDeployment): Promise<void> {
+  async check(record: SentDeployment): Promise<void> {
     const sending = record.sending;
-    if (!sending) return;
     const round = this.#stopTimer();
     const subject = { dseq: record.dseq, deposit: record.deposit, txHash: sending.txHash };
     // A re-check keeps saying "pending" rather than flickering to "checking".
@@ -59,7 +62,7 @@ export class CreationCheck {
         import("#lib/akash/reconcile.ts"),
       ]);
       const restUrl = settings.current.akashRestUrl;
-      outcome = await reconcileCreation({ node: akashNode(restUrl), restUrl }, { ...record, sending });
+      outcome = await reconcileCreation({ node: akashNode(restUrl), restUrl }, record);
     } catch (error) {
       if (round === this.#round) this.status = { ...subject, step: "unknown", problem: errorText(error) };
       return;
