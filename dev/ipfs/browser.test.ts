@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPage, publishBrowserEntry } from "./browserSite.ts";
 import { startIpfsNode, type IpfsNode } from "./node.ts";
 import { startTamperingGateway, type TamperingGateway } from "./tamperingGateway.ts";
-import { tempDir } from "./testing.ts";
+import { tempDir, withSmallNode } from "./testing.ts";
 
 // The browser modules in Chromium, loaded as a site from the node's gateway: packing, the kubo
 // adapter's XHR upload with progress, verified-fetch and the CAR reader, a tampering gateway.
@@ -37,19 +37,11 @@ const call = (name: string, ...args: unknown[]) =>
 
 describe("IPFS modules in Chromium", () => {
   it("hears the node's 413 for an oversized upload from the dApp's uploader, every time (30 of 30)", async () => {
-    const small = await startIpfsNode({
-      dataDir: join(dir.path, "small"),
-      port: 0,
-      host: "127.0.0.1",
-      maxUploadBytes: 1024 * 1024,
-    });
-    try {
+    await withSmallNode(join(dir.path, "small"), async (small) => {
       const outcomes = (await call("uploadRepeatedly", small.url, 48 * 1024 * 1024, 30)) as string[];
       const heard = outcomes.filter((o) => /HTTP 413/.test(o) && /over this node's 1048576-byte limit/.test(o));
       expect(heard, outcomes.filter((o) => !heard.includes(o)).join("\n")).toHaveLength(30);
-    } finally {
-      await small.stop();
-    }
+    });
   }, 120_000);
 
   it("packs JSON, uploads it with progress, and reads it back verified", async () => {

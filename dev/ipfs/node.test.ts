@@ -9,7 +9,7 @@ import { IpfsUploadError } from "../../src/lib/ipfs/errors.ts";
 import { kuboAdapter } from "../../src/lib/ipfs/kubo.ts";
 import { uploadCar } from "../../src/lib/ipfs/upload.ts";
 import { startIpfsNode, type IpfsNode } from "./node.ts";
-import { memoryOf, sha256OfStream, spawnNode, tempDir, writeRandomFile } from "./testing.ts";
+import { memoryOf, sha256OfStream, spawnNode, tempDir, withSmallNode, writeRandomFile } from "./testing.ts";
 
 const MB = 1_000_000;
 let dir: Awaited<ReturnType<typeof tempDir>>;
@@ -199,13 +199,7 @@ describe("rejecting bad uploads", () => {
   });
 
   it("rejects an oversized upload with 413", async () => {
-    const small = await startIpfsNode({
-      dataDir: join(dir.path, "small"),
-      port: 0,
-      host: "127.0.0.1",
-      maxUploadBytes: 1024 * 1024,
-    });
-    try {
+    await withSmallNode(join(dir.path, "small"), async (small) => {
       const car = await packFile(new Uint8Array(3 * 1024 * 1024).fill(1));
       const error = await uploadCar(kuboAdapter({ url: small.url }), car).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(IpfsUploadError);
@@ -213,21 +207,13 @@ describe("rejecting bad uploads", () => {
       expect((error as IpfsUploadError).details).toMatch(/limit/);
       const declared = await postCar(await carBytes(car), small.url);
       expect(declared.status).toBe(413);
-    } finally {
-      await small.stop();
-    }
+    });
   });
 });
 
 describe("early rejections reach the client", () => {
   it("answers 60 of 60 oversized (declared or streamed) and 30 of 30 malformed uploads from Node's fetch with the node's message", async () => {
-    const small = await startIpfsNode({
-      dataDir: join(dir.path, "early"),
-      port: 0,
-      host: "127.0.0.1",
-      maxUploadBytes: 1024 * 1024,
-    });
-    try {
+    await withSmallNode(join(dir.path, "early"), async (small) => {
       const oversized = await carBytes(await packFile(new Uint8Array(48 * 1024 * 1024).fill(5)));
       // A CAR whose first block is tampered with: refused with most of the body still to come.
       const garbage = await carBytes(await packFile(new Uint8Array(48 * 1024 * 1024).map((_, i) => i & 0xff)));
@@ -268,52 +254,47 @@ describe("early rejections reach the client", () => {
       expect([tooBig.length, malformed.length], outcomes.filter((o) => !/^4\d\d /.test(o)).join("\n")).toEqual([
         60, 30,
       ]);
-    } finally {
-      await small.stop();
-    }
+    });
   }, 120_000);
 });
 
 describe("early rejections keep the connection", () => {
   it("reads on to the end of a refused body, then answers the next request on the same connection", async () => {
-    const small = await startIpfsNode({
-      dataDir: join(dir.path, "drain"),
-      port: 0,
-      host: "127.0.0.1",
-      maxUploadBytes: 1024 * 1024,
+    await withSmallNode(join(dir.path, "drain"), async (small) => {
+      const { connect } = await import("node:net");
+      const { port } = new URL(small.url);
+      const socket = connect(Number(port), "127.0.0.1");
+      try {
+        await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject));
+        let received = "";
+        socket.on("data", (chunk: Buffer) => (received += chunk.toString("latin1")));
+        const closed = new Promise<string>((resolve) => socket.once("close", () => resolve("closed")));
+        const until = async (pattern: RegExp) => {
+          for (let i = 0; i < 200 && !pattern.test(received); i++) await new Promise((r) => setTimeout(r, 25));
+          return pattern.test(received);
+        };
+        const body = 8 * 1024 * 1024;
+        socket.write(
+          `POST /api/v0/dag/import HTTP/1.1\r\nHost: node\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: ${body}\r\n\r\n`,
+        );
+        socket.write(Buffer.alloc(1024 * 1024, 0x61));
+        // The answer comes while the client is still sending…
+        expect(await until(/over this node's 1048576-byte limit/)).toBe(true);
+        expect(received).toMatch(/^HTTP\/1\.1 413 /);
+        // …and the rest of the body is taken, not cut off.
+        const rest = Buffer.alloc(body - 1024 * 1024, 0x61);
+        await new Promise<void>((resolve, reject) =>
+          socket.write(rest, (error) => (error ? reject(error) : resolve())),
+        );
+        received = "";
+        socket.write("POST /api/v0/id HTTP/1.1\r\nHost: node\r\nContent-Length: 0\r\n\r\n");
+        const answered = await Promise.race([until(/"ID":"/), closed]);
+        expect(answered).toBe(true);
+        expect(received).toMatch(/^HTTP\/1\.1 200 /);
+      } finally {
+        socket.destroy();
+      }
     });
-    const { connect } = await import("node:net");
-    const { port } = new URL(small.url);
-    const socket = connect(Number(port), "127.0.0.1");
-    try {
-      await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject));
-      let received = "";
-      socket.on("data", (chunk: Buffer) => (received += chunk.toString("latin1")));
-      const closed = new Promise<string>((resolve) => socket.once("close", () => resolve("closed")));
-      const until = async (pattern: RegExp) => {
-        for (let i = 0; i < 200 && !pattern.test(received); i++) await new Promise((r) => setTimeout(r, 25));
-        return pattern.test(received);
-      };
-      const body = 8 * 1024 * 1024;
-      socket.write(
-        `POST /api/v0/dag/import HTTP/1.1\r\nHost: node\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: ${body}\r\n\r\n`,
-      );
-      socket.write(Buffer.alloc(1024 * 1024, 0x61));
-      // The answer comes while the client is still sending…
-      expect(await until(/over this node's 1048576-byte limit/)).toBe(true);
-      expect(received).toMatch(/^HTTP\/1\.1 413 /);
-      // …and the rest of the body is taken, not cut off.
-      const rest = Buffer.alloc(body - 1024 * 1024, 0x61);
-      await new Promise<void>((resolve, reject) => socket.write(rest, (error) => (error ? reject(error) : resolve())));
-      received = "";
-      socket.write("POST /api/v0/id HTTP/1.1\r\nHost: node\r\nContent-Length: 0\r\n\r\n");
-      const answered = await Promise.race([until(/"ID":"/), closed]);
-      expect(answered).toBe(true);
-      expect(received).toMatch(/^HTTP\/1\.1 200 /);
-    } finally {
-      socket.destroy();
-      await small.stop();
-    }
   });
 });
 

@@ -4,10 +4,21 @@ import { createReadStream } from "node:fs";
 import { mkdtemp, open, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startIpfsNode, type IpfsNode } from "./node.ts";
 
 export async function tempDir(prefix = "hexs-ipfs-"): Promise<{ path: string; remove(): Promise<void> }> {
   const path = await mkdtemp(join(tmpdir(), prefix));
   return { path, remove: () => rm(path, { recursive: true, force: true }) };
+}
+
+/** Runs `work` on a node of its own in `dataDir` that takes uploads of up to 1 MiB; stops it after. */
+export async function withSmallNode<T>(dataDir: string, work: (node: IpfsNode) => Promise<T>): Promise<T> {
+  const small = await startIpfsNode({ dataDir, port: 0, host: "127.0.0.1", maxUploadBytes: 1024 * 1024 });
+  try {
+    return await work(small);
+  } finally {
+    await small.stop();
+  }
 }
 
 /** Writes `size` random bytes to `path` 1 MiB at a time; returns their SHA-256 (hex). */

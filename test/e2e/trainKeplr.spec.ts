@@ -41,6 +41,27 @@ function jwtClaims(signed: string): { iat: number; nbf: number; exp: number } {
 const ownerOf = (keplr: KeplrTestWallet) =>
   [...standIn.chain.deployments.values()].filter((d) => d.owner === keplr.address());
 
+/**
+ * Connects Keplr, whose user takes a moment over each prompt as people do (meanwhile every
+ * request waits on it), and starts a long job; returns once its logs, status and events are seen
+ * with the one JWT prompt they share.
+ */
+async function runJobWithKeplr(page: Page) {
+  const keplr = await openWithKeplr(page);
+  keplr.answerDelayMs = 1_500;
+  const jwtPrompts = () => keplr.prompts.filter((p) => p.kind === "signArbitrary").length;
+  await page.getByRole("button", { name: "Connect Keplr" }).click();
+  await expect(page.getByTestId("cosmos-account")).toHaveText(`Keplr: ${keplr.address()}`);
+  const verse = (await readFile(new URL("../../models/corpus/verse.txt", import.meta.url), "utf8")).slice(0, 6000);
+  await createDeployment(page, { datasetText: verse, steps: 2000 });
+  const dseq = await acceptCheapestBid(page);
+  await expect(page.getByTestId("logs")).toContainText('"event":"started"', { timeout: 30_000 });
+  await expect(page.getByRole("table", { name: "Lease status" })).toBeVisible();
+  await expect(page.getByRole("table", { name: "Provider events" })).toContainText("Started container trainer");
+  expect(jwtPrompts()).toBe(1);
+  return { keplr, dseq, jwtPrompts };
+}
+
 test.describe("/train with Keplr (Keplr-protocol test wallet, local Akash stand-in)", () => {
   test.setTimeout(90_000);
 
@@ -150,19 +171,7 @@ test.describe("/train with Keplr (Keplr-protocol test wallet, local Akash stand-
   test("one JWT prompt in Keplr serves the manifest, the status polls, the events and the logs; a resumed run asking for all three at once prompts once more", async ({
     page,
   }) => {
-    const keplr = await openWithKeplr(page);
-    // The user takes a moment over each prompt, as people do: meanwhile every request waits on it.
-    keplr.answerDelayMs = 1_500;
-    const jwtPrompts = () => keplr.prompts.filter((p) => p.kind === "signArbitrary").length;
-    await page.getByRole("button", { name: "Connect Keplr" }).click();
-    await expect(page.getByTestId("cosmos-account")).toHaveText(`Keplr: ${keplr.address()}`);
-    const verse = (await readFile(new URL("../../models/corpus/verse.txt", import.meta.url), "utf8")).slice(0, 6000);
-    await createDeployment(page, { datasetText: verse, steps: 2000 });
-    const dseq = await acceptCheapestBid(page);
-    await expect(page.getByTestId("logs")).toContainText('"event":"started"', { timeout: 30_000 });
-    await expect(page.getByRole("table", { name: "Lease status" })).toBeVisible();
-    await expect(page.getByRole("table", { name: "Provider events" })).toContainText("Started container trainer");
-    expect(jwtPrompts()).toBe(1);
+    const { dseq, jwtPrompts } = await runJobWithKeplr(page);
 
     // A reload forgets the token (it lives in memory only); Resume then asks for the lease status,
     // the events and the logs at once: one refresh serves all three.
@@ -186,17 +195,7 @@ test.describe("/train with Keplr (Keplr-protocol test wallet, local Akash stand-
     // 14 minutes later, as a laptop whose lid was closed, expires it there while the new token's
     // times agree with the provider's clock (which allows no skew).
     await page.clock.install({ time: Date.now() - 14 * 60_000 });
-    const keplr = await openWithKeplr(page);
-    keplr.answerDelayMs = 1_500;
-    const jwtPrompts = () => keplr.prompts.filter((p) => p.kind === "signArbitrary").length;
-    await page.getByRole("button", { name: "Connect Keplr" }).click();
-    await expect(page.getByTestId("cosmos-account")).toHaveText(`Keplr: ${keplr.address()}`);
-    const verse = (await readFile(new URL("../../models/corpus/verse.txt", import.meta.url), "utf8")).slice(0, 6000);
-    await createDeployment(page, { datasetText: verse, steps: 2000 });
-    const dseq = await acceptCheapestBid(page);
-    await expect(page.getByTestId("logs")).toContainText('"event":"started"', { timeout: 30_000 });
-    await expect(page.getByRole("table", { name: "Provider events" })).toContainText("Started container trainer");
-    expect(jwtPrompts()).toBe(1);
+    const { keplr, dseq, jwtPrompts } = await runJobWithKeplr(page);
 
     // The provider (provider-c took the bid) drops out; meanwhile the token expires.
     standIn.testControls.setProviderReachable("provider-c", false);
