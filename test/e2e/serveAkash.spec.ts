@@ -178,6 +178,11 @@ test.describe("serving on Akash: what can go wrong", () => {
     const before = actOf(s, owner);
     // Every stand-in provider asks at least 5 uact per block.
     await page.getByLabel("Max price (uact per block)").fill("4");
+    // 4 uact a block is 2 400 uact an hour: the 5 ACT deposit lasts 2 083 hours at that price.
+    await expect(page.getByTestId("max-price-hint")).toContainText("At most ≈ 0.0024 ACT");
+    await expect(page.getByTestId("max-price-hint")).toContainText(
+      "an hour (about 600 blocks). The deposit lasts ≈ 2083 h",
+    );
     await page.getByRole("button", { name: "Create deployment" }).click();
     await expect(page.getByTestId("serve-deployment")).toHaveAttribute("data-phase", "bidding", { timeout: 15_000 });
     const { dseq } = (await recordedDeployment(page, agent))!;
