@@ -8,6 +8,7 @@ import type { Address } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseApiKey } from "../../src/lib/apiKey.ts";
 import { agentAbi } from "../../src/lib/contracts/abis.ts";
+import { abortAfterTokens } from "../test/abort.ts";
 import { eventually, startTestStack, type TestStack } from "../test/stack.ts";
 import { startGateway, type Gateway } from "./gateway.ts";
 import { verifyReceipt, type Receipt } from "../../src/lib/inference/receipts.ts";
@@ -254,23 +255,7 @@ describe("metering and settlement", () => {
   });
 
   it("bills an aborted stream only for the tokens delivered", async () => {
-    const controller = new AbortController();
-    const { data: stream, response } = await client(key)
-      .chat.completions.create(
-        { model: agent.toLowerCase(), messages: [{ role: "user", content: "Tell me" }], max_tokens: 400, stream: true },
-        { signal: controller.signal },
-      )
-      .withResponse();
-    let received = 0;
-    const requestId = response.headers.get("x-request-id")!;
-    try {
-      for await (const chunk of stream) {
-        if (chunk.choices[0]?.delta.content) received++;
-        if (received === 5) controller.abort();
-      }
-    } catch {
-      // aborted
-    }
+    const requestId = await abortAfterTokens(client(key), agent.toLowerCase(), 5);
     await eventually(async () => gateway.meter.receipt(requestId) !== undefined, "the aborted request to be committed");
     const receipt = gateway.meter.receipt(requestId)!;
     expect(receipt.interrupted).toBe(true);

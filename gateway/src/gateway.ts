@@ -152,16 +152,22 @@ export async function startGateway(config: GatewayConfig, options: { runtime?: R
     return unsigned && signer.sign(unsigned);
   };
 
-  const loadWeights = async (weightsCid: string) => {
-    try {
-      const info = await runtime.load(weightsCid);
-      log("model-loaded", { weightsCid, runtime: info.runtime });
-    } catch (error) {
-      log("model-load-failed", { weightsCid, error: error instanceof Error ? error.message : String(error) });
-    }
-  };
+  /** A load under way: the watcher starts no other. */
+  let loading: Promise<void> | undefined;
+  const loadWeights = (weightsCid: string) =>
+    (loading ??= (async () => {
+      try {
+        const info = await runtime.load(weightsCid);
+        log("model-loaded", { weightsCid, runtime: info.runtime });
+      } catch (error) {
+        log("model-load-failed", { weightsCid, error: error instanceof Error ? error.message : String(error) });
+      } finally {
+        loading = undefined;
+      }
+    })());
+  const servedWeights = () => (config.upstream ? "upstream" : view.state.weightsCid);
   // Serving starts at once: /ready and 503s say when the model is not loaded yet.
-  void loadWeights(config.upstream ? "upstream" : state.weightsCid);
+  void loadWeights(servedWeights());
 
   const watcher = setInterval(() => {
     view
@@ -169,6 +175,9 @@ export async function startGateway(config: GatewayConfig, options: { runtime?: R
       .then(async (changes) => {
         // A new version is loaded beside the old one and switched to once verified.
         if (changes.versionPublished && !config.upstream) await loadWeights(changes.versionPublished);
+        // Nothing served yet (an upstream still starting, as vLLM does for minutes; an IPFS
+        // gateway that was down): try again.
+        else if (!runtime.ready) await loadWeights(servedWeights());
       })
       .catch((error: unknown) =>
         log("watch-failed", { error: error instanceof Error ? error.message : String(error) }),

@@ -2,6 +2,8 @@
 // llama.cpp's server, TGI) that runs a model too large for a CPU. The client's request goes on
 // as it came (the upstream's model name put in), always streamed with usage, so the gateway
 // sees each token as it leaves and the upstream's own token counts at the end.
+import { CID } from "multiformats/cid";
+import { modelLoading } from "../openai/errors.ts";
 import type { GenerateInput, GenerateOutcome, Runtime, RuntimeInfo } from "./runtime.ts";
 
 export class UpstreamError extends Error {
@@ -35,15 +37,27 @@ export class UpstreamRuntime implements Runtime {
       signal: AbortSignal.timeout(10_000),
     });
     if (!response.ok) throw new UpstreamError(`the upstream ${this.#url} answered /models with ${response.status}`);
+    // vLLM names its context `max_model_len` (vllm/entrypoints/openai/protocol.py, ModelCard);
+    // OpenRouter-style servers and another HEXS gateway, `context_length`.
     const { data } = (await response.json()) as {
-      data: { id: string; context_length?: number; hexs?: { weightsCid?: string } }[];
+      data: {
+        id: string;
+        context_length?: number;
+        max_model_len?: number;
+        hexs?: { weightsCid?: string; runtime?: string | null };
+      }[];
     };
     const model = this.#model ? data.find((m) => m.id === this.#model) : data[0];
     if (!model) throw new UpstreamError(`the upstream ${this.#url} has no model ${this.#model ?? ""}`.trim());
+    // vLLM and TGI answer only once their model is loaded; another HEXS gateway answers at once and
+    // names no runtime until its weights are loaded and checked.
+    if (model.hexs && !model.hexs.runtime)
+      throw new UpstreamError(`the upstream ${this.#url} is still loading its model`);
     this.#model = model.id;
     this.#info = {
-      weightsCid: model.hexs?.weightsCid ?? `upstream:${model.id}`,
-      contextLength: model.context_length,
+      // HEXS's vLLM service names its model by the CID of the weights it checked (gateway/vllm/).
+      weightsCid: model.hexs?.weightsCid ?? (isCid(model.id) ? model.id : `upstream:${model.id}`),
+      contextLength: model.context_length ?? model.max_model_len,
       runtime: `upstream ${this.#url} (${model.id})`,
     };
     return this.#info;
@@ -79,6 +93,11 @@ export class UpstreamRuntime implements Runtime {
         `the upstream ${this.#url} cannot be reached: ${error instanceof Error ? error.message : String(error)}`,
       );
     });
+    // Loading (llama.cpp's server, a HEXS gateway) or over capacity: the client may try again.
+    if (response.status === 503)
+      throw modelLoading(
+        `The upstream cannot take requests now (${await response.text().catch(() => "503")}); try again in a few seconds.`,
+      );
     if (!response.ok || !response.body)
       throw new UpstreamError(`the upstream answered ${response.status}: ${await response.text().catch(() => "")}`);
     let promptTokens = 0;
@@ -123,5 +142,14 @@ export class UpstreamRuntime implements Runtime {
 
   #headers(): Record<string, string> {
     return this.#apiKey ? { authorization: `Bearer ${this.#apiKey}` } : {};
+  }
+}
+
+function isCid(text: string): boolean {
+  try {
+    CID.parse(text);
+    return true;
+  } catch {
+    return false;
   }
 }
