@@ -10,11 +10,13 @@ import { generatePrivateKey, privateKeyToAddress } from "viem/accounts";
 import type { Address } from "viem";
 import type { AkashStandIn, AkashStandInOptions } from "../../dev/standins/akash/server.ts";
 import { key } from "../../dev/standins/akash/chain.ts";
+import { providerAddress } from "../../dev/standins/akash/providers.ts";
 import { agentAbi } from "../../src/lib/contracts/abis.ts";
 import { chainClient, createFreeAgent, devAccount, pinJson, sendAsDev } from "./support/agents.ts";
 import { startStandIn, trainBase } from "./support/akash.ts";
 import { openApp } from "./support/app.ts";
 import { connectDevWallet } from "./support/devWallet.ts";
+import { pinFolder } from "./support/playground.ts";
 
 const OWNER = 7;
 const DEPOSIT = 5_000_000n;
@@ -36,9 +38,9 @@ const akashSettings = (s: AkashStandIn) => ({
   akashProviderProxyUrl: s.providerProxyUrl,
 });
 
-/** A new agent of the owner's serving the seeded demo's tiny weights. */
-async function servedAgent(name: string): Promise<Address> {
-  const weightsCid = await chainClient().readContract({
+/** A new agent of the owner's serving the seeded demo's tiny weights (or `weightsCid`). */
+async function servedAgent(name: string, weightsCid?: string): Promise<Address> {
+  weightsCid ??= await chainClient().readContract({
     address: trainBase().agent,
     abi: agentAbi,
     functionName: "weightsCid",
@@ -51,8 +53,8 @@ async function servedAgent(name: string): Promise<Address> {
  * The serve page of a new agent whose operator key this browser already holds and the owner has
  * named on chain (the journey test does those steps on the page), both wallets connected.
  */
-async function openServePage(page: Page, s: AkashStandIn, name: string): Promise<Address> {
-  const agent = await servedAgent(name);
+async function openServePage(page: Page, s: AkashStandIn, name: string, weightsCid?: string): Promise<Address> {
+  const agent = await servedAgent(name, weightsCid);
   const operatorKey = generatePrivateKey();
   await sendAsDev(OWNER, agent, "setOperator", [privateKeyToAddress(operatorKey)]);
   const record = { agent, chainId: 31337, operatorKey };
@@ -180,9 +182,7 @@ test.describe("serving on Akash: what can go wrong", () => {
     await page.getByLabel("Max price (uact per block)").fill("4");
     // 4 uact a block is 2 400 uact an hour: the 5 ACT deposit lasts 2 083 hours at that price.
     await expect(page.getByTestId("max-price-hint")).toContainText("At most ≈ 0.0024 ACT");
-    await expect(page.getByTestId("max-price-hint")).toContainText(
-      "an hour (about 600 blocks). The deposit lasts ≈ 2083 h",
-    );
+    await expect(page.getByTestId("deposit-hint")).toContainText("an hour: the deposit lasts ≈ 2083 h");
     await page.getByRole("button", { name: "Create deployment" }).click();
     await expect(page.getByTestId("serve-deployment")).toHaveAttribute("data-phase", "bidding", { timeout: 15_000 });
     const { dseq } = (await recordedDeployment(page, agent))!;
@@ -271,5 +271,60 @@ test.describe("serving on Akash: what can go wrong", () => {
     await page.getByRole("button", { name: "Close deployment" }).first().click();
     await expect(page.getByRole("button", { name: "Create deployment" })).toBeVisible({ timeout: 15_000 });
     expect(s.chain.deployments.get(key(owner, dseq))?.state).toBe("closed");
+  });
+
+  test("vLLM on a GPU: the weights are checked loadable first; the deployment asks for the GPU beside the gateway, and only providers with it bid", async ({
+    page,
+  }) => {
+    const s = await useStandIn();
+    const agent = await openServePage(page, s, "Served by vLLM");
+    const owner = await cosmosOwner(page);
+    await page.getByRole("radio", { name: /vLLM on a GPU/ }).check();
+    const service = page.getByTestId("vllm-service");
+    await expect(service).toContainText("fetches version 1's weights");
+    // An H100 at its default maximum price, 4 000 uact a block: 2.4 ACT an hour, 2.52 ACT with the gateway's 200.
+    await expect(page.getByTestId("vllm-price-hint")).toContainText("At most ≈ 2.4 ACT");
+    await expect(page.getByTestId("deposit-hint")).toContainText("costs at most ≈ 2.52 ACT");
+    await expect(page.getByTestId("deposit-hint")).toContainText("the deposit lasts ≈ 1 h");
+    // The demo's weights are in the Hugging Face layout with safetensors: nothing stands in the way.
+    await expect(page.getByRole("button", { name: "Create deployment" })).toBeEnabled({ timeout: 15_000 });
+    await expect(page.getByTestId("deploy-problem")).toHaveCount(0);
+    await page.getByRole("button", { name: "Create deployment" }).click();
+    await expect(page.getByTestId("bids").getByRole("button", { name: "Accept" })).toHaveCount(1, { timeout: 20_000 });
+
+    const { dseq } = (await recordedDeployment(page, agent))!;
+    const [group] = s.chain.deployments.get(key(owner, dseq))!.groups;
+    expect(group!.resources.map((unit) => unit.resource?.gpu?.attributes.map((a) => a.key))).toEqual([
+      [],
+      ["vendor/nvidia/model/h100"],
+    ]);
+    // provider-b alone has an H100.
+    expect(s.chain.bids.filter((b) => b.ref.dseq === dseq).map((b) => b.ref.provider)).toEqual([
+      providerAddress("provider-b"),
+    ]);
+    await page.getByRole("button", { name: "Close deployment" }).first().click();
+    await expect(page.getByRole("button", { name: "Create deployment" })).toBeVisible({ timeout: 15_000 });
+    expect(s.chain.deployments.get(key(owner, dseq))?.state).toBe("closed");
+  });
+
+  test("vLLM cannot load weights in HEXS's first format: the page says so before anything is paid", async ({
+    page,
+  }) => {
+    const s = await useStandIn();
+    const firstFormat = await pinFolder({
+      "model.onnx": new Uint8Array([8, 7, 18, 0]),
+      "tokenizer.json": new TextEncoder().encode('{"schema":"hexs-char-tokenizer/1"}'),
+    });
+    await openServePage(page, s, "ONNX only", firstFormat);
+    await page.getByRole("radio", { name: /vLLM on a GPU/ }).check();
+    await expect(page.getByTestId("deploy-problem")).toHaveText(
+      "This agent's weights are in HEXS's first format (model.onnx only): vLLM cannot load them; serve it with the built-in runtime.",
+      { timeout: 15_000 },
+    );
+    await expect(page.getByRole("button", { name: "Create deployment" })).toBeDisabled();
+    // The built-in runtime still serves it.
+    await page.getByRole("radio", { name: /Built-in runtime/ }).check();
+    await expect(page.getByRole("button", { name: "Create deployment" })).toBeEnabled();
+    expect(s.chain.deployments.size).toBe(0);
   });
 });

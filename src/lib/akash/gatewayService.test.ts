@@ -11,6 +11,7 @@ import {
   isGatewayImage,
   isPlainHttpRemote,
   probeGateway,
+  vllmLayoutProblem,
   type GatewayService,
 } from "./gatewayService.ts";
 
@@ -49,17 +50,79 @@ describe("an agent's gateway as an Akash deployment", () => {
     expect(prepared.groupSpecs[0]!.resources[0]!.price).toMatchObject({ denom: "uact" });
   });
 
-  it("is the SDL gateway/deploy.sdl.yaml ships for deploying by hand, filled in with the same values", async () => {
-    const template = await readFile(new URL("../../../gateway/deploy.sdl.yaml", import.meta.url), "utf8");
+  const gpuService: GatewayService = {
+    ...service,
+    resources: { cpu: 1, memory: "2Gi", storage: "2Gi" },
+    maxPricePerBlock: 100,
+    vllm: {
+      weightsCid: "bafybeiei7hwbvcyrwycyeddnjyh75mcchogyjmenh3vyu3okjcydcfi4u4",
+      resources: { cpu: 8, memory: "32Gi", storage: "64Gi", gpu: { vendor: "nvidia", count: 1, model: "h100" } },
+      maxPricePerBlock: 4000,
+    },
+  };
+
+  it.each([
+    ["deploy.sdl.yaml", service],
+    ["deploy-vllm.sdl.yaml", gpuService],
+  ])("is the SDL gateway/%s ships for deploying by hand, filled in with the same values", async (file, shipped) => {
+    const template = await readFile(new URL(`../../../gateway/${file}`, import.meta.url), "utf8");
     const values: Record<string, string> = {
-      RPC_URL: service.rpcUrl,
-      AGENT: service.agent,
-      OPERATOR_KEY: service.operatorKey,
-      IPFS_GATEWAYS: service.ipfsGateways.join(","),
+      RPC_URL: shipped.rpcUrl,
+      AGENT: shipped.agent,
+      OPERATOR_KEY: shipped.operatorKey,
+      IPFS_GATEWAYS: shipped.ipfsGateways.join(","),
+      WEIGHTS_CID: shipped.vllm?.weightsCid ?? "",
     };
     const filled = template.replace(/\$\{(\w+)\}/g, (_, name: string) => values[name]!);
     const parsed = yaml(Object.assign([filled], { raw: [filled] }) as TemplateStringsArray);
-    expect(parsed).toEqual(buildGatewaySdl(service));
+    expect(parsed).toEqual(buildGatewaySdl(shipped));
+  });
+
+  it("with vLLM, is one lease of two services: the gateway on the ingress in front of vLLM on the GPU, reached by it alone", async () => {
+    const prepared = await prepareSdl(buildGatewaySdl(gpuService));
+    const [group] = JSON.parse(prepared.manifestJson) as {
+      services: {
+        name: string;
+        image: string;
+        env: string[];
+        expose: { port: number; externalPort: number; global: boolean; service: string }[];
+        resources: { gpu: { units: { val: string }; attributes: { key: string }[] } };
+      }[];
+    }[];
+    const [gateway, vllm] = group!.services;
+    expect(gateway!.env).toEqual(
+      expect.arrayContaining([
+        "HEXS_GATEWAY_UPSTREAM_URL=http://vllm:8000/v1",
+        `HEXS_GATEWAY_UPSTREAM_MODEL=${gpuService.vllm!.weightsCid}`,
+      ]),
+    );
+    expect(vllm).toMatchObject({ name: "vllm", image: "ghcr.io/hexs/gateway-vllm:0.1.0" });
+    expect(vllm!.env).toEqual([
+      `HEXS_WEIGHTS_CID=${gpuService.vllm!.weightsCid}`,
+      "HEXS_IPFS_GATEWAYS=https://ipfs.example.org,https://trustless.example.net",
+      "HEXS_VLLM_PORT=8000",
+    ]);
+    expect(vllm!.expose).toEqual([expect.objectContaining({ port: 8000, global: false, service: "gateway" })]);
+    expect(vllm!.resources.gpu.units.val).toBe("1");
+    expect(vllm!.resources.gpu.attributes.map((a) => a.key)).toEqual(["vendor/nvidia/model/h100"]);
+    // One group, one lease: a provider bids for both, at most the sum of their prices.
+    expect(prepared.groupSpecs).toHaveLength(1);
+    expect(prepared.groupSpecs[0]!.resources.map((unit) => unit.price)).toEqual([
+      { denom: "uact", amount: "100" },
+      { denom: "uact", amount: "4000" },
+    ]);
+  });
+
+  it("tells weights vLLM can load from those it cannot, as its service checks them", () => {
+    expect(
+      vllmLayoutProblem(["config.json", "model.safetensors", "tokenizer.json", "onnx/model.onnx"]),
+    ).toBeUndefined();
+    expect(
+      vllmLayoutProblem(["config.json", "model.safetensors.index.json", "model-00001-of-00002.safetensors"]),
+    ).toBeUndefined();
+    expect(vllmLayoutProblem(["model.onnx", "tokenizer.json"])).toMatch(/HEXS's first format .*built-in runtime/);
+    expect(vllmLayoutProblem(["onnx/model.onnx"])).toMatch(/no config\.json/);
+    expect(vllmLayoutProblem(["config.json", "onnx/model.onnx"])).toMatch(/no safetensors weights/);
   });
 
   it("knows its image by name, whatever the tag or digest", () => {

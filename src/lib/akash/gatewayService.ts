@@ -3,7 +3,7 @@
 // its port exposed to the provider's ingress over HTTP. The SDL carries the operator's key: the
 // provider can read it, which is why that key is a low-privilege one of its own (it can settle
 // usage and sign receipts for this agent, nothing else) and not the owner's.
-import { sdlForService, type JobResources } from "./job.ts";
+import { sdlForServices, type JobResources, type SdlService } from "./job.ts";
 import { UACT } from "./act.ts";
 
 export const GATEWAY_IMAGE = "ghcr.io/hexs/gateway:0.1.0";
@@ -11,6 +11,42 @@ export const GATEWAY_IMAGE = "ghcr.io/hexs/gateway:0.1.0";
 export const GATEWAY_SERVICE = "gateway";
 /** The port the image listens on (its Dockerfile's HEXS_GATEWAY_PORT), exposed as the ingress's port 80. */
 export const GATEWAY_PORT = 8787;
+
+/** vLLM's OpenAI server with the HEXS entry that fetches the agent's weights verified (gateway/vllm/). */
+export const VLLM_IMAGE = "ghcr.io/hexs/gateway-vllm:0.1.0";
+export const VLLM_SERVICE = "vllm";
+/** vLLM's port, reached by the gateway only (never exposed on the ingress). */
+export const VLLM_PORT = 8000;
+
+/**
+ * A GPU service next to the gateway that generates with vLLM; the gateway then meters and settles
+ * in front of it (upstream mode). vLLM loads its weights once: the version the agent has when the
+ * deployment is made, fetched from IPFS and checked against that CID before vLLM starts.
+ */
+export interface VllmService {
+  image?: string;
+  /** The agent's weights folder in the Hugging Face layout (config.json, safetensors, tokenizer). */
+  weightsCid: string;
+  resources: JobResources & { gpu: NonNullable<JobResources["gpu"]> };
+  /** Highest price per block accepted for this service, in uact (the gateway's is its own). */
+  maxPricePerBlock: number;
+}
+
+/**
+ * Why vLLM could not serve a weights folder with these files, as its service checks before it
+ * starts (gateway/vllm, hexs_trainer/layout.py): vLLM loads the Hugging Face layout with
+ * safetensors weights; HEXS's first format (model.onnx only) runs on the built-in runtime.
+ */
+export function vllmLayoutProblem(paths: readonly string[]): string | undefined {
+  const files = new Set(paths);
+  if (!files.has("config.json"))
+    return files.has("model.onnx")
+      ? "this agent's weights are in HEXS's first format (model.onnx only): vLLM cannot load them; serve it with the built-in runtime"
+      : "this agent's weights folder has no config.json: it is not in the Hugging Face layout vLLM loads";
+  if (!files.has("model.safetensors") && !files.has("model.safetensors.index.json"))
+    return "this agent's weights folder has no safetensors weights (model.safetensors), which vLLM loads; serve it with the built-in runtime";
+  return undefined;
+}
 
 export interface GatewayService {
   image?: string;
@@ -27,6 +63,8 @@ export interface GatewayService {
   signedBy?: string[];
   /** Seconds between settlements: a pod restarted without persistent storage loses what is unsettled. */
   settleIntervalSeconds?: number;
+  /** Generation on a GPU with vLLM rather than the gateway's built-in CPU runtime. */
+  vllm?: VllmService;
 }
 
 /** A gateway image reference (any tag or digest) of the one HEXS publishes. */
@@ -45,12 +83,30 @@ export function gatewayEnvironment(service: GatewayService): Record<string, stri
     HEXS_GATEWAY_HOST: "0.0.0.0",
     HEXS_GATEWAY_PORT: String(GATEWAY_PORT),
     HEXS_GATEWAY_SETTLE_INTERVAL: String(service.settleIntervalSeconds ?? 30),
+    // The vLLM service by its name inside the deployment; its model is named by the weights' CID.
+    ...(service.vllm
+      ? {
+          HEXS_GATEWAY_UPSTREAM_URL: `http://${VLLM_SERVICE}:${VLLM_PORT}/v1`,
+          HEXS_GATEWAY_UPSTREAM_MODEL: service.vllm.weightsCid,
+        }
+      : {}),
   };
 }
 
-/** The SDL (version 2.0, as the Akash SDK reads it) serving the agent on the provider's ingress. */
+export function vllmEnvironment(service: GatewayService, vllm: VllmService): Record<string, string> {
+  return {
+    HEXS_WEIGHTS_CID: vllm.weightsCid,
+    HEXS_IPFS_GATEWAYS: service.ipfsGateways.join(","),
+    HEXS_VLLM_PORT: String(VLLM_PORT),
+  };
+}
+
+/**
+ * The SDL (version 2.0, as the Akash SDK reads it) serving the agent on the provider's ingress:
+ * the gateway, and with `vllm` a GPU service it alone reaches, on the same provider.
+ */
 export function buildGatewaySdl(service: GatewayService) {
-  return sdlForService({
+  const gateway: SdlService = {
     name: GATEWAY_SERVICE,
     image: service.image ?? GATEWAY_IMAGE,
     env: gatewayEnvironment(service),
@@ -58,8 +114,22 @@ export function buildGatewaySdl(service: GatewayService) {
     resources: service.resources,
     denom: UACT,
     maxPricePerBlock: service.maxPricePerBlock,
-    signedBy: service.signedBy,
-  });
+  };
+  const { vllm } = service;
+  const generator: SdlService[] = vllm
+    ? [
+        {
+          name: VLLM_SERVICE,
+          image: vllm.image ?? VLLM_IMAGE,
+          env: vllmEnvironment(service, vllm),
+          expose: [{ port: VLLM_PORT, as: VLLM_PORT, to: [{ service: GATEWAY_SERVICE }] }],
+          resources: vllm.resources,
+          denom: UACT,
+          maxPricePerBlock: vllm.maxPricePerBlock,
+        },
+      ]
+    : [];
+  return sdlForServices([gateway, ...generator], service.signedBy);
 }
 
 /**

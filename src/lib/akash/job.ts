@@ -106,11 +106,14 @@ export function sdlGpuResource(gpu: JobResources["gpu"]) {
     : { units: 0 };
 }
 
-/** A port a service exposes through the provider's ingress (SDL `expose`). */
+/**
+ * A port a service exposes (SDL `expose`): to the provider's ingress (`global`), or only to other
+ * services of the deployment (`service`), which reach it by the service's name.
+ */
 export type SdlExpose = {
   port: number;
   as: number;
-  to: { global: boolean }[];
+  to: ({ global: boolean } | { service: string })[];
 };
 
 /** One service of an SDL: what runs, what it is given, what it may cost per block. */
@@ -122,55 +125,59 @@ export interface SdlService {
   resources: JobResources;
   denom: string;
   maxPricePerBlock: number;
-  signedBy?: string[];
 }
 
 /**
- * The SDL (version 2.0, as the Akash SDK reads it) of a one-service deployment as a plain object:
- * the service, its compute profile and its placement share its name.
+ * The SDL (version 2.0, as the Akash SDK reads it) of a deployment whose services all run on one
+ * provider (one placement, one lease), as a plain object: each service's compute profile shares
+ * its name, and `signedBy` restricts the providers that may bid.
  */
-export function sdlForService(service: SdlService) {
-  const { name } = service;
-  const env = Object.entries(service.env).map(([key, value]) => `${key}=${value}`);
+export function sdlForServices(services: readonly SdlService[], signedBy?: readonly string[]) {
+  const byName = <T>(value: (service: SdlService) => T) =>
+    Object.fromEntries(services.map((service) => [service.name, value(service)]));
   return {
     version: "2.0",
-    services: {
-      [name]: { image: service.image, env, ...(service.expose ? { expose: service.expose } : {}) },
-    },
+    services: byName((service) => ({
+      image: service.image,
+      env: Object.entries(service.env).map(([key, value]) => `${key}=${value}`),
+      ...(service.expose ? { expose: service.expose } : {}),
+    })),
     profiles: {
-      compute: {
-        [name]: {
-          resources: {
-            cpu: { units: service.resources.cpu },
-            memory: { size: service.resources.memory },
-            storage: [{ size: service.resources.storage }],
-            gpu: sdlGpuResource(service.resources.gpu),
-          },
+      compute: byName((service) => ({
+        resources: {
+          cpu: { units: service.resources.cpu },
+          memory: { size: service.resources.memory },
+          storage: [{ size: service.resources.storage }],
+          gpu: sdlGpuResource(service.resources.gpu),
         },
-      },
+      })),
       placement: {
         akash: {
-          ...(service.signedBy?.length ? { signedBy: { anyOf: service.signedBy } } : {}),
-          pricing: { [name]: { denom: service.denom, amount: service.maxPricePerBlock } },
+          ...(signedBy?.length ? { signedBy: { anyOf: [...signedBy] } } : {}),
+          pricing: byName((service) => ({ denom: service.denom, amount: service.maxPricePerBlock })),
         },
       },
     },
-    deployment: { [name]: { akash: { profile: name, count: 1 } } },
+    deployment: byName((service) => ({ akash: { profile: service.name, count: 1 } })),
   };
 }
 
 /** The training job's SDL. */
 export function buildSdl(job: TrainingJob) {
-  return sdlForService({
-    name: SERVICE_NAME,
-    image: job.image,
-    env: jobEnvironment(job),
-    resources: job.resources,
-    denom: job.denom,
-    maxPricePerBlock: job.maxPricePerBlock,
-    signedBy: job.signedBy,
-  });
+  return sdlForServices(
+    [
+      {
+        name: SERVICE_NAME,
+        image: job.image,
+        env: jobEnvironment(job),
+        resources: job.resources,
+        denom: job.denom,
+        maxPricePerBlock: job.maxPricePerBlock,
+      },
+    ],
+    job.signedBy,
+  );
 }
 
 /** An SDL HEXS writes (a training job's, an inference gateway's). */
-export type Sdl = ReturnType<typeof sdlForService>;
+export type Sdl = ReturnType<typeof sdlForServices>;

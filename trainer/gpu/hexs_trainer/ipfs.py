@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 import urllib.error
 import urllib.request
@@ -12,7 +13,7 @@ import uuid
 
 from .car import CarError, VerifiedCar
 from .cid import Cid
-from .unixfs import PackedFolder, pack_path, unpack
+from .unixfs import PackedFolder, UnixfsError, pack_path, unpack
 
 
 class IpfsError(RuntimeError):
@@ -40,6 +41,29 @@ def fetch(gateway: str, root: Cid, out: str, timeout: float = 600) -> list[str]:
                 raise IpfsError(f"{root} from {gateway}: {error}") from error
         finally:
             os.unlink(car_file.name)
+
+
+def fetch_first(gateways: list[str], root: Cid, out: str, log=print, timeout: float = 600) -> list[str]:
+    """Fetches `root` into `out` (which must not exist yet) from the first gateway that serves it
+    whole and true: a gateway that fails or lies is named in `log` and the next one is tried. Each
+    try unpacks into a folder of its own, renamed to `out` only once every block has checked out."""
+    failures: list[str] = []
+    parent = os.path.dirname(os.path.abspath(out))
+    os.makedirs(parent, exist_ok=True)
+    for gateway in gateways:
+        attempt = tempfile.mkdtemp(prefix=".fetch-", dir=parent)
+        try:
+            written = fetch(gateway, root, os.path.join(attempt, "content"), timeout)
+            os.rename(os.path.join(attempt, "content"), out)
+            return written
+        except (IpfsError, UnixfsError) as error:
+            failures.append(str(error))
+            log(f"{gateway} did not serve {root}: {error}")
+        finally:
+            shutil.rmtree(attempt, ignore_errors=True)
+    if not gateways:
+        raise IpfsError(f"no IPFS gateway to fetch {root} from")
+    raise IpfsError(f"no gateway served {root} whole and true: {'; '.join(failures)}")
 
 
 def upload(kubo_api: str, path: str, token: str | None = None, timeout: float = 1800) -> tuple[Cid, int]:

@@ -2,9 +2,9 @@
 wrapped for LoRA (PEFT) or left whole for full fine-tuning."""
 from __future__ import annotations
 
-import os
-
 import torch
+
+from .layout import layout_problem
 
 
 class BaseModelError(ValueError):
@@ -12,16 +12,16 @@ class BaseModelError(ValueError):
 
 
 def check_layout(folder: str, label: str) -> None:
-    files = set(os.listdir(folder))
-    if "config.json" not in files:
-        if "model.onnx" in files:
-            raise BaseModelError(
-                f"the base {label} is in HEXS's first format (model.onnx and a hexs-char tokenizer, no weights "
-                "transformers can train); fine-tune it once with the tiny trainer, whose result is in the "
-                "Hugging Face layout, and use that as the base"
-            )
+    problem = layout_problem(folder)
+    if problem == "first-format":
+        raise BaseModelError(
+            f"the base {label} is in HEXS's first format (model.onnx and a hexs-char tokenizer, no weights "
+            "transformers can train); fine-tune it once with the tiny trainer, whose result is in the "
+            "Hugging Face layout, and use that as the base"
+        )
+    if problem == "no-config":
         raise BaseModelError(f"the base {label} has no config.json: it is not a model folder in the Hugging Face layout")
-    if not files & {"model.safetensors", "model.safetensors.index.json"}:
+    if problem == "no-safetensors":
         raise BaseModelError(f"the base {label} has no safetensors weights (model.safetensors)")
 
 

@@ -9,6 +9,7 @@ import { connectWallet } from "#lib/akash/connectWallet.ts";
 import { CreationCheck } from "#lib/akash/creationCheck.svelte.ts";
 import { AkashLogsNeedProxyError, AkashTxError } from "#lib/akash/errors.ts";
 import { errorText } from "#lib/akash/errorText.ts";
+import type { VllmService } from "#lib/akash/gatewayService.ts";
 import type { JobResources } from "#lib/akash/job.ts";
 import type { BidView } from "#lib/akash/lease.ts";
 import { akash, openAkash } from "#lib/akash/modules.ts";
@@ -94,7 +95,7 @@ export class ServeFlow {
   }
 
   /** Writes the gateway's SDL, creates the deployment with its deposit, then waits for bids. */
-  async deploy(resources: JobResources, maxPricePerBlock: number, deposit: bigint): Promise<void> {
+  async deploy(resources: JobResources, maxPricePerBlock: number, deposit: bigint, vllm?: VllmService): Promise<void> {
     this.creation.clear();
     await this.#run(async () => {
       if (!settings.current.akashProviderProxyUrl) throw new AkashLogsNeedProxyError();
@@ -112,6 +113,7 @@ export class ServeFlow {
           ipfsGateways: settings.current.ipfsGateways,
           resources,
           maxPricePerBlock,
+          ...(vllm ? { vllm } : {}),
         }),
       );
       this.phase = "deploying";
