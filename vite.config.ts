@@ -2,19 +2,47 @@ import adapter from "@sveltejs/adapter-static";
 import { sveltekit } from "@sveltejs/kit/vite";
 import { vitePreprocess } from "@sveltejs/vite-plugin-svelte";
 import { fileURLToPath } from "node:url";
-import { defineConfig } from "vite";
+import { readFileSync } from "node:fs";
+import { defineConfig, type Plugin } from "vite";
 
 /**
- * transformers.js imports onnxruntime-web's WebGPU build (its own, a 27 MB asyncify WASM); the
- * playground runs it on WASM, so it gets the WASM build the rest of the playground already
- * ships: one onnxruntime-web and one 14 MB WASM file on the site instead of two.
+ * transformers.js imports onnxruntime-web's WebGPU build (a 27 MB asyncify WASM). On WASM the
+ * playground gives it the WASM build the rest of the playground already ships (one 14 MB WASM
+ * file); where the browser has WebGPU it imports `@huggingface/transformers/webgpu`, a second copy
+ * of transformers.js whose onnxruntime-web is the WebGPU build. Each copy loads only where it
+ * runs, so a browser without WebGPU never downloads the larger WASM.
  */
 const ONNXRUNTIME_WEB_WASM = fileURLToPath(
   new URL("node_modules/onnxruntime-web/dist/ort.wasm.bundle.min.mjs", import.meta.url),
 );
+const ONNXRUNTIME_WEB_WEBGPU = fileURLToPath(
+  new URL("node_modules/onnxruntime-web/dist/ort.webgpu.bundle.min.mjs", import.meta.url),
+);
+const TRANSFORMERS_WEB = fileURLToPath(
+  new URL("node_modules/@huggingface/transformers/dist/transformers.web.js", import.meta.url),
+);
+const WEBGPU_VARIANT = "?hexs-webgpu";
+
+function transformersVariants(): Plugin {
+  return {
+    name: "hexs-transformers-variants",
+    enforce: "pre",
+    resolveId(source, importer) {
+      if (source === "@huggingface/transformers/webgpu") return `${TRANSFORMERS_WEB}${WEBGPU_VARIANT}`;
+      if (source === "onnxruntime-web/webgpu")
+        return importer?.endsWith(WEBGPU_VARIANT) ? ONNXRUNTIME_WEB_WEBGPU : ONNXRUNTIME_WEB_WASM;
+      return undefined;
+    },
+    // The variant is the same file under another id: read it from disk.
+    load(id) {
+      return id.endsWith(WEBGPU_VARIANT) ? readFileSync(TRANSFORMERS_WEB, "utf8") : undefined;
+    },
+  };
+}
 
 export default defineConfig({
   plugins: [
+    transformersVariants(),
     sveltekit({
       preprocess: vitePreprocess(),
       compilerOptions: { runes: true },
@@ -27,8 +55,7 @@ export default defineConfig({
   ],
   // The playground's generation worker imports onnxruntime-web dynamically; only ES-module
   // workers can code-split (the default IIFE format cannot).
-  worker: { format: "es" },
-  resolve: { alias: [{ find: /^onnxruntime-web\/webgpu$/, replacement: ONNXRUNTIME_WEB_WASM }] },
+  worker: { format: "es", plugins: () => [transformersVariants()] },
   // onnxruntime-web and transformers.js are imported only inside the playground's worker, which the dev server's
   // dependency scan does not reach: found on the first visit, it would be optimized then and the
   // page reloaded, dropping what the user had picked. Optimized up front instead.

@@ -149,7 +149,7 @@ describe("the GPU trainer (transformers + PEFT), run on CPU", () => {
     // The gateway's runtime (transformers.js on onnxruntime-node, files through the verified
     // reader) runs the exported ONNX graph; it writes other text than the base with the same seed.
     const ort = ortNode as unknown as OrtRuntime;
-    const hf = () => import("@huggingface/transformers");
+    const hf = async () => ({ transformers: await import("@huggingface/transformers") });
     const fineTuned = await loadModel(result.weightsCid, {
       ort,
       hf,

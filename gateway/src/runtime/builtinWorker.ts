@@ -20,7 +20,7 @@ const host = createGenerationHost({
       ort: ort as unknown as OrtRuntime,
       runtime: `onnxruntime-node ${ort.env.versions.node ?? ""}`.trim(),
       useCache: false,
-      hf: () => import("@huggingface/transformers"),
+      hf: async () => ({ transformers: await import("@huggingface/transformers") }),
       sessionOptions: { intraOpNumThreads: threads, interOpNumThreads: 1 },
       read: (cid, path) =>
         verifiedRead(cid, {

@@ -2,7 +2,14 @@
 // become promises; tokens and benchmark progress arrive through callbacks.
 import type { BenchmarkSet, TaskScore } from "./benchmark.ts";
 import { deserializeModelError, ModelError } from "./modelErrors.ts";
-import type { GenerationSettings, GenerationStats, ModelInfo, WorkerRequest, WorkerResponse } from "./protocol.ts";
+import type {
+  GenerationSettings,
+  GenerationStats,
+  InferenceDevice,
+  ModelInfo,
+  WorkerRequest,
+  WorkerResponse,
+} from "./protocol.ts";
 
 export interface GenerationRun {
   /** Resolves when generation ends (stopped or not); rejects with a ModelError. */
@@ -41,11 +48,11 @@ export class ModelWorker {
       this.#failAll(new ModelError("crashed", "The model's worker crashed", { details: event.message }));
   }
 
-  load(weightsCid: string, gateways: string[]): Promise<ModelInfo> {
+  load(weightsCid: string, gateways: string[], device: InferenceDevice = "auto"): Promise<ModelInfo> {
     return new Promise<ModelInfo>((resolve, reject) => {
       this.#load?.reject(new ModelError("runtime", "Replaced by another model"));
       this.#load = { resolve: resolve as (value: never) => void, reject };
-      this.#worker.postMessage({ type: "load", weightsCid, gateways });
+      this.#worker.postMessage({ type: "load", weightsCid, gateways, device });
     });
   }
 

@@ -14,7 +14,7 @@ import type { OrtRuntime } from "./session.ts";
  * seed they must write the same text, the KV cache (and its fallback past the context) included.
  */
 const MODELS = new URL("../../../models/", import.meta.url);
-const hf = () => import("@huggingface/transformers");
+const hf = async () => ({ transformers: await import("@huggingface/transformers") });
 const fromDisk = folderReader(MODELS);
 
 type Folder = Record<string, Uint8Array | Error>;

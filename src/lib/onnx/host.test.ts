@@ -4,7 +4,7 @@ import { readFile, stat } from "node:fs/promises";
 import * as ortNode from "onnxruntime-node";
 import onnxProto from "onnx-proto";
 import { describe, expect, it } from "vitest";
-import { createGenerationHost } from "./host.ts";
+import { createGenerationHost, decodeSpeed } from "./host.ts";
 import { folderReader } from "./folderReader.ts";
 import { loadModel } from "./loadModel.ts";
 import type { GenerationSettings, WorkerRequest, WorkerResponse } from "./protocol.ts";
@@ -78,7 +78,15 @@ describe("generation host", () => {
     expect(other).not.toBe(first);
     const done = host.messages.find((m) => m.type === "done" && m.requestId === 1);
     expect(done?.type === "done" && done.stats).toMatchObject({ tokens: 24 });
-    expect(done?.type === "done" && done.stats.tokensPerSecond).toBeGreaterThan(0);
+    // The speed after the first token, whose wait (prompt, warm-up) is said apart.
+    const stats = done?.type === "done" ? done.stats : undefined;
+    expect(stats!.tokensPerSecond).toBeCloseTo((23 * 1000) / (stats!.totalMs - stats!.firstTokenMs), 6);
+  });
+
+  it("quotes the speed after the first token", () => {
+    expect(decodeSpeed(11, 100, 300)).toBe(50);
+    expect(decodeSpeed(1, 100, 100)).toBe(0);
+    expect(decodeSpeed(0, 0, 0)).toBe(0);
   });
 
   it("stops a running generation when asked", async () => {

@@ -5,7 +5,7 @@ import { scoreBenchmark, parseBenchmarkSet } from "./benchmark.ts";
 import { generate, type ForwardFunction, type NextLogits } from "./sampling.ts";
 import type { TextTokenizer } from "./tokenizer.ts";
 import { ModelError, serializeModelError, toModelError } from "./modelErrors.ts";
-import type { ModelInfo, WorkerRequest, WorkerResponse } from "./protocol.ts";
+import type { InferenceDevice, ModelInfo, WorkerRequest, WorkerResponse } from "./protocol.ts";
 
 export interface LoadedModel {
   /** Logits of every position of a window of at most `info.contextLength` ids (benchmarks). */
@@ -18,7 +18,7 @@ export interface LoadedModel {
 }
 
 export interface HostDependencies {
-  loadModel(weightsCid: string, gateways: string[]): Promise<LoadedModel>;
+  loadModel(weightsCid: string, gateways: string[], device: InferenceDevice): Promise<LoadedModel>;
   post(message: WorkerResponse): void;
   now?: () => number;
 }
@@ -37,6 +37,15 @@ export function yieldToEvents(): Promise<void> {
     };
     channel.port2.postMessage(null);
   });
+}
+
+/**
+ * Tokens per second after the first, as generation speeds are quoted: the first token's wait
+ * (prompt, warm-up) is `firstTokenMs`, said apart.
+ */
+export function decodeSpeed(tokens: number, firstTokenMs: number, totalMs: number): number {
+  const decodeMs = totalMs - firstTokenMs;
+  return tokens > 1 && decodeMs > 0 ? ((tokens - 1) * 1000) / decodeMs : 0;
 }
 
 /** Returns the message handler of one worker. */
@@ -69,7 +78,7 @@ export function createGenerationHost(deps: HostDependencies): (request: WorkerRe
     switch (request.type) {
       case "load": {
         const previous = model;
-        model = deps.loadModel(request.weightsCid, request.gateways);
+        model = deps.loadModel(request.weightsCid, request.gateways, request.device ?? "auto");
         previous?.then((m) => m.release()).catch(() => undefined);
         try {
           deps.post({ type: "loaded", info: (await model).info });
@@ -111,7 +120,7 @@ export function createGenerationHost(deps: HostDependencies): (request: WorkerRe
               tokens,
               firstTokenMs,
               totalMs,
-              tokensPerSecond: totalMs > 0 ? (tokens * 1000) / totalMs : 0,
+              tokensPerSecond: decodeSpeed(tokens, firstTokenMs, totalMs),
             },
           });
         });

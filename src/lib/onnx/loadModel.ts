@@ -26,10 +26,11 @@ export interface LoadModelOptions {
   runtime: string;
   /** Passed to onnxruntime (threads, execution providers). */
   sessionOptions?: ModelSessionOptions["sessionOptions"];
-  /** transformers.js, imported on first use, for folders in the Hugging Face layout. */
-  hf?: () => Promise<TransformersModule>;
-  /** Where transformers.js runs the model: onnxruntime-node's CPU, or WASM in a browser. */
-  hfDevice?: HfLoadOptions["device"];
+  /**
+   * transformers.js, imported on first use, for folders in the Hugging Face layout, and where it
+   * runs the model: onnxruntime-node's CPU (the default), WASM or WebGPU in a browser.
+   */
+  hf?: () => Promise<{ transformers: TransformersModule; device?: HfLoadOptions["device"] }>;
   now?: () => number;
 }
 
@@ -61,14 +62,15 @@ export async function loadModel(weightsCid: string, options: LoadModelOptions): 
       });
     // Cached when every file the model needed came from the browser cache, config.json included.
     let cached = configFile.cached;
+    const { transformers, device } = await options.hf();
     const model = await loadHfModel(weightsCid, config, {
-      hf: await options.hf(),
+      hf: transformers,
       readFile: async (path) => {
         const file = await readIfPresent(path);
         if (file && !file.cached) cached = false;
         return file?.bytes;
       },
-      ...(options.hfDevice ? { device: options.hfDevice } : {}),
+      ...(device ? { device } : {}),
       ...(options.sessionOptions ? { sessionOptions: options.sessionOptions as Record<string, unknown> } : {}),
       ...(options.now ? { now: options.now } : {}),
     });

@@ -35,6 +35,9 @@ export interface ModelInfo {
   chatTemplate?: ChatTemplateSpec | undefined;
 }
 
+/** Where a model in the Hugging Face layout runs (Settings → Playground). */
+export type InferenceDevice = "auto" | "webgpu" | "wasm";
+
 export interface GenerationStats {
   /** Tokens of the prompt as the model saw them. */
   promptTokens: number;
@@ -42,12 +45,12 @@ export interface GenerationStats {
   /** From the request reaching the worker to the first token. */
   firstTokenMs: number;
   totalMs: number;
-  /** Generated tokens per second over the whole generation. */
+  /** Generated tokens per second after the first (see firstTokenMs for the wait before it). */
   tokensPerSecond: number;
 }
 
 export type WorkerRequest =
-  | { type: "load"; weightsCid: string; gateways: string[] }
+  | { type: "load"; weightsCid: string; gateways: string[]; device?: InferenceDevice }
   | { type: "generate"; requestId: number; prompt: string; settings: GenerationSettings }
   | { type: "benchmark"; requestId: number; set: BenchmarkSet }
   | { type: "count"; requestId: number; text: string }

@@ -43,6 +43,11 @@ const settingsSchema = z.object({
    * and for providers it cannot reach directly (mTLS only, self-signed TLS, no CORS); empty: direct.
    */
   akashProviderProxyUrl: z.union([z.string().url(), z.literal("")]),
+  /**
+   * Where the playground runs models in the Hugging Face layout: "auto" on WebGPU when the
+   * browser offers a GPU adapter (a software one is slower than WASM), WASM otherwise.
+   */
+  inferenceDevice: z.enum(["auto", "webgpu", "wasm"]),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -69,6 +74,7 @@ export const defaultSettings: Settings = settingsSchema.parse({
     import.meta.env.VITE_HEXS_AKASH_RPC_URL ?? import.meta.env.VITE_HEXS_AKASH_REST_URL ?? "http://127.0.0.1:8090",
   akashChainId: import.meta.env.VITE_HEXS_AKASH_CHAIN_ID ?? "hexs-akash-standin-1",
   akashProviderProxyUrl: import.meta.env.VITE_HEXS_AKASH_PROVIDER_PROXY_URL ?? "http://127.0.0.1:8090/provider-proxy",
+  inferenceDevice: "auto",
 });
 
 /** Checks a settings patch; throws a ZodError that names the wrong field. */

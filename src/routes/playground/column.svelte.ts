@@ -3,7 +3,7 @@ import { ModelWorker, type GenerationRun } from "#lib/onnx/client.ts";
 import { ModelError } from "#lib/onnx/modelErrors.ts";
 import type { BenchmarkSet, TaskScore } from "#lib/onnx/benchmark.ts";
 import type { ChatTurn } from "#lib/onnx/chatTemplate.ts";
-import type { GenerationSettings, GenerationStats, ModelInfo } from "#lib/onnx/protocol.ts";
+import type { GenerationSettings, GenerationStats, InferenceDevice, ModelInfo } from "#lib/onnx/protocol.ts";
 import type { AgentSummary } from "./agents.ts";
 
 export const DEFAULT_SETTINGS: GenerationSettings = {
@@ -42,11 +42,11 @@ export class Column {
     this.agent = agent;
   }
 
-  async load(gateways: string[]): Promise<void> {
+  async load(gateways: string[], device: InferenceDevice): Promise<void> {
     this.status = "loading";
     this.error = undefined;
     try {
-      this.info = await this.#worker.load(this.agent.weightsCid, gateways);
+      this.info = await this.#worker.load(this.agent.weightsCid, gateways, device);
       this.status = "ready";
     } catch (error) {
       this.#fail(error);

@@ -60,6 +60,21 @@ export const SETTING_GROUPS: { legend: string; fields: SettingField[] }[] = [
   },
   { legend: "Hugging Face", fields: [{ key: "hubUrl", label: "Hub URL", kind: "text" }] },
   {
+    legend: "Playground",
+    fields: [
+      {
+        key: "inferenceDevice",
+        label: "Runs models on",
+        kind: "choice",
+        options: [
+          { value: "auto", label: "Automatic: WebGPU on a GPU, WASM otherwise" },
+          { value: "webgpu", label: "WebGPU (any adapter the browser offers, a software one too)" },
+          { value: "wasm", label: "WASM on the CPU" },
+        ],
+      },
+    ],
+  },
+  {
     legend: "Akash",
     fields: [
       { key: "akashRestUrl", label: "Node REST URL", kind: "text" },
