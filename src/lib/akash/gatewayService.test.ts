@@ -10,6 +10,7 @@ import {
   gatewayEndpoints,
   isGatewayImage,
   isPlainHttpRemote,
+  manifestServes,
   probeGateway,
   vllmLayoutProblem,
   type GatewayService,
@@ -105,6 +106,8 @@ describe("an agent's gateway as an Akash deployment", () => {
     expect(vllm!.expose).toEqual([expect.objectContaining({ port: 8000, global: false, service: "gateway" })]);
     expect(vllm!.resources.gpu.units.val).toBe("1");
     expect(vllm!.resources.gpu.attributes.map((a) => a.key)).toEqual(["vendor/nvidia/model/h100"]);
+    expect(manifestServes(prepared.manifestJson, "vllm")).toBe(true);
+    expect(manifestServes((await prepareSdl(buildGatewaySdl(service))).manifestJson, "vllm")).toBe(false);
     // One group, one lease: a provider bids for both, at most the sum of their prices.
     expect(prepared.groupSpecs).toHaveLength(1);
     expect(prepared.groupSpecs[0]!.resources.map((unit) => unit.price)).toEqual([

@@ -67,6 +67,12 @@ export interface GatewayService {
   vllm?: VllmService;
 }
 
+/** Whether the manifest (as sent to the provider, prepareSdl's manifestJson) runs the service `name`. */
+export function manifestServes(manifestJson: string, name: string): boolean {
+  const groups = JSON.parse(manifestJson) as { services?: { name?: string }[] }[];
+  return groups.some((group) => group.services?.some((service) => service.name === name) ?? false);
+}
+
 /** A gateway image reference (any tag or digest) of the one HEXS publishes. */
 export function isGatewayImage(image: string): boolean {
   return image.trim().replace(/[:@].*$/, "") === GATEWAY_IMAGE.replace(/:.*$/, "");

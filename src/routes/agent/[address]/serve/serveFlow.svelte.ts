@@ -25,8 +25,10 @@ export type ServePhase = "setup" | "deploying" | "bidding" | "starting" | "servi
 
 /** How often the lease status and the gateway's /ready are asked while it starts. */
 const START_POLL_MS = 2_000;
-/** A GPU image pull and a model load take minutes: wait this long before saying it did not start. */
-const START_TIMEOUT_MS = 10 * 60_000;
+/** An image pull and a model load take minutes: wait this long before saying it did not start. */
+const START_MINUTES = 10;
+/** vLLM's image is ~10 GB and a large model loads for minutes more. */
+const VLLM_START_MINUTES = 30;
 
 export class ServeFlow {
   account = $state.raw<CosmosAccount>();
@@ -191,14 +193,16 @@ export class ServeFlow {
       });
       this.#saveDeployment({ ...this.#currentDeployment(), manifestSent: true });
     }
-    const { gatewayEndpoints, probeGateway, GATEWAY_SERVICE } = await import("#lib/akash/gatewayService.ts");
-    const deadline = Date.now() + START_TIMEOUT_MS;
+    const { gatewayEndpoints, probeGateway, manifestServes, GATEWAY_SERVICE, VLLM_SERVICE } =
+      await import("#lib/akash/gatewayService.ts");
+    const minutes = manifestServes(deployment.manifestJson, VLLM_SERVICE) ? VLLM_START_MINUTES : START_MINUTES;
+    const deadline = Date.now() + minutes * 60_000;
     this.ready = false;
     /** Where the lease status says the gateway may answer, until it answers at one of them. */
     let candidates: string[] = [];
     while (!this.#stopped && !this.ready) {
       if (Date.now() > deadline)
-        throw new HexsError("The gateway did not start in 10 minutes", {
+        throw new HexsError(`The gateway did not start in ${minutes} minutes`, {
           details:
             "the lease is still active and paid from the deposit: close the deployment, or look at its logs in Akash Console",
         });
