@@ -154,13 +154,18 @@ export async function startGateway(config: GatewayConfig, options: { runtime?: R
 
   /** A load under way: the watcher starts no other. */
   let loading: Promise<void> | undefined;
+  /** The last failure logged: a load retried every watch interval logs what changes, not each try. */
+  let lastFailure: string | undefined;
   const loadWeights = (weightsCid: string) =>
     (loading ??= (async () => {
       try {
         const info = await runtime.load(weightsCid);
+        lastFailure = undefined;
         log("model-loaded", { weightsCid, runtime: info.runtime });
       } catch (error) {
-        log("model-load-failed", { weightsCid, error: error instanceof Error ? error.message : String(error) });
+        const message = error instanceof Error ? error.message : String(error);
+        if (message !== lastFailure) log("model-load-failed", { weightsCid, error: message });
+        lastFailure = message;
       } finally {
         loading = undefined;
       }

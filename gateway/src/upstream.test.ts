@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import OpenAI from "openai";
 import type { Address } from "viem";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { freePort } from "../../dev/stack/ports.ts";
 import { abortAfterTokens } from "../test/abort.ts";
 import { eventually, startTestStack, type TestStack } from "../test/stack.ts";
@@ -32,7 +32,20 @@ const dataDir = async () => {
   return dir;
 };
 
+/** The front gateway's log lines (JSON on stdout) about loading its model. */
+const loadLog: { event: string; error?: string }[] = [];
+
 beforeAll(async () => {
+  const write = process.stdout.write.bind(process.stdout);
+  vi.spyOn(process.stdout, "write").mockImplementation((chunk, ...rest) => {
+    for (const line of String(chunk).split("\n")) {
+      if (!line.includes('"event":"model-load')) continue;
+      const entry = JSON.parse(line) as { event: string; error?: string; weightsCid?: string };
+      if (entry.weightsCid === "upstream")
+        loadLog.push({ event: entry.event, ...(entry.error ? { error: entry.error } : {}) });
+    }
+    return write(chunk, ...(rest as []));
+  });
   stack = await startTestStack();
   agent = await stack.createAgent({ owner: OWNER, name: "Upstream Test" });
   key = await stack.userKey(agent, USER, { credits: 5_000n, cap: 5_000n });
@@ -55,6 +68,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  vi.restoreAllMocks();
   await front?.close();
   await upstream?.close();
   await stack?.stop();
@@ -69,6 +83,15 @@ const keyStatus = async (secret: string) =>
   >;
 
 describe("a gateway in front of an upstream", () => {
+  it("waited for its upstream, retrying every watch interval and logging each new reason once", () => {
+    // Unreachable until it listened (tried every 200 ms for seconds), maybe still loading its own
+    // model, then loaded: each reason logged once.
+    expect(loadLog.at(-1)).toEqual({ event: "model-loaded" });
+    const failures = loadLog.filter((entry) => entry.event === "model-load-failed").map((entry) => entry.error);
+    expect(failures[0]).toMatch(/fetch failed|cannot be reached/);
+    expect(failures.filter((error, i) => error === failures[i - 1])).toEqual([]);
+  });
+
   it("lists the agent with the upstream's weights and context, in upstream mode", async () => {
     const [model] = (await client(key).models.list()).data as unknown as {
       id: string;
