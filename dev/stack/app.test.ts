@@ -1,17 +1,32 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "@playwright/test";
 import { expect, it } from "vitest";
 import { CHROMIUM_ARGS, chromiumExecutablePath } from "../chromium.ts";
+import { HF_FOLDER_FILES } from "../../models/hf/writeFolder.ts";
+import { packFiles } from "../../src/lib/ipfs/car.ts";
+import { kuboAdapter } from "../../src/lib/ipfs/kubo.ts";
+import { uploadCar } from "../../src/lib/ipfs/upload.ts";
+import { startIpfsNode } from "../ipfs/node.ts";
 import { startApp } from "./app.ts";
 import { freePort } from "./ports.ts";
 
 // What `npm start` serves on a fresh clone: Vite's dev server with an empty dependency cache.
 // A dependency it finds only when a page first needs it is optimized then and the page reloaded
 // under the user, who loses what they had picked (the playground's onnxruntime-web did so).
-it("serves every route, and the playground's model worker, without reloading the page", async () => {
+it("serves every route, and the playground's model worker running a Hugging Face model, without reloading the page", async () => {
   const cacheDir = await mkdtemp(join(tmpdir(), "hexs-vite-cache-"));
+  const ipfs = await startIpfsNode({ dataDir: join(cacheDir, "ipfs"), port: 0, host: "127.0.0.1" });
+  const files = await Promise.all(
+    HF_FOLDER_FILES.map(async (path) => ({
+      path,
+      content: new Uint8Array(
+        await readFile(new URL(`../../models/out-hf/tiny-stories-char/${path}`, import.meta.url)),
+      ),
+    })),
+  );
+  const modelCid = (await uploadCar(kuboAdapter({ url: ipfs.url }), await packFiles(files))).cid.toString();
   const app = await startApp(await freePort(), {}, { cacheDir });
   const browser = await chromium.launch({ executablePath: chromiumExecutablePath(), args: CHROMIUM_ARGS });
   try {
@@ -37,12 +52,41 @@ it("serves every route, and the playground's model worker, without reloading the
       )
       .catch((error: unknown) => `the page went away: ${String(error)}`);
     expect(answer).toBe("load-failed");
+    // A model in the Hugging Face layout, as the demo agents publish: transformers.js and its
+    // onnxruntime-web, as the dev server serves them, load it and generate.
+    const generated = await page.evaluate(
+      ({ cid, gateway }) =>
+        new Promise<string>((resolve) => {
+          const worker = new Worker("/src/lib/onnx/generation.worker.ts", { type: "module" });
+          let text = "";
+          worker.onmessage = (
+            event: MessageEvent<{ type: string; text?: string; error?: { shortMessage: string } }>,
+          ) => {
+            const { data } = event;
+            if (data.type === "loaded")
+              worker.postMessage({
+                type: "generate",
+                requestId: 1,
+                prompt: "Once upon a time",
+                settings: { temperature: 0, maxNewTokens: 8, seed: 1 },
+              });
+            else if (data.type === "token") text += data.text;
+            else if (data.type === "done") resolve(`done: ${text}`);
+            else if (data.type === "load-failed" || data.type === "failed")
+              resolve(`${data.type}: ${data.error?.shortMessage}`);
+          };
+          worker.postMessage({ type: "load", weightsCid: cid, gateways: [gateway] });
+        }),
+      { cid: modelCid, gateway: ipfs.url },
+    );
+    expect(generated).toMatch(/^done: .{8}$/s);
     // A late optimization reloads the page within moments of the import.
     await page.waitForTimeout(3_000);
     expect(loads).toBe(1);
   } finally {
     await browser.close();
     await app.stop();
+    await ipfs.stop();
     await rm(cacheDir, { recursive: true, force: true });
   }
 }, 120_000);
