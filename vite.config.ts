@@ -10,7 +10,8 @@ import { defineConfig, type Plugin } from "vite";
  * playground gives it the WASM build the rest of the playground already ships (one 14 MB WASM
  * file); where the browser has WebGPU it imports `@huggingface/transformers/webgpu`, a second copy
  * of transformers.js whose onnxruntime-web is the WebGPU build. Each copy loads only where it
- * runs, so a browser without WebGPU never downloads the larger WASM.
+ * runs, so a browser without WebGPU never downloads the larger WASM. (The dev server pre-bundles
+ * transformers.js with its own WebGPU-capable build, which runs WASM too: dev/stack/app.test.ts.)
  */
 const ONNXRUNTIME_WEB_WASM = fileURLToPath(
   new URL("node_modules/onnxruntime-web/dist/ort.wasm.bundle.min.mjs", import.meta.url),

@@ -37,11 +37,6 @@ function loadRuntime(): Promise<{ ort: OrtRuntime; label: string }> {
 }
 
 /**
- * Where the browser offers a WebGPU adapter, the Hugging Face layout runs on it: transformers.js
- * with onnxruntime-web's WebGPU build (vite.config.ts). Elsewhere, or when WebGPU cannot be had,
- * on WASM with the build the rest of the playground uses.
- */
-/**
  * Where models in the Hugging Face layout run: "auto" on WebGPU when the browser offers a GPU
  * adapter (a fallback one, software such as SwiftShader, is slower than WASM), "webgpu" on any
  * adapter at all, WASM otherwise.
