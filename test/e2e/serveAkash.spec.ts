@@ -14,9 +14,10 @@ import { providerAddress } from "../../dev/standins/akash/providers.ts";
 import { agentAbi } from "../../src/lib/contracts/abis.ts";
 import { chainClient, createFreeAgent, devAccount, pinJson, sendAsDev } from "./support/agents.ts";
 import { startStandIn, trainBase } from "./support/akash.ts";
-import { openApp } from "./support/app.ts";
+import { e2eEnv, openApp } from "./support/app.ts";
 import { connectDevWallet } from "./support/devWallet.ts";
 import { pinFolder } from "./support/playground.ts";
+import { startSwitchableGateway } from "./support/switchableGateway.ts";
 
 const OWNER = 7;
 const DEPOSIT = 5_000_000n;
@@ -53,7 +54,13 @@ async function servedAgent(name: string, weightsCid?: string): Promise<Address> 
  * The serve page of a new agent whose operator key this browser already holds and the owner has
  * named on chain (the journey test does those steps on the page), both wallets connected.
  */
-async function openServePage(page: Page, s: AkashStandIn, name: string, weightsCid?: string): Promise<Address> {
+async function openServePage(
+  page: Page,
+  s: AkashStandIn,
+  name: string,
+  weightsCid?: string,
+  settings: Record<string, unknown> = {},
+): Promise<Address> {
   const agent = await servedAgent(name, weightsCid);
   const operatorKey = generatePrivateKey();
   await sendAsDev(OWNER, agent, "setOperator", [privateKeyToAddress(operatorKey)]);
@@ -65,7 +72,7 @@ async function openServePage(page: Page, s: AkashStandIn, name: string, weightsC
     },
     [servingKey(agent), JSON.stringify(record)] as const,
   );
-  await openApp(page, `#/agent/${agent}/serve`, akashSettings(s));
+  await openApp(page, `#/agent/${agent}/serve`, { ...akashSettings(s), ...settings });
   await connectDevWallet(page, OWNER);
   await expect(page.getByTestId("operator-named")).toBeVisible({ timeout: 15_000 });
   await page.getByRole("button", { name: "Use dev key" }).click();
@@ -326,5 +333,28 @@ test.describe("serving on Akash: what can go wrong", () => {
     await page.getByRole("radio", { name: /Built-in runtime/ }).check();
     await expect(page.getByRole("button", { name: "Create deployment" })).toBeEnabled();
     expect(s.chain.deployments.size).toBe(0);
+  });
+
+  test("vLLM's check of the weights when IPFS cannot be reached: the page says so, and asks again when vLLM is chosen again", async ({
+    page,
+  }) => {
+    const s = await useStandIn();
+    const ipfs = await startSwitchableGateway(e2eEnv().ipfsUrl);
+    try {
+      await ipfs.down();
+      await openServePage(page, s, "IPFS away", undefined, { ipfsGateways: [ipfs.url] });
+      const vllmChoice = page.getByRole("radio", { name: /vLLM on a GPU/ });
+      await vllmChoice.check();
+      await expect(page.getByTestId("deploy-problem")).toContainText("Could not read this agent's weights folder", {
+        timeout: 30_000,
+      });
+      await expect(page.getByRole("button", { name: "Create deployment" })).toBeDisabled();
+      await ipfs.up();
+      await page.getByRole("radio", { name: /Built-in runtime/ }).check();
+      await vllmChoice.check();
+      await expect(page.getByRole("button", { name: "Create deployment" })).toBeEnabled({ timeout: 15_000 });
+    } finally {
+      await ipfs.stop();
+    }
   });
 });
