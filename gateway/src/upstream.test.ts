@@ -89,6 +89,7 @@ describe("a gateway in front of an upstream", () => {
     expect(loadLog.at(-1)).toEqual({ event: "model-loaded" });
     const failures = loadLog.filter((entry) => entry.event === "model-load-failed").map((entry) => entry.error);
     expect(failures[0]).toMatch(/fetch failed|cannot be reached/);
+    expect(failures[0]).toMatch(/^the upstream http:\/\/127\.0\.0\.1:\d+\/v1 cannot be reached: /);
     expect(failures.filter((error, i) => error === failures[i - 1])).toEqual([]);
   });
 

@@ -35,6 +35,10 @@ export class UpstreamRuntime implements Runtime {
     const response = await fetch(`${this.#url}/models`, {
       headers: this.#headers(),
       signal: AbortSignal.timeout(10_000),
+    }).catch((error: unknown) => {
+      throw new UpstreamError(
+        `the upstream ${this.#url} cannot be reached: ${error instanceof Error ? error.message : String(error)}`,
+      );
     });
     if (!response.ok) throw new UpstreamError(`the upstream ${this.#url} answered /models with ${response.status}`);
     // vLLM names its context `max_model_len` (vllm/entrypoints/openai/protocol.py, ModelCard);

@@ -169,6 +169,20 @@ describe("an agent's gateway as an Akash deployment", () => {
     expect(await probeGateway(gatewayEndpoints([`127.0.0.1:${closed}`]))).toBeUndefined();
   });
 
+  it("gives up on an address that takes the connection and never answers, as a firewall that drops packets", async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    try {
+      const started = performance.now();
+      const { port } = silent.address() as AddressInfo;
+      expect(await probeGateway([`http://127.0.0.1:${port}/v1`])).toBeUndefined();
+      expect(performance.now() - started).toBeLessThan(15_000);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  }, 30_000);
+
   it("warns of plain HTTP to another host, not to this machine", () => {
     expect(isPlainHttpRemote("http://8hq2f3.ingress.provider.example.com/v1")).toBe(true);
     expect(isPlainHttpRemote("https://8hq2f3.ingress.provider.example.com/v1")).toBe(false);

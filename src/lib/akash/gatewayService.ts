@@ -160,17 +160,19 @@ export interface GatewayProbe {
   ready: boolean;
 }
 
+/** A port that drops packets (a firewall) never refuses: a probe gives up after this long. */
+const PROBE_TIMEOUT_MS = 5_000;
+
 /**
  * Asks each candidate's /ready in turn; the first that answers at all (200, or 503 while the
  * weights load) is the gateway's endpoint. None answering: undefined (not started yet, or a
  * scheme this page cannot reach, such as plain HTTP from an HTTPS page).
  */
-export async function probeGateway(
-  candidates: readonly string[],
-  fetcher: typeof fetch = fetch,
-): Promise<GatewayProbe | undefined> {
+export async function probeGateway(candidates: readonly string[]): Promise<GatewayProbe | undefined> {
   for (const endpoint of candidates) {
-    const response = await fetcher(`${endpoint.replace(/\/v1$/, "")}/ready`).catch(() => undefined);
+    const response = await fetch(`${endpoint.replace(/\/v1$/, "")}/ready`, {
+      signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
+    }).catch(() => undefined);
     if (response) return { endpoint, ready: response.ok };
   }
   return undefined;
