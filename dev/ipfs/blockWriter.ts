@@ -105,27 +105,42 @@ export async function startBlockWriter(): Promise<BlockWriter> {
   worker.on("error", fail);
   worker.on("exit", (code) => fail(new Error(`the block writer thread exited (${code})`)));
 
+  /** Copies a block into a free slot and hands it to the thread; resolves once it is on disk. */
+  const send = (cid: CID, pieces: readonly Uint8Array[], file: { dir: string; path: string }): Promise<void> => {
+    const slot = free.pop()!;
+    const offset = slot * MAX_BLOCK_SIZE;
+    let length = 0;
+    for (const piece of pieces) {
+      view.set(piece, offset + length);
+      length += piece.length;
+    }
+    const id = nextId++;
+    const temp = `${file.path}.${process.pid}-${tempCounter++}.tmp`;
+    // A copy: posting a view clones the whole buffer under it, which for a CID decoded in place
+    // is the network chunk it arrived in (64 KiB per block, and as much garbage on the thread).
+    const job: WriteJob = { id, offset, length, digest: cid.multihash.digest.slice(), ...file, temp };
+    worker.postMessage(job);
+    return onDisk(id, slot, temp, file.path);
+  };
+  const onDisk = async (id: number, slot: number, temp: string, path: string): Promise<void> => {
+    await new Promise<void>((resolve, reject) => pending.set(id, { slot, resolve, reject }));
+    await flushIntoPlace(temp, path);
+  };
+
+  // Not an async function: a suspended one keeps its arguments, and the block's network chunks
+  // held through the flush outlived two young collections and waited for a full one. Once
+  // copied into its slot, nothing here refers to them.
+  const write: BlockWriter["write"] = (cid, pieces, file) => {
+    const size = pieces.reduce((sum, piece) => sum + piece.length, 0);
+    if (size > MAX_BLOCK_SIZE)
+      return Promise.reject(new RangeError(`block ${cid} of ${size} bytes does not fit a slot`));
+    if (dead !== undefined) return Promise.reject(dead);
+    if (free.length > 0) return send(cid, pieces, file);
+    return new Promise<void>((resolve) => waitingForSlot.push(resolve)).then(() => write(cid, pieces, file));
+  };
+
   return {
-    async write(cid, pieces, file) {
-      const size = pieces.reduce((sum, piece) => sum + piece.length, 0);
-      if (size > MAX_BLOCK_SIZE) throw new RangeError(`block ${cid} of ${size} bytes does not fit a slot`);
-      while (free.length === 0) await new Promise<void>((resolve) => waitingForSlot.push(resolve));
-      if (dead !== undefined) throw dead;
-      const slot = free.pop()!;
-      const offset = slot * MAX_BLOCK_SIZE;
-      let length = 0;
-      for (const piece of pieces) {
-        view.set(piece, offset + length);
-        length += piece.length;
-      }
-      const id = nextId++;
-      const done = new Promise<void>((resolve, reject) => pending.set(id, { slot, resolve, reject }));
-      const temp = `${file.path}.${process.pid}-${tempCounter++}.tmp`;
-      const job: WriteJob = { id, offset, length, digest: cid.multihash.digest, ...file, temp };
-      worker.postMessage(job);
-      await done;
-      await flushIntoPlace(temp, file.path);
-    },
+    write,
     async stop() {
       await worker.terminate();
     },

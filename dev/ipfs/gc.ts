@@ -1,11 +1,13 @@
-// Keeps the node's memory flat under a stream of 1 MiB blocks. Every socket read and every
-// block is a fresh off-heap buffer; V8 only collects them after ~64 MB of such garbage piles
-// up, so a 100 MB upload would briefly hold most of its size in dead buffers. A young-generation
-// collection every few MiB frees them while they are still young (it costs about a millisecond).
-// Buffers that were still in flight at two young collections are promoted and wait for a full
-// one, which V8 put off until 60-100 MB of them had piled up (200 MB uploads, 2 cores); a
-// concurrent full collection every 32 MiB kept the peak growth at 21-46 MB, the upload time
-// unchanged (1.2-1.9 s for 200 MB, as without it).
+// Keeps the node's memory flat under a stream of 1 MiB blocks. Every socket read is a fresh
+// off-heap buffer; V8 only collects them after ~64 MB of such garbage piles up, and then with a
+// full collection of the whole heap. A young-generation collection every few MiB frees them
+// while they are still young (it costs about a millisecond).
+//
+// That holds only while nothing keeps a network chunk past two young collections (it is then
+// promoted and waits for a full one): a block's chunks are let go once copied into the writer's
+// slot (blockWriter.ts, importCar.ts), and CIDs are decoded from copies (carStream.ts). When
+// they were kept until the block was on disk, a full collection every 32 MiB was needed to hold
+// the memory, and it cost an upload a quarter of its time.
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 
@@ -15,17 +17,12 @@ setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as Gc;
 
 const MINOR_EVERY_BYTES = 4 * 1024 * 1024;
-const MAJOR_EVERY_BYTES = 32 * 1024 * 1024;
 let sinceMinor = 0;
-let sinceMajor = 0;
 
-/** Counts bytes that passed through; collects young garbage every few MiB, all of it less often. */
+/** Counts bytes that passed through; collects young garbage every few MiB. */
 export function passed(bytes: number): void {
   sinceMinor += bytes;
   if (sinceMinor < MINOR_EVERY_BYTES) return;
-  sinceMajor += sinceMinor;
   sinceMinor = 0;
-  if (sinceMajor < MAJOR_EVERY_BYTES) return gc({ type: "minor" });
-  sinceMajor = 0;
-  gc({ type: "major", execution: "async" });
+  gc({ type: "minor" });
 }

@@ -69,22 +69,21 @@ export async function importCar(
   throw new HttpError(400, `malformed CAR: ${(failure as Error).message}`, { cause: failure });
 }
 
-/** Verifies a block, then writes it; nothing is written for a block that fails a check. */
-async function store(
-  blockstore: Blockstore,
-  writer: BlockWriter,
-  cid: CID,
-  pieces: readonly Uint8Array[],
-): Promise<void> {
+/**
+ * Verifies a block, then writes it; nothing is written for a block that fails a check. Not an
+ * async function, so the block's network chunks are not kept until the write is on disk
+ * (blockWriter.ts says why).
+ */
+function store(blockstore: Blockstore, writer: BlockWriter, cid: CID, pieces: readonly Uint8Array[]): Promise<void> {
   const file = fileOf(blockstore, cid);
   if (file === undefined) {
     // Another kind of store (none in this node today): check here, then put.
     verifyBlock(cid, pieces);
-    return void (await blockstore.put(cid, concat(pieces)));
+    return Promise.resolve(blockstore.put(cid, concat(pieces))).then(() => undefined);
   }
   checkBlock(cid, pieces);
   // The writer hashes the block and writes it only when the digest matches.
-  await writer.write(cid, pieces, file).catch((error: unknown) => {
+  return writer.write(cid, pieces, file).catch((error: unknown) => {
     throw error instanceof BlockMismatchError ? mismatch(cid) : error;
   });
 }

@@ -92,7 +92,9 @@ async function* readBlocks(bytes: ByteQueue, end: number, maxBlockSize: number):
     if (cidLength > sectionLength) throw new IpfsCarFormatError("a block's CID is longer than its section");
     let cid: CID;
     try {
-      cid = CID.decode(bytes.takeContiguous(cidLength));
+      // Decoded from a copy: a CID viewing its network chunk would keep all of it (64 KiB in
+      // Node) alive as long as the CID, long after the block's bytes were written or sent on.
+      cid = CID.decode(bytes.takeContiguous(cidLength).slice());
     } catch (cause) {
       throw new IpfsCarFormatError("a block's CID does not decode", { cause });
     }
