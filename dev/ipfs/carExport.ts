@@ -159,8 +159,9 @@ const LEAVES_AHEAD = 4;
 
 /**
  * Reads the next few raw leaves on the stack while the current block is being sent. Why: read
- * one after another, each block's read waited for the socket to take the one before, and the
- * send ran at half the speed of the disk and of the socket alone.
+ * one after another, each block's read waited for the socket to take the one before (a 100 MB
+ * CAR to a client on the same machine: median 186 ms, 171 ms reading ahead; the reads alone take
+ * 40 ms one after another, under 20 ms four at a time).
  */
 function leafReader(blockstore: Blockstore) {
   const reading = new Map<string, Promise<Uint8Array>>();
