@@ -5,8 +5,10 @@ import { CID } from "multiformats/cid";
 import { sha256 } from "multiformats/hashes/sha2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { packFile, packFiles, packJson } from "../../src/lib/ipfs/car.ts";
+import { verifiedFileStream } from "../../src/lib/ipfs/carRead.ts";
 import { IpfsUploadError } from "../../src/lib/ipfs/errors.ts";
 import { kuboAdapter } from "../../src/lib/ipfs/kubo.ts";
+import { concat as concatBytes } from "../../src/lib/ipfs/pieces.ts";
 import { uploadCar } from "../../src/lib/ipfs/upload.ts";
 import { startIpfsNode, type IpfsNode } from "./node.ts";
 import { memoryOf, sha256OfStream, spawnNode, tempDir, withSmallNode, writeRandomFile } from "./testing.ts";
@@ -360,6 +362,41 @@ describe("gateway", () => {
     let blocks = 0;
     for await (const _ of await CarBlockIterator.fromBytes(new Uint8Array(await scoped.arrayBuffer()))) blocks++;
     expect(blocks).toBe(1);
+  });
+
+  it("reads leaves ahead of the send without reordering or repeating them, and clients that leave mid-CAR spoil nothing", async () => {
+    // Seven 1 MiB leaves, the second and fifth alike: sent once (dups=n), and read ahead once.
+    const MiB = 1024 * 1024;
+    const distinct = Array.from({ length: 6 }, (_, i) => new Uint8Array(MiB).fill(i + 1));
+    const bytes = concatBytes([
+      distinct[0]!,
+      distinct[1]!,
+      distinct[2]!,
+      distinct[3]!,
+      distinct[1]!,
+      distinct[4]!,
+      distinct[5]!,
+    ]);
+    const car = await packFile(bytes);
+    await uploadCar(kuboAdapter({ url: node.url }), car);
+    const url = `${node.gatewayUrl}/ipfs/${car.root}?format=car&dag-scope=all`;
+
+    for (let i = 0; i < 5; i++) {
+      const controller = new AbortController();
+      const response = await fetch(url, { signal: controller.signal });
+      await response.body!.getReader().read();
+      controller.abort();
+    }
+    const iterator = await CarBlockIterator.fromBytes(new Uint8Array(await (await fetch(url)).arrayBuffer()));
+    const sent: string[] = [];
+    for await (const { cid, bytes: block } of iterator) {
+      expect((await sha256.digest(block)).digest).toEqual(cid.multihash.digest);
+      sent.push(cid.toString());
+    }
+    expect(new Set(sent).size).toBe(sent.length);
+    expect(sent).toHaveLength(7); // the root and six distinct leaves
+    const read = await verifiedFileStream(car.root, { gateways: [node.gatewayUrl] });
+    expect(new Uint8Array(await new Response(read).arrayBuffer())).toEqual(bytes);
   });
 
   it("answers 4xx with a clear message for bad CIDs, paths and methods", async () => {
