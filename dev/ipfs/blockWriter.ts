@@ -101,6 +101,8 @@ export async function startBlockWriter(): Promise<BlockWriter> {
     dead ??= error;
     for (const job of pending.values()) job.reject(error);
     pending.clear();
+    // Writes waiting for a slot would wait forever: woken, they find the thread dead.
+    for (const wake of waitingForSlot.splice(0)) wake();
   };
   worker.on("error", fail);
   worker.on("exit", (code) => fail(new Error(`the block writer thread exited (${code})`)));
