@@ -56,7 +56,7 @@ describe("local IPFS node", () => {
       expect(await sha256OfStream(response.body!)).toEqual({ hex: expected, bytes: size });
       const after = await memoryOf(child.pid);
       // A constant, not a share of the file (blocks in flight, socket buffers, dead buffers awaiting a
-      // young collection: gc.ts): 20-32 MB over runs on 2 cores. A node that held the file would grow by at
+      // young collection: gc.ts): 11-32 MB over runs on 2 cores. A node that held the file would grow by at
       // least its 200 MB.
       console.log(
         `ipfs node: peak RSS growth ${((after.peak - before.rss) / MB).toFixed(1)} MB for a 200 MB round trip`,
