@@ -18,7 +18,8 @@ import { ROOT, runToCompletion } from "../stack/processes.ts";
 import { packFiles } from "../../src/lib/ipfs/car.ts";
 import { kuboAdapter } from "../../src/lib/ipfs/kubo.ts";
 import { uploadCar } from "../../src/lib/ipfs/upload.ts";
-import { HF_FOLDER_FILES, hfModelFiles } from "../../models/hf/writeFolder.ts";
+import { readHfFolder } from "../../models/hf/readFolder.ts";
+import { hfModelFiles } from "../../models/hf/writeFolder.ts";
 import { exportOnnx } from "../../models/train/exportOnnx.ts";
 import { countParameters, initParameters } from "../../models/train/model.ts";
 import { tokenizerDescription, VOCAB } from "../../models/vocab.ts";
@@ -75,11 +76,9 @@ const LAYOUTS = {
     "model.onnx": await readFile(join(ROOT, `models/out/${name}/model.onnx`)),
     "tokenizer.json": await readFile(join(ROOT, `models/out/${name}/tokenizer.json`)),
   }),
-  "Hugging Face layout": async (name: string): Promise<Record<string, Buffer>> =>
-    Object.fromEntries(
-      await Promise.all(HF_FOLDER_FILES.map(async (path) => [path, await readFile(join(ROOT, `models/out-hf/${name}/${path}`))])),
-    ),
-} satisfies Record<string, (name: string) => Promise<Record<string, Buffer>>>;
+  "Hugging Face layout": async (name: string): Promise<Record<string, Uint8Array>> =>
+    Object.fromEntries((await readHfFolder(name)).map(({ path, content }) => [path, content])),
+} satisfies Record<string, (name: string) => Promise<Record<string, Uint8Array>>>;
 type Layout = keyof typeof LAYOUTS;
 const RUNS = 5;
 const SPEED_RUNS = 3;

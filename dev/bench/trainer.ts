@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { availableParallelism, cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { startIpfsNode } from "../ipfs/node.ts";
-import { HF_FOLDER_FILES } from "../../models/hf/writeFolder.ts";
+import { readHfFolder } from "../../models/hf/readFolder.ts";
 import type { ProgressEvent, ResultEvent } from "../../src/lib/akash/progress.ts";
 import { packFile, packFiles } from "../../src/lib/ipfs/car.ts";
 import { kuboAdapter } from "../../src/lib/ipfs/kubo.ts";
@@ -44,13 +44,7 @@ export async function run(): Promise<BenchSection> {
   try {
     const pin = async (car: Parameters<typeof uploadCar>[1]) =>
       (await uploadCar(kuboAdapter({ url: node.url }), car)).cid.toString();
-    const files = await Promise.all(
-      HF_FOLDER_FILES.map(async (path) => ({
-        path,
-        content: new Uint8Array(await readFile(new URL(`out-hf/tiny-stories-char/${path}`, MODELS))),
-      })),
-    );
-    const weightsCid = await pin(await packFiles(files));
+    const weightsCid = await pin(await packFiles(await readHfFolder("tiny-stories-char")));
     // One dataset for both: JSONL lines of the verse corpus. The tiny trainer reads it as text.
     const lines = (await readFile(new URL("corpus/verse.txt", MODELS), "utf8")).split("\n").filter((l) => l.trim());
     const datasetCid = await pin(await packFile(lines.slice(0, 200).join("\n")));

@@ -2,7 +2,7 @@
 // models in the Hugging Face layout, models/out-hf), the training corpora and each model's metrics. Every CID
 // the seed writes on chain comes from here, so the local marketplace points at real content.
 import { readFile } from "node:fs/promises";
-import { HF_FOLDER_FILES } from "../../models/hf/writeFolder.ts";
+import { readHfFolder } from "../../models/hf/readFolder.ts";
 import { packFiles, packJson, packFile, type PackedCar } from "../../src/lib/ipfs/car.ts";
 import { kuboAdapter } from "../../src/lib/ipfs/kubo.ts";
 import { uploadCar } from "../../src/lib/ipfs/upload.ts";
@@ -104,10 +104,7 @@ export function demoModelCard(agent: DemoAgent, metrics: { validationLoss?: numb
 }
 
 async function modelFiles(model: DemoModel) {
-  const folder = new URL(`models/out-hf/${model.dir}/`, ROOT);
-  const weights = await Promise.all(
-    HF_FOLDER_FILES.map(async (path) => ({ path, content: new Uint8Array(await readFile(new URL(path, folder))) })),
-  );
+  const weights = await readHfFolder(model.dir);
   const metrics = await readFile(new URL(`models/out/${model.dir}/metrics.json`, ROOT), "utf8");
   return { weights, metrics: JSON.parse(metrics) as Record<string, unknown> };
 }

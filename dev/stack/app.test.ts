@@ -1,10 +1,10 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "@playwright/test";
 import { expect, it } from "vitest";
 import { CHROMIUM_ARGS, chromiumExecutablePath } from "../chromium.ts";
-import { HF_FOLDER_FILES } from "../../models/hf/writeFolder.ts";
+import { readHfFolder } from "../../models/hf/readFolder.ts";
 import { packFiles } from "../../src/lib/ipfs/car.ts";
 import { kuboAdapter } from "../../src/lib/ipfs/kubo.ts";
 import { uploadCar } from "../../src/lib/ipfs/upload.ts";
@@ -18,14 +18,7 @@ import { freePort } from "./ports.ts";
 it("serves every route, and the playground's model worker running a Hugging Face model, without reloading the page", async () => {
   const cacheDir = await mkdtemp(join(tmpdir(), "hexs-vite-cache-"));
   const ipfs = await startIpfsNode({ dataDir: join(cacheDir, "ipfs"), port: 0, host: "127.0.0.1" });
-  const files = await Promise.all(
-    HF_FOLDER_FILES.map(async (path) => ({
-      path,
-      content: new Uint8Array(
-        await readFile(new URL(`../../models/out-hf/tiny-stories-char/${path}`, import.meta.url)),
-      ),
-    })),
-  );
+  const files = await readHfFolder("tiny-stories-char");
   const modelCid = (await uploadCar(kuboAdapter({ url: ipfs.url }), await packFiles(files))).cid.toString();
   const app = await startApp(await freePort(), {}, { cacheDir });
   const browser = await chromium.launch({ executablePath: chromiumExecutablePath(), args: CHROMIUM_ARGS });

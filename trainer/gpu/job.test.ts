@@ -12,6 +12,7 @@ import { startIpfsNode, type IpfsNode } from "../../dev/ipfs/node.ts";
 import { startTamperingGateway } from "../../dev/ipfs/tamperingGateway.ts";
 import { DEMO_MODELS } from "../../dev/standins/hub/repos.ts";
 import { startHubStandIn, type HubStandIn } from "../../dev/standins/hub/server.ts";
+import { readHfFolder } from "../../models/hf/readFolder.ts";
 import { HF_FOLDER_FILES } from "../../models/hf/writeFolder.ts";
 import type { ProgressEvent, ResultEvent } from "../../src/lib/akash/progress.ts";
 import { decodeFloat32Safetensors } from "../../src/lib/hf/safetensors.ts";
@@ -61,13 +62,7 @@ async function verseJsonl(lines: number): Promise<string> {
 }
 
 async function pinModelFolder(name: string): Promise<string> {
-  const files = await Promise.all(
-    HF_FOLDER_FILES.map(async (path) => ({
-      path,
-      content: new Uint8Array(await readFile(new URL(`out-hf/${name}/${path}`, MODELS))),
-    })),
-  );
-  return pin(await packFiles(files));
+  return pin(await packFiles(await readHfFolder(name)));
 }
 
 /** A job with the test's IPFS node as its upload target, failing loudly if it printed no progress at all. */

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startIpfsNode, type IpfsNode } from "../../dev/ipfs/node.ts";
 import { readHexsCharModel } from "../../models/hf/importHf.ts";
+import { readHfFolder } from "../../models/hf/readFolder.ts";
 import { HF_FOLDER_FILES } from "../../models/hf/writeFolder.ts";
 import type { ProgressEvent, ResultEvent } from "../../src/lib/akash/progress.ts";
 import { packFile, packFiles } from "../../src/lib/ipfs/car.ts";
@@ -30,12 +31,7 @@ const pin = async (car: Parameters<typeof uploadCar>[1]) =>
 
 describe("the local trainer", () => {
   it("fine-tunes a base in the Hugging Face layout into the same layout, as an agent fine-tuned again", async () => {
-    const files = await Promise.all(
-      HF_FOLDER_FILES.map(async (path) => ({
-        path,
-        content: new Uint8Array(await readFile(new URL(`out-hf/tiny-stories-char/${path}`, MODELS))),
-      })),
-    );
+    const files = await readHfFolder("tiny-stories-char");
     const weightsCid = await pin(await packFiles(files));
     const verse = (await readFile(new URL("corpus/verse.txt", MODELS), "utf8")).slice(0, 6000);
     const datasetCid = await pin(await packFile(verse));

@@ -2,7 +2,7 @@
 // the test IPFS node, each behind a free agent created through the factory by a dev account.
 import { readFile } from "node:fs/promises";
 import type { Address } from "viem";
-import { HF_FOLDER_FILES } from "../../../models/hf/writeFolder.ts";
+import { readHfFolder } from "../../../models/hf/readFolder.ts";
 import { packFiles } from "../../../src/lib/ipfs/car.ts";
 import { kuboAdapter } from "../../../src/lib/ipfs/kubo.ts";
 import { uploadCar } from "../../../src/lib/ipfs/upload.ts";
@@ -10,14 +10,10 @@ import { createFreeAgent, pinJson } from "./agents.ts";
 import { e2eEnv } from "./app.ts";
 
 const MODELS = new URL("../../../models/out/", import.meta.url);
-const HF_MODELS = new URL("../../../models/out-hf/", import.meta.url);
 
 /** A demo model in the Hugging Face layout, path → bytes. */
 export async function hfModelFiles(name: "tiny-stories-char" | "tiny-verse-char"): Promise<Record<string, Uint8Array>> {
-  const files: Record<string, Uint8Array> = {};
-  for (const path of HF_FOLDER_FILES)
-    files[path] = new Uint8Array(await readFile(new URL(`${name}/${path}`, HF_MODELS)));
-  return files;
+  return Object.fromEntries((await readHfFolder(name)).map(({ path, content }) => [path, content]));
 }
 
 /** Pins a folder of `path → bytes` (a weights folder in any layout); returns its CID. */
