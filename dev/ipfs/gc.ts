@@ -14,7 +14,8 @@ import { runInNewContext } from "node:vm";
 type Gc = (options?: { type?: "minor" | "major"; execution?: "sync" | "async" }) => void;
 
 setFlagsFromString("--expose-gc");
-const gc = runInNewContext("gc") as Gc;
+/** V8's collector, exposed for this process (tests use it to check what stays reachable). */
+export const gc = runInNewContext("gc") as Gc;
 
 const MINOR_EVERY_BYTES = 4 * 1024 * 1024;
 let sinceMinor = 0;

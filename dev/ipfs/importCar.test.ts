@@ -4,17 +4,13 @@
 // buffers until a full collection of the whole heap.
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { FsBlockstore } from "blockstore-fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { packFile } from "../../src/lib/ipfs/car.ts";
 import { startBlockWriter, type BlockWriter } from "./blockWriter.ts";
+import { gc } from "./gc.ts";
 import { importCar } from "./importCar.ts";
 import { tempDir } from "./testing.ts";
-
-setFlagsFromString("--expose-gc");
-const gc = runInNewContext("gc") as (options?: { type?: "major"; execution?: "sync" }) => void;
 
 const CHUNK = 64 * 1024;
 const MiB = 1024 * 1024;

@@ -52,21 +52,6 @@ export function sha256OfFile(path: string): Promise<{ hex: string; bytes: number
   return sha256OfStream(createReadStream(path));
 }
 
-/** Samples RSS every few ms while `work` runs; returns the peak growth over the start. */
-export async function peakRssGrowth<T>(work: () => Promise<T>): Promise<{ result: T; growth: number }> {
-  globalThis.gc?.();
-  const start = process.memoryUsage.rss();
-  let peak = start;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 5);
-  try {
-    const result = await work();
-    peak = Math.max(peak, process.memoryUsage.rss());
-    return { result, growth: peak - start };
-  } finally {
-    clearInterval(timer);
-  }
-}
-
 /** Runs `dev/ipfs/main.ts` as a child process so its memory can be measured on its own. */
 export async function spawnNode(dataDir: string): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const { spawn } = await import("node:child_process");
