@@ -1,6 +1,9 @@
+import { randomBytes } from "node:crypto";
 import { openAsBlob } from "node:fs";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { CarBlockIterator, CarWriter } from "@ipld/car";
+import { FsBlockstore } from "blockstore-fs";
 import { CID } from "multiformats/cid";
 import { sha256 } from "multiformats/hashes/sha2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,6 +13,7 @@ import { IpfsUploadError } from "../../src/lib/ipfs/errors.ts";
 import { kuboAdapter } from "../../src/lib/ipfs/kubo.ts";
 import { concat as concatBytes } from "../../src/lib/ipfs/pieces.ts";
 import { uploadCar } from "../../src/lib/ipfs/upload.ts";
+import { fileOf } from "./blockFiles.ts";
 import { startIpfsNode, type IpfsNode } from "./node.ts";
 import { memoryOf, sha256OfStream, spawnNode, tempDir, withSmallNode, writeRandomFile } from "./testing.ts";
 
@@ -397,6 +401,26 @@ describe("gateway", () => {
     expect(sent).toHaveLength(7); // the root and six distinct leaves
     const read = await verifiedFileStream(car.root, { gateways: [node.gatewayUrl] });
     expect(new Uint8Array(await new Response(read).arrayBuffer())).toEqual(bytes);
+  });
+
+  it("breaks off a CAR whose leaf has gone from the disk, and goes on serving", async () => {
+    const bytes = new Uint8Array(randomBytes(4 * 1024 * 1024));
+    const car = await packFile(bytes);
+    await uploadCar(kuboAdapter({ url: node.url }), car);
+    const leaves: CID[] = [];
+    for await (const { cid } of await CarBlockIterator.fromBytes(await carBytes(car)))
+      if (cid.code === 0x55) leaves.push(cid);
+    // The third leaf is read ahead while the first is sent, and fails there.
+    const blockstore = new FsBlockstore(join(dir.path, "node", "blocks"));
+    await rm(fileOf(blockstore, leaves[2]!)!.path);
+
+    const response = await fetch(`${node.gatewayUrl}/ipfs/${car.root}?format=car`);
+    expect(response.status).toBe(200);
+    await expect(response.arrayBuffer()).rejects.toThrow();
+    await expect(
+      new Response(await verifiedFileStream(car.root, { gateways: [node.gatewayUrl] })).arrayBuffer(),
+    ).rejects.toThrow();
+    expect(await (await fetch(`${node.gatewayUrl}/ipfs/${site.root}/_app/app.js`)).text()).toBe("console.log('hi')");
   });
 
   it("answers 4xx with a clear message for bad CIDs, paths and methods", async () => {
