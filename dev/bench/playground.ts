@@ -28,10 +28,11 @@ import { loadModel } from "../../src/lib/onnx/loadModel.ts";
 import { decodeSpeed } from "../../src/lib/onnx/host.ts";
 import { generate } from "../../src/lib/onnx/sampling.ts";
 import type { OrtRuntime } from "../../src/lib/onnx/session.ts";
-import type { GenerationSettings, WorkerRequest, WorkerResponse } from "../../src/lib/onnx/protocol.ts";
+import type { GenerationSettings } from "../../src/lib/onnx/protocol.ts";
 import { serveUnderSubpath } from "../stack/subpathServer.ts";
 import type { BenchMetric, BenchSection } from "./report.ts";
 import { CHROMIUM_ARGS, chromiumExecutablePath } from "../chromium.ts";
+import { runGenerationWorker, type GenerationWorkerRun } from "../generationWorkerRun.ts";
 
 const MODELS = ["tiny-stories-char", "tiny-verse-char"] as const;
 const PROMPT = "Once upon a time";
@@ -111,12 +112,12 @@ export async function run(): Promise<BenchSection> {
       const texts = new Set<string>();
       for (const [layout, filesOf] of Object.entries(LAYOUTS)) {
         const cid = await pin(await filesOf(name));
-        const cold: BrowserRun[] = [];
-        const warm: BrowserRun[] = [];
+        const cold: GenerationWorkerRun[] = [];
+        const warm: GenerationWorkerRun[] = [];
         for (let i = 0; i < RUNS; i++) {
           await page.evaluate(() => caches.delete("hexs-weights-v1"));
-          cold.push(await browserRun(page, workerUrl, cid, ipfs.url, SETTINGS));
-          warm.push(await browserRun(page, workerUrl, cid, ipfs.url, SETTINGS));
+          cold.push(await runGenerationWorker(page, { workerUrl, cid, gateway: ipfs.url, prompt: PROMPT, settings: SETTINGS }));
+          warm.push(await runGenerationWorker(page, { workerUrl, cid, gateway: ipfs.url, prompt: PROMPT, settings: SETTINGS }));
         }
         if (cold.some((r) => r.cached) || warm.some((r) => !r.cached)) throw new Error("cache state is not what the run expects");
         for (const r of [...cold, ...warm]) texts.add(r.text);
@@ -176,10 +177,10 @@ async function speeds(
     for (const length of LENGTHS) {
       const settings = { ...SETTINGS, maxNewTokens: length };
       const node = await nodeRuns(folder, model.name, settings);
-      const runs: BrowserRun[] = [];
+      const runs: GenerationWorkerRun[] = [];
       // The first run fills the cache; the timed ones read it.
-      await browserRun(page, workerUrl, cid, gateway, settings);
-      for (let i = 0; i < SPEED_RUNS; i++) runs.push(await browserRun(page, workerUrl, cid, gateway, settings));
+      await runGenerationWorker(page, { workerUrl, cid, gateway, prompt: PROMPT, settings });
+      for (let i = 0; i < SPEED_RUNS; i++) runs.push(await runGenerationWorker(page, { workerUrl, cid, gateway, prompt: PROMPT, settings }));
       for (const text of [...runs.map((r) => r.text), ...node.texts]) texts.add(`${length}:${text}`);
       browserTps[length] = median(runs.map((r) => r.tokensPerSecond));
       nodeTps[length] = node.tokensPerSecond;
@@ -260,47 +261,6 @@ async function nodeRuns(
     await model.release();
   }
   return { tokensPerSecond: median(speeds), texts };
-}
-
-interface BrowserRun {
-  cached: boolean;
-  fetchMs: number;
-  firstTokenMs: number;
-  tokensPerSecond: number;
-  text: string;
-}
-
-/** Loads the model in a fresh production worker and generates once; all timing in the page. */
-function browserRun(page: Page, workerUrl: string, cid: string, gateway: string, settings: GenerationSettings): Promise<BrowserRun> {
-  return page.evaluate(
-    ({ workerUrl, cid, gateway, prompt, settings }) =>
-      new Promise<BrowserRun>((resolve, reject) => {
-        const worker = new Worker(workerUrl, { type: "module" });
-        const start = performance.now();
-        let firstTokenMs = 0;
-        let text = "";
-        let info: { cached: boolean; fetchMs: number } | undefined;
-        const send = (message: WorkerRequest) => worker.postMessage(message);
-        worker.onerror = (event) => reject(new Error(event.message));
-        worker.onmessage = ({ data }: MessageEvent<WorkerResponse>) => {
-          if (data.type === "loaded") {
-            info = data.info;
-            send({ type: "generate", requestId: 1, prompt, settings });
-          } else if (data.type === "token") {
-            if (data.index === 0) firstTokenMs = performance.now() - start;
-            text += data.text;
-          } else if (data.type === "done") {
-            worker.terminate();
-            resolve({ cached: info!.cached, fetchMs: info!.fetchMs, firstTokenMs, tokensPerSecond: data.stats.tokensPerSecond, text });
-          } else if (data.type === "load-failed" || data.type === "failed") {
-            worker.terminate();
-            reject(new Error(data.error.shortMessage + (data.error.details ? `: ${data.error.details}` : "")));
-          }
-        };
-        send({ type: "load", weightsCid: cid, gateways: [gateway] });
-      }),
-    { workerUrl, cid, gateway, prompt: PROMPT, settings },
-  );
 }
 
 function median(values: number[]): number {

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { chromium } from "@playwright/test";
 import { expect, it } from "vitest";
 import { CHROMIUM_ARGS, chromiumExecutablePath } from "../chromium.ts";
+import { runGenerationWorker } from "../generationWorkerRun.ts";
 import { readHfFolder } from "../../models/hf/readFolder.ts";
 import { packFiles } from "../../src/lib/ipfs/car.ts";
 import { kuboAdapter } from "../../src/lib/ipfs/kubo.ts";
@@ -47,32 +48,14 @@ it("serves every route, and the playground's model worker running a Hugging Face
     expect(answer).toBe("load-failed");
     // A model in the Hugging Face layout, as the demo agents publish: transformers.js and its
     // onnxruntime-web, as the dev server serves them, load it and generate.
-    const generated = await page.evaluate(
-      ({ cid, gateway }) =>
-        new Promise<string>((resolve) => {
-          const worker = new Worker("/src/lib/onnx/generation.worker.ts", { type: "module" });
-          let text = "";
-          worker.onmessage = (
-            event: MessageEvent<{ type: string; text?: string; error?: { shortMessage: string } }>,
-          ) => {
-            const { data } = event;
-            if (data.type === "loaded")
-              worker.postMessage({
-                type: "generate",
-                requestId: 1,
-                prompt: "Once upon a time",
-                settings: { temperature: 0, maxNewTokens: 8, seed: 1 },
-              });
-            else if (data.type === "token") text += data.text;
-            else if (data.type === "done") resolve(`done: ${text}`);
-            else if (data.type === "load-failed" || data.type === "failed")
-              resolve(`${data.type}: ${data.error?.shortMessage}`);
-          };
-          worker.postMessage({ type: "load", weightsCid: cid, gateways: [gateway] });
-        }),
-      { cid: modelCid, gateway: ipfs.url },
-    );
-    expect(generated).toMatch(/^done: .{8}$/s);
+    const generated = await runGenerationWorker(page, {
+      workerUrl: "/src/lib/onnx/generation.worker.ts",
+      cid: modelCid,
+      gateway: ipfs.url,
+      prompt: "Once upon a time",
+      settings: { temperature: 0, maxNewTokens: 8, seed: 1 },
+    });
+    expect(generated.text).toMatch(/^.{8}$/s);
     // A late optimization reloads the page within moments of the import.
     await page.waitForTimeout(3_000);
     expect(loads).toBe(1);
